@@ -1,0 +1,359 @@
+//! The command-line contract every lesson crate follows.
+//!
+//! ```text
+//! <crate>                      same as `<crate> demo`: the headline demo
+//! <crate> demo [STEP]          both roles in one process, narrated
+//! <crate> demo --list          the steps, one line each, in lesson order
+//! <crate> demo all             every step in order
+//! <crate> server [STEP] [--host 127.0.0.1] [--port N]
+//! <crate> client [STEP] [--host 127.0.0.1] [--port N] [MESSAGE...]
+//! ```
+//!
+//! A lesson crate describes its steps as a `clap::ValueEnum` and implements
+//! [`Lesson`] for it; its `main` is then one call to [`run`].
+
+use std::fmt::Debug;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, ToSocketAddrs, UdpSocket};
+use std::process::ExitCode;
+
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+use crate::errors;
+use crate::output::heading;
+
+/// Where a server binds or a client connects: `--host` and `--port`.
+#[derive(Args, Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    /// Host to bind (server) or connect to (client). Binding anything but a
+    /// loopback address makes the server reachable from other machines.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port. Defaults to the port the document uses for this step; the server
+    /// takes 0 to let the OS pick a free one.
+    #[arg(long)]
+    pub port: Option<u16>,
+}
+
+impl Default for Endpoint {
+    fn default() -> Self {
+        Endpoint {
+            host: "127.0.0.1".into(),
+            port: None,
+        }
+    }
+}
+
+impl Endpoint {
+    /// The address this endpoint names, with `default_port` when no `--port`
+    /// was given. IPv4 is preferred when a name resolves to both families.
+    pub fn addr(&self, default_port: u16) -> io::Result<SocketAddr> {
+        let port = self.port.unwrap_or(default_port);
+        let all: Vec<SocketAddr> = (self.host.as_str(), port).to_socket_addrs()?.collect();
+        all.iter()
+            .find(|a| a.is_ipv4())
+            .or(all.first())
+            .copied()
+            .ok_or_else(|| io::Error::other(format!("{} resolves to no address", self.host)))
+    }
+
+    /// The address a server should bind; prints a one-line warning first when
+    /// that is not a loopback address.
+    pub fn bind_addr(&self, default_port: u16) -> io::Result<SocketAddr> {
+        let addr = self.addr(default_port)?;
+        if let Some(warning) = exposure_warning(addr.ip()) {
+            eprintln!("{warning}");
+        }
+        Ok(addr)
+    }
+}
+
+/// The warning for binding an address other machines can reach.
+pub fn exposure_warning(ip: IpAddr) -> Option<String> {
+    (!ip.is_loopback()).then(|| {
+        format!("warning: binding {ip} lets other machines on your network connect to this server")
+    })
+}
+
+/// The loopback address with the OS choosing the port: what demos bind.
+pub fn ephemeral() -> SocketAddr {
+    SocketAddr::from((Ipv4Addr::LOCALHOST, 0))
+}
+
+/// The first line a TCP server prints: `listening on HOST:PORT`.
+pub fn listening_line(addr: SocketAddr) -> String {
+    format!("listening on {addr}")
+}
+
+/// The first line a UDP server prints: `bound to HOST:PORT`.
+pub fn bound_line(addr: SocketAddr) -> String {
+    format!("bound to {addr}")
+}
+
+/// Print [`listening_line`] for `listener`: a server's first line of output,
+/// which scripts, tests and other programs read to find the port.
+pub fn announce_listening(listener: &TcpListener) -> io::Result<SocketAddr> {
+    let addr = listener.local_addr()?;
+    println!("{}", listening_line(addr));
+    Ok(addr)
+}
+
+/// Print [`bound_line`] for a UDP socket.
+pub fn announce_bound(socket: &UdpSocket) -> io::Result<SocketAddr> {
+    let addr = socket.local_addr()?;
+    println!("{}", bound_line(addr));
+    Ok(addr)
+}
+
+/// A lesson's steps, and what each does as a demo, a server and a client.
+pub trait Lesson: ValueEnum + Copy + Debug + PartialEq + Send + Sync + 'static {
+    /// The crate's name, as typed after `cargo run -p`.
+    const NAME: &'static str;
+    /// One line: what this lesson shows.
+    const ABOUT: &'static str;
+    /// A paragraph for `--help`: the lesson file and the documents it follows.
+    const LONG_ABOUT: &'static str;
+    /// The step `demo` runs when none is named.
+    const HEADLINE: Self;
+    /// The pseudo-step `all`.
+    const ALL: Self;
+
+    /// Run the step with both roles in this process.
+    fn demo(self) -> io::Result<()>;
+
+    /// Run the step's server role. Steps without one say so.
+    fn server(self, at: &Endpoint) -> io::Result<()> {
+        let _ = at;
+        Err(no_role(self, "server"))
+    }
+
+    /// Run the step's client role with `messages` (or stdin when empty).
+    fn client(self, at: &Endpoint, messages: &[String]) -> io::Result<()> {
+        let _ = (at, messages);
+        Err(no_role(self, "client"))
+    }
+}
+
+/// The error for a step that has no server or client role.
+pub fn no_role<L: Lesson>(step: L, role: &str) -> io::Error {
+    let name = step_name(step);
+    io::Error::new(
+        io::ErrorKind::Unsupported,
+        format!(
+            "step {name} has no {role} role; run `cargo run -p {} -- demo {name}` instead",
+            L::NAME
+        ),
+    )
+}
+
+/// The name a step is typed as.
+pub fn step_name<L: Lesson>(step: L) -> String {
+    step.to_possible_value()
+        .map(|v| v.get_name().to_owned())
+        .unwrap_or_else(|| format!("{step:?}"))
+}
+
+/// The steps in lesson order, without `all`.
+pub fn steps<L: Lesson>() -> impl Iterator<Item = L> {
+    L::value_variants().iter().copied().filter(|s| *s != L::ALL)
+}
+
+/// `demo --list`: one line per step, name and what it shows.
+pub fn step_list<L: Lesson>() -> String {
+    let width = steps::<L>().map(|s| step_name(s).len()).max().unwrap_or(0);
+    steps::<L>()
+        .map(|s| {
+            let help = s
+                .to_possible_value()
+                .and_then(|v| v.get_help().map(|h| h.to_string()))
+                .unwrap_or_default();
+            format!("{:width$}  {help}\n", step_name(s))
+        })
+        .collect()
+}
+
+#[derive(Parser, Debug)]
+struct Cli<L: Lesson> {
+    #[command(subcommand)]
+    command: Option<Command<L>>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command<L: Lesson> {
+    /// Run one step with the server and the client in this process, narrated.
+    Demo {
+        /// The step to run (default: the headline step; `all` runs every step).
+        step: Option<L>,
+        /// List the steps in lesson order.
+        #[arg(long, conflicts_with = "step")]
+        list: bool,
+    },
+    /// Run a step's server, for following the lesson in two terminals.
+    Server {
+        /// The step whose server to run (default: the headline step).
+        step: Option<L>,
+        #[command(flatten)]
+        at: Endpoint,
+    },
+    /// Run a step's client against a server started with `server`.
+    Client {
+        /// The step whose client to run (default: the headline step).
+        step: Option<L>,
+        #[command(flatten)]
+        at: Endpoint,
+        /// Messages to send; without any, lines are read from stdin until EOF or `q`.
+        messages: Vec<String>,
+    },
+}
+
+/// Parse the command line, run what it asks, print any error with its hint,
+/// and return the exit code: 0 on success, 1 on a run-time error, 2 on a
+/// usage error (clap's convention).
+pub fn run<L: Lesson>() -> ExitCode {
+    let command = Cli::<L>::command()
+        .name(L::NAME)
+        .bin_name(L::NAME)
+        .about(L::ABOUT)
+        .long_about(L::LONG_ABOUT);
+    let cli = command
+        .try_get_matches()
+        .and_then(|m| Cli::<L>::from_arg_matches(&m));
+    let cli = match cli {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match dispatch(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", errors::explain(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch<L: Lesson>(command: Option<Command<L>>) -> io::Result<()> {
+    match command.unwrap_or(Command::Demo {
+        step: None,
+        list: false,
+    }) {
+        Command::Demo { list: true, .. } => {
+            print!("{}", step_list::<L>());
+            Ok(())
+        }
+        Command::Demo { step, .. } => match step.unwrap_or(L::HEADLINE) {
+            all if all == L::ALL => demo_all::<L>(),
+            step => step.demo(),
+        },
+        Command::Server { step, at } => one_step(step)?.server(&at),
+        Command::Client { step, at, messages } => one_step(step)?.client(&at, &messages),
+    }
+}
+
+fn one_step<L: Lesson>(step: Option<L>) -> io::Result<L> {
+    match step.unwrap_or(L::HEADLINE) {
+        all if all == L::ALL => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "`all` is for demo only: a server or client runs one step",
+        )),
+        step => Ok(step),
+    }
+}
+
+fn demo_all<L: Lesson>() -> io::Result<()> {
+    for (i, step) in steps::<L>().enumerate() {
+        if i > 0 {
+            println!();
+        }
+        heading(format!("{} demo {}", L::NAME, step_name(step)));
+        step.demo()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
+    enum Step {
+        /// the first step
+        Hello,
+        /// a longer-named step
+        ServerFirst,
+        /// every step
+        All,
+    }
+
+    impl Lesson for Step {
+        const NAME: &'static str = "example";
+        const ABOUT: &'static str = "an example";
+        const LONG_ABOUT: &'static str = "an example lesson";
+        const HEADLINE: Self = Step::Hello;
+        const ALL: Self = Step::All;
+        fn demo(self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn parse(args: &[&str]) -> Option<Command<Step>> {
+        let argv = std::iter::once("example").chain(args.iter().copied());
+        Cli::<Step>::try_parse_from(argv).unwrap().command
+    }
+
+    #[test]
+    fn no_subcommand_means_the_headline_demo() {
+        assert!(parse(&[]).is_none());
+    }
+
+    #[test]
+    fn client_takes_messages_and_endpoint_options_in_any_order() {
+        let Some(Command::Client { step, at, messages }) =
+            parse(&["client", "hello", "a", "--port", "9", "b"])
+        else {
+            panic!("not a client command");
+        };
+        assert_eq!(step, Some(Step::Hello));
+        assert_eq!(at.port, Some(9));
+        assert_eq!(messages, ["a", "b"]);
+    }
+
+    #[test]
+    fn list_names_every_step_but_all_in_order() {
+        assert_eq!(
+            step_list::<Step>(),
+            "hello         the first step\nserver-first  a longer-named step\n"
+        );
+    }
+
+    #[test]
+    fn steps_without_a_role_say_which_demo_to_run() {
+        let err = Step::ServerFirst.server(&Endpoint::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "step server-first has no server role; run `cargo run -p example -- demo server-first` instead"
+        );
+        assert!(one_step(Some(Step::All)).is_err());
+    }
+
+    #[test]
+    fn endpoint_defaults_to_the_documents_port_on_loopback() {
+        let at = Endpoint::default();
+        assert_eq!(at.addr(8898).unwrap(), "127.0.0.1:8898".parse().unwrap());
+        let at = Endpoint {
+            port: Some(0),
+            ..Endpoint::default()
+        };
+        assert_eq!(at.addr(8898).unwrap().port(), 0);
+    }
+
+    #[test]
+    fn binding_beyond_loopback_warns() {
+        assert!(exposure_warning("127.0.0.1".parse().unwrap()).is_none());
+        assert!(exposure_warning("::1".parse().unwrap()).is_none());
+        let warning = exposure_warning("0.0.0.0".parse().unwrap()).unwrap();
+        assert!(warning.starts_with("warning: binding 0.0.0.0"));
+    }
+}

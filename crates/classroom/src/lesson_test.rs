@@ -1,0 +1,893 @@
+//! The lesson-test harness: every command a lesson shows is run, and every
+//! output it shows is what the program prints.
+//!
+//! A lesson is markdown. The harness reads its fenced blocks:
+//!
+//! * ```` ```console ```` blocks hold commands as a student types them,
+//!   `$ cargo run -q -p CRATE -- ARGS`, each followed by its output (stdout
+//!   and stderr merged, in the order the program wrote them). A command may
+//!   be fed input the way a shell does: `$ printf 'hi\nq\n' | cargo run …`.
+//!   Every command must exit 0, or the code given as `console exit=N`.
+//! * ```` ```console server ```` followed by ```` ```console client ```` is a
+//!   two-terminal step. The server starts in the background on a port the OS
+//!   picks (its `--port` is replaced by 0), its first line
+//!   `listening on HOST:PORT` (or `bound to HOST:PORT`) tells the harness
+//!   where it is, the client commands run against that port, and the
+//!   server's output is compared once it matches or a deadline passes. The
+//!   real port is written back as the port the lesson shows, so a lesson can
+//!   print the document's default port literally.
+//! * ```` ```console not-run ```` is a block deliberately not run. It must
+//!   follow a visible line starting `> **Not run by the tests:**` that says
+//!   why, and should be rare.
+//! * ```` ```rust ```` blocks must come from the crate: their first line is
+//!   `// crates/CRATE/src/FILE.rs (anchor: NAME)` and the rest must equal the
+//!   lines between `// ANCHOR: NAME` and `// ANCHOR_END: NAME` in that file
+//!   (the markers mdBook uses), with common indentation removed.
+//! * Every fence must name a language, so nothing is silently skipped.
+//!
+//! Output is matched with snapbox. The only wildcards a lesson may use are
+//! the placeholders `[PORT]`, `[ADDR]` and `[TIME]`, each standing for any
+//! text within its line; snapbox's generic `[..]` and `...` are refused, so
+//! a lesson cannot hide output it does not show.
+
+use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use regex::Regex;
+use snapbox::{Assert, Data};
+
+/// The placeholders a lesson may use in shown output.
+pub const PLACEHOLDERS: [&str; 3] = ["[PORT]", "[ADDR]", "[TIME]"];
+
+/// How long one command may run before it counts as hung.
+const COMMAND_DEADLINE: Duration = Duration::from_secs(60);
+/// How long a background server has to print what the lesson shows once its
+/// clients are done.
+const SERVER_DEADLINE: Duration = Duration::from_secs(15);
+
+/// Runs lessons against the binaries of the crates they use.
+#[derive(Debug, Default, Clone)]
+pub struct Harness {
+    bins: BTreeMap<String, PathBuf>,
+}
+
+/// What a successful check ran.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// Commands run and compared.
+    pub commands: usize,
+    /// Rust blocks checked against their anchors.
+    pub snippets: usize,
+}
+
+/// Everything that did not match, with the line of the lesson it came from.
+#[derive(Debug, Default)]
+pub struct Failures {
+    lesson: String,
+    problems: Vec<(usize, String)>,
+}
+
+impl Failures {
+    /// The problems found, as (line, description).
+    pub fn problems(&self) -> &[(usize, String)] {
+        &self.problems
+    }
+
+    fn add(&mut self, line: usize, problem: impl Into<String>) {
+        self.problems.push((line, problem.into()));
+    }
+}
+
+impl fmt::Display for Failures {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} problem(s) in {}:", self.problems.len(), self.lesson)?;
+        for (line, problem) in &self.problems {
+            writeln!(f, "\n--- {}:{line}\n{problem}", self.lesson)?;
+        }
+        Ok(())
+    }
+}
+
+impl Harness {
+    /// A harness that knows no binaries yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Run `cargo run -q -p KRATE -- …` lines with the binary at `path`
+    /// (in a test, `env!("CARGO_BIN_EXE_<name>")`).
+    pub fn bin(mut self, krate: &str, path: impl Into<PathBuf>) -> Self {
+        self.bins.insert(krate.to_owned(), path.into());
+        self
+    }
+
+    /// Check a lesson file and panic with every problem found. Rust blocks
+    /// are resolved against the workspace root, the lesson folder's parent.
+    #[track_caller]
+    pub fn check_lesson(&self, path: impl AsRef<Path>) -> Summary {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let root = path
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or_else(|| Path::new("."));
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        match self.check_text(&name, &text, root) {
+            Ok(summary) => summary,
+            Err(failures) => panic!("{failures}"),
+        }
+    }
+
+    /// Check lesson text; `root` is where `crates/…` paths are found.
+    pub fn check_text(&self, name: &str, text: &str, root: &Path) -> Result<Summary, Failures> {
+        let mut failures = Failures {
+            lesson: name.to_owned(),
+            problems: Vec::new(),
+        };
+        let mut summary = Summary::default();
+        let fences = match parse_fences(text) {
+            Ok(fences) => fences,
+            Err((line, problem)) => {
+                failures.add(line, problem);
+                return Err(failures);
+            }
+        };
+        let mut fences = fences.into_iter().peekable();
+        while let Some(fence) = fences.next() {
+            let result = match fence.kind() {
+                Ok(Kind::Other) => Ok(()),
+                Ok(Kind::Rust) => check_snippet(&fence, root).map(|()| summary.snippets += 1),
+                Ok(Kind::Console(console)) => match console.role {
+                    Role::Plain => self.run_plain(&fence, &console, &mut summary),
+                    Role::NotRun => check_not_run_marker(&fence),
+                    Role::Client => {
+                        Err("a `console client` block must follow a `console server` block".into())
+                    }
+                    Role::Server => {
+                        let client = fences.next_if(|f| {
+                            matches!(
+                                f.kind(),
+                                Ok(Kind::Console(Console {
+                                    role: Role::Client,
+                                    ..
+                                }))
+                            )
+                        });
+                        match client {
+                            Some(client) => self.run_pair(&fence, &console, &client, &mut summary),
+                            None => Err("a `console server` block must be followed by a `console client` block".into()),
+                        }
+                    }
+                },
+                Err(problem) => Err(problem),
+            };
+            if let Err(problem) = result {
+                failures.add(fence.line, problem);
+            }
+        }
+        if failures.problems.is_empty() && summary.commands == 0 {
+            failures.add(1, "the lesson shows no command: nothing was run");
+        }
+        if failures.problems.is_empty() {
+            Ok(summary)
+        } else {
+            Err(failures)
+        }
+    }
+
+    fn run_plain(
+        &self,
+        fence: &Fence,
+        console: &Console,
+        summary: &mut Summary,
+    ) -> Result<(), String> {
+        for step in parse_console(fence)? {
+            let invocation = parse_command(&step.command)?;
+            let output = self.run_to_end(&invocation, &invocation.args)?;
+            summary.commands += 1;
+            check_exit(&step, output.status, console.exit)?;
+            compare(&step, &output.text)?;
+        }
+        Ok(())
+    }
+
+    fn run_pair(
+        &self,
+        server_fence: &Fence,
+        server_console: &Console,
+        client_fence: &Fence,
+        summary: &mut Summary,
+    ) -> Result<(), String> {
+        let [server_step] = <[Step; 1]>::try_from(parse_console(server_fence)?)
+            .map_err(|_| "a `console server` block holds exactly one command".to_string())?;
+        let invocation = parse_command(&server_step.command)?;
+        let mut server = Running::start(
+            self.binary(&invocation)?,
+            &with_port(&invocation.args, 0),
+            &invocation.stdin,
+        )?;
+        let first_line = server.first_line(SERVER_DEADLINE)?;
+        let real_port = announced_port(&first_line).ok_or_else(|| {
+            format!("the server's first line should be `listening on HOST:PORT` or `bound to HOST:PORT`, got:\n{first_line}")
+        })?;
+        // The port the lesson shows for the server (its default), if literal.
+        let shown_port = server_step
+            .expected
+            .lines()
+            .next()
+            .and_then(announced_port)
+            .unwrap_or(real_port);
+        let port_back = |text: &str| restore_port(text, real_port, shown_port);
+
+        let client_console = match client_fence.kind() {
+            Ok(Kind::Console(console)) => console,
+            _ => unreachable!("checked by the caller"),
+        };
+        let mut result = Ok(());
+        for step in parse_console(client_fence)? {
+            let invocation = parse_command(&step.command)?;
+            let output = self.run_to_end(&invocation, &with_port(&invocation.args, real_port))?;
+            summary.commands += 1;
+            let checked = check_exit(&step, output.status, client_console.exit)
+                .and_then(|()| compare(&step, &port_back(&output.text)));
+            if let Err(problem) = checked {
+                result = Err(format!("client (lesson line {}): {problem}", step.line));
+                break;
+            }
+        }
+        // The server may print its last lines after the client is done: wait
+        // until its output matches what the lesson shows, or the deadline.
+        let server_text = server.until(SERVER_DEADLINE, |text| {
+            compare(&server_step, &port_back(text)).is_ok()
+        });
+        summary.commands += 1;
+        let _ = server_console;
+        result?;
+        compare(&server_step, &port_back(&server_text))
+            .map_err(|problem| format!("server (lesson line {}): {problem}", server_step.line))
+    }
+
+    fn binary(&self, invocation: &Invocation) -> Result<&Path, String> {
+        self.bins.get(&invocation.krate).map(PathBuf::as_path).ok_or_else(|| {
+            format!(
+                "no binary registered for crate `{}`: add `.bin(\"{0}\", env!(\"CARGO_BIN_EXE_{0}\"))`",
+                invocation.krate
+            )
+        })
+    }
+
+    fn run_to_end(&self, invocation: &Invocation, args: &[String]) -> Result<Finished, String> {
+        let mut running = Running::start(self.binary(invocation)?, args, &invocation.stdin)?;
+        let text = running.until(COMMAND_DEADLINE, |_| false);
+        let status = running.wait_exit();
+        match status {
+            Some(status) => Ok(Finished { text, status }),
+            None => Err(format!(
+                "`{}` did not finish within {COMMAND_DEADLINE:?}; it printed:\n{text}",
+                invocation.display()
+            )),
+        }
+    }
+}
+
+struct Finished {
+    text: String,
+    status: i32,
+}
+
+/// A program running in the background, its merged output arriving on a
+/// channel from a reader thread.
+struct Running {
+    child: Child,
+    chunks: Receiver<Vec<u8>>,
+    seen: Vec<u8>,
+    closed: bool,
+}
+
+impl Running {
+    fn start(binary: &Path, args: &[String], stdin: &Option<String>) -> Result<Running, String> {
+        let spawn = || -> io::Result<(Child, io::PipeReader)> {
+            let (reader, writer) = io::pipe()?;
+            let mut command = Command::new(binary);
+            command
+                .args(args)
+                .env("NO_COLOR", "1")
+                .stdin(if stdin.is_some() {
+                    Stdio::piped()
+                } else {
+                    Stdio::null()
+                })
+                .stdout(writer.try_clone()?)
+                .stderr(writer);
+            let child = command.spawn()?;
+            // `command` holds our copies of the pipe's write end; dropping it
+            // lets the reader see end-of-file when the child exits.
+            drop(command);
+            Ok((child, reader))
+        };
+        let (mut child, mut reader) =
+            spawn().map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+        if let (Some(text), Some(mut pipe)) = (stdin.clone(), child.stdin.take()) {
+            thread::spawn(move || {
+                // The program may exit before reading everything (a `q`).
+                let _ = pipe.write_all(text.as_bytes());
+            });
+        }
+        let (tx, chunks) = mpsc::channel();
+        thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n @ 1..) = reader.read(&mut buf) {
+                if tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Running {
+            child,
+            chunks,
+            seen: Vec::new(),
+            closed: false,
+        })
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.seen).into_owned()
+    }
+
+    /// Collect output until `done` says so, the program closes its output,
+    /// or the deadline passes.
+    fn until(&mut self, deadline: Duration, done: impl Fn(&str) -> bool) -> String {
+        let end = Instant::now() + deadline;
+        while !self.closed && !done(&self.text()) {
+            let left = end.saturating_duration_since(Instant::now());
+            match self.chunks.recv_timeout(left) {
+                Ok(chunk) => self.seen.extend(chunk),
+                Err(RecvTimeoutError::Disconnected) => self.closed = true,
+                Err(RecvTimeoutError::Timeout) => break,
+            }
+        }
+        self.text()
+    }
+
+    fn first_line(&mut self, deadline: Duration) -> Result<String, String> {
+        let text = self.until(deadline, |text| text.contains('\n'));
+        match text.split_once('\n') {
+            Some((line, _)) => Ok(line.to_owned()),
+            None => Err(format!(
+                "the server printed no first line; it printed:\n{text}"
+            )),
+        }
+    }
+
+    /// The exit code once output has closed; `None` if it is still running
+    /// (it is then killed).
+    fn wait_exit(&mut self) -> Option<i32> {
+        if !self.closed {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+            return None;
+        }
+        self.child.wait().ok().map(|s| s.code().unwrap_or(-1))
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A fenced block of the lesson.
+#[derive(Debug, Clone)]
+struct Fence {
+    /// 1-based line of the opening fence.
+    line: usize,
+    info: String,
+    body: Vec<String>,
+    /// The last non-blank line before the fence.
+    preceding: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Role {
+    Plain,
+    Server,
+    Client,
+    NotRun,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Console {
+    role: Role,
+    exit: i32,
+}
+
+enum Kind {
+    Console(Console),
+    Rust,
+    Other,
+}
+
+impl Fence {
+    fn kind(&self) -> Result<Kind, String> {
+        let mut words = self.info.split_whitespace();
+        match words.next() {
+            None => Err("a fence without a language: give it one (`console`, `rust`, `text`, …) so nothing is skipped silently".into()),
+            Some("console") => {
+                let mut console = Console { role: Role::Plain, exit: 0 };
+                for word in words {
+                    console.role = match word {
+                        "server" => Role::Server,
+                        "client" => Role::Client,
+                        "not-run" => Role::NotRun,
+                        _ => match word.strip_prefix("exit=").and_then(|n| n.parse().ok()) {
+                            Some(code) => {
+                                console.exit = code;
+                                continue;
+                            }
+                            None => return Err(format!("unknown console attribute `{word}`")),
+                        },
+                    };
+                }
+                Ok(Kind::Console(console))
+            }
+            Some("rust") => Ok(Kind::Rust),
+            Some(_) => Ok(Kind::Other),
+        }
+    }
+}
+
+fn parse_fences(text: &str) -> Result<Vec<Fence>, (usize, String)> {
+    let mut fences = Vec::new();
+    let mut preceding = String::new();
+    let mut lines = text.lines().enumerate();
+    while let Some((index, line)) = lines.next() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let marker_len = trimmed.chars().take_while(|&c| c == '`').count();
+        if marker_len < 3 {
+            if !line.trim().is_empty() {
+                preceding = line.trim().to_owned();
+            }
+            continue;
+        }
+        let marker = &trimmed[..marker_len];
+        let mut body = Vec::new();
+        let mut closed = false;
+        for (_, inner) in lines.by_ref() {
+            if inner.trim() == marker {
+                closed = true;
+                break;
+            }
+            // Blocks inside list items are indented with the item.
+            let strip = inner.len() - inner.trim_start().len();
+            body.push(inner[strip.min(indent)..].to_owned());
+        }
+        if !closed {
+            return Err((index + 1, "this fence is never closed".into()));
+        }
+        fences.push(Fence {
+            line: index + 1,
+            info: trimmed[marker_len..].trim().to_owned(),
+            body,
+            preceding: std::mem::take(&mut preceding),
+        });
+    }
+    Ok(fences)
+}
+
+/// One `$ command` and the output shown under it.
+#[derive(Debug, Clone)]
+struct Step {
+    line: usize,
+    command: String,
+    expected: String,
+}
+
+fn parse_console(fence: &Fence) -> Result<Vec<Step>, String> {
+    let mut steps: Vec<Step> = Vec::new();
+    for (offset, line) in fence.body.iter().enumerate() {
+        if let Some(command) = line.strip_prefix("$ ") {
+            steps.push(Step {
+                line: fence.line + 1 + offset,
+                command: command.to_owned(),
+                expected: String::new(),
+            });
+        } else if let Some(step) = steps.last_mut() {
+            step.expected.push_str(line);
+            step.expected.push('\n');
+        } else {
+            return Err(format!("output before any `$ ` command: {line:?}"));
+        }
+    }
+    if steps.is_empty() {
+        return Err("a console block without a `$ ` command".into());
+    }
+    Ok(steps)
+}
+
+/// `$ [printf 'INPUT' |] cargo run -q -p CRATE [-- ARGS…]`
+#[derive(Debug, Clone, PartialEq)]
+struct Invocation {
+    krate: String,
+    args: Vec<String>,
+    stdin: Option<String>,
+}
+
+impl Invocation {
+    fn display(&self) -> String {
+        format!("cargo run -q -p {} -- {}", self.krate, self.args.join(" "))
+    }
+}
+
+fn parse_command(command: &str) -> Result<Invocation, String> {
+    let words =
+        shlex::split(command).ok_or_else(|| format!("cannot split `{command}` into words"))?;
+    let (stdin, words) = match words.as_slice() {
+        [printf, input, pipe, rest @ ..] if printf == "printf" && pipe == "|" => {
+            (Some(printf_unescape(input)), rest)
+        }
+        _ => (None, words.as_slice()),
+    };
+    match words {
+        [cargo, run, q, p, krate, rest @ ..]
+            if cargo == "cargo" && run == "run" && q == "-q" && p == "-p" =>
+        {
+            let args = match rest {
+                [] => Vec::new(),
+                [dashes, args @ ..] if dashes == "--" => args.to_vec(),
+                _ => return Err(format!("arguments must follow `--` in `{command}`")),
+            };
+            Ok(Invocation {
+                krate: krate.clone(),
+                args,
+                stdin,
+            })
+        }
+        _ => Err(format!(
+            "the harness runs only `$ cargo run -q -p CRATE -- ARGS` (optionally fed by `printf '…' |`); got `{command}`"
+        )),
+    }
+}
+
+/// The escapes `printf` understands that lessons use: `\n`, `\t`, `\\`.
+fn printf_unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match (c, c == '\\') {
+            (_, true) => match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some('\\') => out.push('\\'),
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            },
+            (c, false) => out.push(c),
+        }
+    }
+    out
+}
+
+/// The args with `--port` set to `port`, replacing any port the lesson gave.
+fn with_port(args: &[String], port: u16) -> Vec<String> {
+    let mut out = Vec::with_capacity(args.len() + 2);
+    let mut replaced = false;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        if arg == "--port" {
+            iter.next();
+            out.extend(["--port".to_owned(), port.to_string()]);
+            replaced = true;
+        } else if arg.starts_with("--port=") {
+            out.push(format!("--port={port}"));
+            replaced = true;
+        } else {
+            out.push(arg.clone());
+        }
+    }
+    if !replaced {
+        out.extend(["--port".to_owned(), port.to_string()]);
+    }
+    out
+}
+
+/// The port in `listening on HOST:PORT` or `bound to HOST:PORT`.
+fn announced_port(line: &str) -> Option<u16> {
+    let addr = line
+        .strip_prefix("listening on ")
+        .or_else(|| line.strip_prefix("bound to "))?;
+    addr.rsplit_once(':')?.1.trim().parse().ok()
+}
+
+/// Write the server's real port back as the one the lesson shows.
+fn restore_port(text: &str, real: u16, shown: u16) -> String {
+    if real == shown {
+        return text.to_owned();
+    }
+    let pattern = Regex::new(&format!(r":{real}\b")).expect("a valid regex");
+    pattern.replace_all(text, format!(":{shown}")).into_owned()
+}
+
+fn check_exit(step: &Step, status: i32, expected: i32) -> Result<(), String> {
+    if status == expected {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` exited with {status}, the lesson expects {expected}",
+            step.command
+        ))
+    }
+}
+
+/// Compare what a program printed with what the lesson shows.
+fn compare(step: &Step, actual: &str) -> Result<(), String> {
+    if step.expected.contains("[..]") || step.expected.lines().any(|l| l.trim() == "...") {
+        return Err(format!(
+            "`{}`: generic wildcards (`[..]`, `...`) are not allowed in a lesson; use {PLACEHOLDERS:?}",
+            step.command
+        ));
+    }
+    let mut expected = step.expected.clone();
+    for placeholder in PLACEHOLDERS {
+        expected = expected.replace(placeholder, "[..]");
+    }
+    Assert::new()
+        .normalize_paths(false)
+        .try_eq(
+            Some(&step.command),
+            Data::text(actual),
+            Data::text(expected),
+        )
+        .map_err(|e| e.to_string())
+}
+
+fn check_not_run_marker(fence: &Fence) -> Result<(), String> {
+    if fence.preceding.starts_with("> **Not run by the tests:**") {
+        Ok(())
+    } else {
+        Err("a `console not-run` block must follow a line `> **Not run by the tests:** why`".into())
+    }
+}
+
+/// Check a Rust block against the anchored region of the file it names.
+fn check_snippet(fence: &Fence, root: &Path) -> Result<(), String> {
+    let header = Regex::new(r"^// (\S+\.rs) \(anchor: ([\w-]+)\)$").expect("a valid regex");
+    let (file, anchor) = fence
+        .body
+        .first()
+        .and_then(|first| header.captures(first))
+        .map(|c| (c[1].to_owned(), c[2].to_owned()))
+        .ok_or("a rust block must start with `// crates/CRATE/src/FILE.rs (anchor: NAME)`: lesson code comes from the crate")?;
+    let source = std::fs::read_to_string(root.join(&file))
+        .map_err(|e| format!("cannot read {file}: {e}"))?;
+    let region = anchored(&source, &anchor).ok_or_else(|| {
+        format!("{file} has no `// ANCHOR: {anchor}` … `// ANCHOR_END: {anchor}` region")
+    })?;
+    let shown = &fence.body[1..];
+    if shown == region.as_slice() {
+        Ok(())
+    } else {
+        let mut message =
+            format!("the block differs from {file} (anchor: {anchor}); the source says:\n");
+        for line in &region {
+            let _ = writeln!(message, "{line}");
+        }
+        Err(message)
+    }
+}
+
+/// The lines between the anchor markers, other markers left out and common
+/// indentation removed.
+fn anchored(source: &str, name: &str) -> Option<Vec<String>> {
+    let start = format!("// ANCHOR: {name}");
+    let end = format!("// ANCHOR_END: {name}");
+    let mut lines = source.lines().skip_while(|l| l.trim() != start);
+    lines.next()?;
+    let mut region = Vec::new();
+    let mut ended = false;
+    for line in lines {
+        if line.trim() == end {
+            ended = true;
+            break;
+        }
+        if !line.trim_start().starts_with("// ANCHOR") {
+            region.push(line);
+        }
+    }
+    if !ended {
+        return None;
+    }
+    let indent = region
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    Some(
+        region
+            .iter()
+            .map(|l| l.get(indent..).unwrap_or("").to_owned())
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(expected: &str) -> Step {
+        Step {
+            line: 1,
+            command: "cmd".into(),
+            expected: expected.into(),
+        }
+    }
+
+    #[test]
+    fn commands_are_parsed_as_a_student_types_them() {
+        let inv = parse_command("cargo run -q -p tcp_basic -- client hello 'two words'").unwrap();
+        assert_eq!(inv.krate, "tcp_basic");
+        assert_eq!(inv.args, ["client", "hello", "two words"]);
+        assert_eq!(inv.stdin, None);
+        let inv =
+            parse_command(r"printf 'hi\nq\n' | cargo run -q -p tcp_basic -- client chat").unwrap();
+        assert_eq!(inv.stdin.as_deref(), Some("hi\nq\n"));
+        assert!(
+            parse_command("cargo run -q -p tcp_basic")
+                .unwrap()
+                .args
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn other_commands_are_refused_not_skipped() {
+        assert!(parse_command("ls -l").is_err());
+        assert!(parse_command("cargo run -p tcp_basic -- demo").is_err());
+        assert!(parse_command("cargo run -q -p tcp_basic demo").is_err());
+    }
+
+    #[test]
+    fn the_port_is_replaced_or_added() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            with_port(&args(&["server", "--port", "8898"]), 0),
+            args(&["server", "--port", "0"])
+        );
+        assert_eq!(
+            with_port(&args(&["server", "--port=1"]), 7),
+            args(&["server", "--port=7"])
+        );
+        assert_eq!(
+            with_port(&args(&["client", "hi"]), 7),
+            args(&["client", "hi", "--port", "7"])
+        );
+    }
+
+    #[test]
+    fn the_real_port_is_written_back_as_the_shown_one() {
+        assert_eq!(announced_port("listening on 127.0.0.1:8898"), Some(8898));
+        assert_eq!(announced_port("bound to [::1]:9000"), Some(9000));
+        assert_eq!(announced_port("hello"), None);
+        assert_eq!(
+            restore_port("to 127.0.0.1:41234 from :412345", 41234, 8898),
+            "to 127.0.0.1:8898 from :412345"
+        );
+    }
+
+    #[test]
+    fn placeholders_match_but_generic_wildcards_are_refused() {
+        assert!(
+            compare(
+                &step("listening on 127.0.0.1:[PORT]\n"),
+                "listening on 127.0.0.1:4000\n"
+            )
+            .is_ok()
+        );
+        assert!(compare(&step("took [TIME]\n"), "took 1.2ms\n").is_ok());
+        assert!(compare(&step("a [..]\n"), "a b\n").is_err());
+        assert!(compare(&step("...\n"), "a\n").is_err());
+        assert!(compare(&step("hello\n"), "hullo\n").is_err());
+    }
+
+    #[test]
+    fn every_fence_needs_a_language() {
+        let fences = parse_fences("text\n```\n$ ls\n```\n").unwrap();
+        assert!(fences[0].kind().is_err());
+        assert!(parse_fences("```console\n$ x\n").is_err());
+    }
+
+    #[test]
+    fn console_attributes_are_read() {
+        let fences =
+            parse_fences("```console server\n$ a\n```\n```console exit=2\n$ b\n```\n").unwrap();
+        let Ok(Kind::Console(server)) = fences[0].kind() else {
+            panic!()
+        };
+        assert_eq!(server.role, Role::Server);
+        let Ok(Kind::Console(plain)) = fences[1].kind() else {
+            panic!()
+        };
+        assert_eq!((plain.role, plain.exit), (Role::Plain, 2));
+    }
+
+    #[test]
+    fn not_run_blocks_must_be_marked_visibly() {
+        let harness = Harness::new();
+        let hidden = "```console not-run\n$ cargo run -q -p x\n```\n";
+        assert!(harness.check_text("l.md", hidden, Path::new(".")).is_err());
+    }
+
+    #[test]
+    fn anchors_are_extracted_without_markers_or_indentation() {
+        let source = "fn a() {\n    // ANCHOR: body\n    let x = 1;\n    // ANCHOR: inner\n    x\n    // ANCHOR_END: inner\n    // ANCHOR_END: body\n}\n";
+        assert_eq!(anchored(source, "body").unwrap(), ["let x = 1;", "x"]);
+        assert_eq!(anchored(source, "inner").unwrap(), ["x"]);
+        assert!(anchored(source, "missing").is_none());
+    }
+
+    #[test]
+    fn rust_blocks_must_match_their_anchor() {
+        let dir = std::env::temp_dir().join(format!("lesson-test-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(
+            dir.join("src/a.rs"),
+            "// ANCHOR: one\nlet x = 1;\n// ANCHOR_END: one\n",
+        )
+        .unwrap();
+        let block = |body: &str| Fence {
+            line: 1,
+            info: "rust".into(),
+            body: body.lines().map(str::to_owned).collect(),
+            preceding: String::new(),
+        };
+        assert!(check_snippet(&block("// src/a.rs (anchor: one)\nlet x = 1;"), &dir).is_ok());
+        assert!(check_snippet(&block("// src/a.rs (anchor: one)\nlet x = 2;"), &dir).is_err());
+        assert!(check_snippet(&block("// src/a.rs (anchor: two)\nlet x = 1;"), &dir).is_err());
+        assert!(check_snippet(&block("let x = 1;"), &dir).is_err());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    // The harness run end to end against a real program: a shown output that
+    // differs from what the program prints is a failure.
+    #[cfg(unix)]
+    #[test]
+    fn a_changed_output_fails_the_lesson() {
+        let harness = Harness::new().bin("echo", "/bin/echo");
+        let good = "```console\n$ cargo run -q -p echo -- hello world\nhello world\n```\n";
+        let summary = harness.check_text("good.md", good, Path::new(".")).unwrap();
+        assert_eq!(summary.commands, 1);
+        let broken = good.replace("hello world\n```", "hello there\n```");
+        let failures = harness
+            .check_text("broken.md", &broken, Path::new("."))
+            .unwrap_err();
+        assert_eq!(failures.problems().len(), 1, "{failures}");
+        let unknown = good.replace("-p echo", "-p nope");
+        assert!(
+            harness
+                .check_text("unknown.md", &unknown, Path::new("."))
+                .is_err()
+        );
+        let exit = good.replace("```console", "```console exit=2");
+        assert!(
+            harness
+                .check_text("exit.md", &exit, Path::new("."))
+                .is_err()
+        );
+    }
+}

@@ -1,0 +1,25 @@
+//! Helpers shared by every lesson crate, and nothing lesson-specific.
+//!
+//! * [`output`]: the two-lane printer (`[server] …` / `[client] …`) with
+//!   per-side numbering of every send and receive.
+//! * [`bytes`]: how bytes are shown: quoted text when they are UTF-8, a hex
+//!   dump otherwise.
+//! * [`cli`]: the command-line contract every lesson follows
+//!   (`demo [STEP]`, `server [STEP]`, `client [STEP]`, `--host`, `--port`).
+//! * [`roles`]: run a server role and a client role in one process.
+//! * [`errors`]: print an I/O error with its OS number and a hint naming the
+//!   lesson that explains it.
+#![warn(missing_docs)]
+
+pub mod bytes;
+pub mod cli;
+pub mod errors;
+pub mod output;
+pub mod roles;
+
+#[cfg(feature = "lesson-test")]
+pub mod lesson_test;
+
+pub use cli::{Endpoint, Lesson};
+pub use output::{Lane, Side, heading, narrate};
+pub use roles::run_roles;

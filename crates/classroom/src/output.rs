@@ -1,0 +1,214 @@
+//! The two-lane printer.
+//!
+//! A demo runs a server and a client in one process. Every line says whose it
+//! is, `[server] …` or `[client] …`, and every send and receive is numbered per
+//! side, so the output reads like two terminals side by side:
+//!
+//! ```text
+//! [client] send #1: 6 bytes "hello!"
+//! [server] recv #1: 6 bytes "hello!"
+//! ```
+//!
+//! Colour is used only when standard output is a terminal and `NO_COLOR` is
+//! unset or empty (<https://no-color.org>). Each line is written with a single
+//! `println!`, which holds the stdout lock for the whole line, so lines from
+//! the two roles never interleave mid-line. *Which* line comes first is up to
+//! the demo: it synchronises its roles so the order is the same every run.
+
+use std::ffi::OsString;
+use std::fmt::{self, Display};
+use std::io::IsTerminal;
+use std::sync::OnceLock;
+
+use crate::bytes;
+
+/// Which role a line belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lane {
+    /// The side that binds, listens and accepts.
+    Server,
+    /// The side that connects.
+    Client,
+}
+
+impl Lane {
+    /// The label printed in brackets.
+    pub fn label(self) -> &'static str {
+        match self {
+            Lane::Server => "server",
+            Lane::Client => "client",
+        }
+    }
+
+    fn colour(self) -> &'static str {
+        match self {
+            Lane::Server => CYAN,
+            Lane::Client => YELLOW,
+        }
+    }
+}
+
+impl Display for Lane {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+const CYAN: &str = "\x1b[36m";
+const YELLOW: &str = "\x1b[33m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+/// Whether to colour output, given the value of `NO_COLOR` and whether
+/// standard output is a terminal.
+pub fn colour_wanted(no_color: Option<OsString>, stdout_is_terminal: bool) -> bool {
+    stdout_is_terminal && no_color.is_none_or(|value| value.is_empty())
+}
+
+fn colour() -> bool {
+    static COLOUR: OnceLock<bool> = OnceLock::new();
+    *COLOUR.get_or_init(|| {
+        colour_wanted(
+            std::env::var_os("NO_COLOR"),
+            std::io::stdout().is_terminal(),
+        )
+    })
+}
+
+/// One labelled line, `[server] text`, coloured or not.
+pub fn lane_line(lane: Lane, text: &str, colour: bool) -> String {
+    if colour {
+        format!("{}[{}]{RESET} {text}", lane.colour(), lane.label())
+    } else {
+        format!("[{}] {text}", lane.label())
+    }
+}
+
+/// Print a narration line: what just happened and why, in one sentence.
+pub fn narrate(text: impl Display) {
+    if colour() {
+        println!("{BOLD}* {text}{RESET}");
+    } else {
+        println!("* {text}");
+    }
+}
+
+/// Print a heading, used between the steps of `demo all`.
+pub fn heading(text: impl Display) {
+    if colour() {
+        println!("{BOLD}== {text} =={RESET}");
+    } else {
+        println!("== {text} ==");
+    }
+}
+
+/// One side of a conversation: prints its lines and numbers its sends and
+/// receives.
+#[derive(Debug)]
+pub struct Side {
+    lane: Lane,
+    sends: u32,
+    recvs: u32,
+}
+
+impl Side {
+    /// The server's lane.
+    pub fn server() -> Self {
+        Side::new(Lane::Server)
+    }
+
+    /// The client's lane.
+    pub fn client() -> Self {
+        Side::new(Lane::Client)
+    }
+
+    /// A lane with both counters at zero.
+    pub fn new(lane: Lane) -> Self {
+        Side {
+            lane,
+            sends: 0,
+            recvs: 0,
+        }
+    }
+
+    /// Which lane this side prints in.
+    pub fn lane(&self) -> Lane {
+        self.lane
+    }
+
+    /// Print a free-form line in this lane.
+    pub fn say(&self, text: impl Display) {
+        println!("{}", lane_line(self.lane, &text.to_string(), colour()));
+    }
+
+    /// Print `send #N: COUNT bytes BYTES` for bytes about to be sent.
+    pub fn sent(&mut self, data: &[u8]) {
+        self.sends += 1;
+        self.say(format!("send #{}: {}", self.sends, describe(data)));
+    }
+
+    /// Print `recv #N: COUNT bytes BYTES` for bytes just received.
+    pub fn received(&mut self, data: &[u8]) {
+        self.recvs += 1;
+        self.say(format!("recv #{}: {}", self.recvs, describe(data)));
+    }
+
+    /// Print a TCP read that returned 0 bytes: the peer closed its side.
+    pub fn eof(&mut self) {
+        self.recvs += 1;
+        self.say(format!(
+            "recv #{}: 0 bytes (EOF: the peer closed its side)",
+            self.recvs
+        ));
+    }
+}
+
+/// `6 bytes "hello!"`: a count and the bytes, the way every send and receive
+/// is shown.
+pub fn describe(data: &[u8]) -> String {
+    let unit = if data.len() == 1 { "byte" } else { "bytes" };
+    format!("{} {unit} {}", data.len(), bytes::show(data))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_labelled_by_lane() {
+        assert_eq!(lane_line(Lane::Server, "hi", false), "[server] hi");
+        assert_eq!(lane_line(Lane::Client, "hi", false), "[client] hi");
+    }
+
+    #[test]
+    fn colour_wraps_only_the_label() {
+        let line = lane_line(Lane::Server, "hi", true);
+        assert_eq!(line, "\x1b[36m[server]\x1b[0m hi");
+    }
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        assert!(colour_wanted(None, true));
+        assert!(!colour_wanted(None, false));
+        assert!(!colour_wanted(Some("1".into()), true));
+        // NO_COLOR set but empty counts as unset.
+        assert!(colour_wanted(Some("".into()), true));
+    }
+
+    #[test]
+    fn sends_and_receives_count_bytes() {
+        assert_eq!(describe(b"hello!"), "6 bytes \"hello!\"");
+        assert_eq!(describe(b"x"), "1 byte \"x\"");
+        assert_eq!(describe("翔".as_bytes()), "3 bytes \"翔\"");
+    }
+
+    #[test]
+    fn each_side_numbers_its_own_sends_and_receives() {
+        let mut side = Side::client();
+        side.sent(b"a");
+        side.sent(b"b");
+        side.received(b"c");
+        side.eof();
+        assert_eq!((side.sends, side.recvs), (2, 2));
+    }
+}
