@@ -13,7 +13,7 @@
 //! [`Lesson`] for it; its `main` is then one call to [`run`].
 
 use std::fmt::Debug;
-use std::io;
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, ToSocketAddrs, UdpSocket};
 use std::process::ExitCode;
 
@@ -103,6 +103,30 @@ pub fn announce_bound(socket: &UdpSocket) -> io::Result<SocketAddr> {
     let addr = socket.local_addr()?;
     println!("{}", bound_line(addr));
     Ok(addr)
+}
+
+/// The lines a client sends: its MESSAGE arguments if it was given any,
+/// otherwise lines read from stdin (with a `>>> ` prompt when stdin is a
+/// terminal, as the documents' `input(">>>")` loops do) until end of input.
+/// Stopping at `q` is the caller's business: the documents send the `q` to
+/// the peer before they stop.
+pub fn input_lines(messages: &[String]) -> Box<dyn Iterator<Item = String>> {
+    if !messages.is_empty() {
+        return Box::new(messages.to_vec().into_iter());
+    }
+    let stdin = io::stdin();
+    let prompt = stdin.is_terminal();
+    Box::new(std::iter::from_fn(move || {
+        if prompt {
+            print!(">>> ");
+            let _ = io::stdout().flush();
+        }
+        let mut line = String::new();
+        match stdin.lock().read_line(&mut line) {
+            Ok(0) | Err(_) => None,
+            Ok(_) => Some(line.trim_end_matches(['\r', '\n']).to_owned()),
+        }
+    }))
 }
 
 /// A lesson's steps, and what each does as a demo, a server and a client.
@@ -347,6 +371,12 @@ mod tests {
             ..Endpoint::default()
         };
         assert_eq!(at.addr(8898).unwrap().port(), 0);
+    }
+
+    #[test]
+    fn messages_given_as_arguments_are_the_input() {
+        let lines: Vec<String> = input_lines(&["a".into(), "q".into()]).collect();
+        assert_eq!(lines, ["a", "q"]);
     }
 
     #[test]

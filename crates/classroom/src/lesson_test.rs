@@ -26,8 +26,8 @@
 //! * Every fence must name a language, so nothing is silently skipped.
 //!
 //! Output is matched with snapbox. The only wildcards a lesson may use are
-//! the placeholders `[PORT]`, `[ADDR]` and `[TIME]`, each standing for any
-//! text within its line; snapbox's generic `[..]` and `...` are refused, so
+//! the placeholders `[PORT]`, `[ADDR]`, `[TIME]` and `[COUNT]`, each
+//! standing for any text within its line; snapbox's generic `[..]` and `...` are refused, so
 //! a lesson cannot hide output it does not show.
 
 use std::collections::BTreeMap;
@@ -43,7 +43,10 @@ use regex::Regex;
 use snapbox::{Assert, Data};
 
 /// The placeholders a lesson may use in shown output.
-pub const PLACEHOLDERS: [&str; 3] = ["[PORT]", "[ADDR]", "[TIME]"];
+/// `[COUNT]` stands for a number the kernel decides at run time (how many
+/// bytes a buffer took, how many calls a loop made): a measurement, like a
+/// time.
+pub const PLACEHOLDERS: [&str; 4] = ["[PORT]", "[ADDR]", "[TIME]", "[COUNT]"];
 
 /// How long one command may run before it counts as hung.
 const COMMAND_DEADLINE: Duration = Duration::from_secs(60);

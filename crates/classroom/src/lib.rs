@@ -16,6 +16,7 @@ pub mod cli;
 pub mod errors;
 pub mod output;
 pub mod roles;
+pub mod tcp_state;
 
 #[cfg(feature = "lesson-test")]
 pub mod lesson_test;

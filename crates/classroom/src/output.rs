@@ -77,10 +77,14 @@ fn colour() -> bool {
 
 /// One labelled line, `[server] text`, coloured or not.
 pub fn lane_line(lane: Lane, text: &str, colour: bool) -> String {
+    labelled(lane, lane.label(), text, colour)
+}
+
+fn labelled(lane: Lane, label: &str, text: &str, colour: bool) -> String {
     if colour {
-        format!("{}[{}]{RESET} {text}", lane.colour(), lane.label())
+        format!("{}[{label}]{RESET} {text}", lane.colour())
     } else {
-        format!("[{}] {text}", lane.label())
+        format!("[{label}] {text}")
     }
 }
 
@@ -107,6 +111,7 @@ pub fn heading(text: impl Display) {
 #[derive(Debug)]
 pub struct Side {
     lane: Lane,
+    label: String,
     sends: u32,
     recvs: u32,
 }
@@ -122,10 +127,19 @@ impl Side {
         Side::new(Lane::Client)
     }
 
+    /// Client number `n` when a demo runs several: `[client 2] …`.
+    pub fn nth_client(n: u32) -> Self {
+        Side {
+            label: format!("client {n}"),
+            ..Side::client()
+        }
+    }
+
     /// A lane with both counters at zero.
     pub fn new(lane: Lane) -> Self {
         Side {
             lane,
+            label: lane.label().to_owned(),
             sends: 0,
             recvs: 0,
         }
@@ -138,7 +152,10 @@ impl Side {
 
     /// Print a free-form line in this lane.
     pub fn say(&self, text: impl Display) {
-        println!("{}", lane_line(self.lane, &text.to_string(), colour()));
+        println!(
+            "{}",
+            labelled(self.lane, &self.label, &text.to_string(), colour())
+        );
     }
 
     /// Print `send #N: COUNT bytes BYTES` for bytes about to be sent.
@@ -178,6 +195,12 @@ mod tests {
     fn lines_are_labelled_by_lane() {
         assert_eq!(lane_line(Lane::Server, "hi", false), "[server] hi");
         assert_eq!(lane_line(Lane::Client, "hi", false), "[client] hi");
+    }
+
+    #[test]
+    fn several_clients_are_numbered() {
+        assert_eq!(Side::nth_client(2).label, "client 2");
+        assert_eq!(Side::nth_client(2).lane(), Lane::Client);
     }
 
     #[test]
