@@ -110,9 +110,9 @@ pub fn announce_bound(socket: &UdpSocket) -> io::Result<SocketAddr> {
 /// terminal, as the documents' `input(">>>")` loops do) until end of input.
 /// Stopping at `q` is the caller's business: the documents send the `q` to
 /// the peer before they stop.
-pub fn input_lines(messages: &[String]) -> Box<dyn Iterator<Item = String>> {
+pub fn input_lines(messages: &[String]) -> Box<dyn Iterator<Item = String> + '_> {
     if !messages.is_empty() {
-        return Box::new(messages.to_vec().into_iter());
+        return Box::new(messages.iter().cloned());
     }
     let stdin = io::stdin();
     let prompt = stdin.is_terminal();

@@ -1,0 +1,116 @@
+//! A server survives clients that misbehave, and errors name the OS error.
+
+mod common;
+
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::process::Command;
+
+use common::{BIN, Server, read_n, read_to_end};
+use socket2::SockRef;
+
+fn hello(server: &Server) -> Vec<u8> {
+    let mut stream = TcpStream::connect(server.addr).unwrap();
+    stream.write_all(b"hello!").unwrap();
+    // The server waits for us to close first, so read just the answer.
+    read_n(&mut stream, 2)
+}
+
+#[test]
+fn a_client_that_leaves_without_a_word_does_not_stop_the_server() {
+    let server = Server::start("hello");
+    drop(TcpStream::connect(server.addr).unwrap());
+    server.wait_for("0 bytes (EOF");
+    assert_eq!(hello(&server), b"hi");
+}
+
+#[test]
+fn a_client_that_resets_does_not_stop_the_server() {
+    let server = Server::start("hello");
+    let rude = TcpStream::connect(server.addr).unwrap();
+    // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+    SockRef::from(&rude)
+        .set_linger(Some(std::time::Duration::ZERO))
+        .unwrap();
+    drop(rude);
+    let seen = server.wait_for("waiting for a connection");
+    assert_eq!(hello(&server), b"hi", "server output:\n{}", seen.join("\n"));
+}
+
+#[test]
+fn bytes_that_are_not_text_are_shown_as_hex_and_answered() {
+    let server = Server::start("hello");
+    let mut stream = TcpStream::connect(server.addr).unwrap();
+    stream.write_all(&[0xff, 0x00, 0xfe]).unwrap();
+    assert_eq!(read_n(&mut stream, 2), b"hi");
+    let seen = server.wait_for("recv #1");
+    assert!(
+        seen.last().unwrap().ends_with("3 bytes ff 00 fe"),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn an_oversized_http_request_is_refused_and_the_server_goes_on() {
+    let server = Server::start("http");
+    let mut flood = TcpStream::connect(server.addr).unwrap();
+    // No blank line ever comes: the server must stop reading at its limit.
+    let junk = vec![b'a'; tcp_basic::http::LIMIT + 4096];
+    let _ = flood.write_all(&junk);
+    let seen = server.wait_for("gave up on");
+    assert!(
+        seen.last().unwrap().contains("more than 65536 bytes"),
+        "{seen:?}"
+    );
+    let mut stream = TcpStream::connect(server.addr).unwrap();
+    stream
+        .write_all(tcp_basic::http::request().as_bytes())
+        .unwrap();
+    let reply = read_to_end(&mut stream);
+    assert!(reply.starts_with(b"HTTP/1.1 200 OK\r\n"));
+}
+
+#[test]
+fn connection_refused_prints_the_os_error_and_a_hint() {
+    // A port that was free a moment ago: nothing listens there now.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let output = Command::new(BIN)
+        .args(["client", "hello", "--port", &port.to_string()])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: Connection refused (os error"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: nothing is listening at that address"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_step_without_a_server_role_says_which_demo_to_run() {
+    let output = Command::new(BIN)
+        .args(["server", "methods"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("run `cargo run -p tcp_basic -- demo methods` instead"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unknown_step_is_a_usage_error() {
+    let output = Command::new(BIN).args(["demo", "nope"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
