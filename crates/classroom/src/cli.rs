@@ -56,16 +56,6 @@ impl Endpoint {
             .copied()
             .ok_or_else(|| io::Error::other(format!("{} resolves to no address", self.host)))
     }
-
-    /// The address a server should bind; prints a one-line warning first when
-    /// that is not a loopback address.
-    pub fn bind_addr(&self, default_port: u16) -> io::Result<SocketAddr> {
-        let addr = self.addr(default_port)?;
-        if let Some(warning) = exposure_warning(addr.ip()) {
-            eprintln!("{warning}");
-        }
-        Ok(addr)
-    }
 }
 
 /// The warning for binding an address other machines can reach.
@@ -91,18 +81,27 @@ pub fn bound_line(addr: SocketAddr) -> String {
 }
 
 /// Print [`listening_line`] for `listener`: a server's first line of output,
-/// which scripts, tests and other programs read to find the port.
+/// which scripts, tests and other programs read to find the port. A warning
+/// follows (on stderr) when the address is reachable from other machines.
 pub fn announce_listening(listener: &TcpListener) -> io::Result<SocketAddr> {
     let addr = listener.local_addr()?;
     println!("{}", listening_line(addr));
+    warn_if_exposed(addr);
     Ok(addr)
 }
 
-/// Print [`bound_line`] for a UDP socket.
+/// Print [`bound_line`] for a UDP socket, then any exposure warning.
 pub fn announce_bound(socket: &UdpSocket) -> io::Result<SocketAddr> {
     let addr = socket.local_addr()?;
     println!("{}", bound_line(addr));
+    warn_if_exposed(addr);
     Ok(addr)
+}
+
+fn warn_if_exposed(addr: SocketAddr) {
+    if let Some(warning) = exposure_warning(addr.ip()) {
+        eprintln!("{warning}");
+    }
 }
 
 /// The lines a client sends: its MESSAGE arguments if it was given any,

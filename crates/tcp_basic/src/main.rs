@@ -63,23 +63,19 @@ impl Lesson for Step {
 
     fn server(self, at: &Endpoint) -> io::Result<()> {
         match self {
-            Step::Connect => serve_forever(at.bind_addr(connect::PORT)?, connect::serve),
-            Step::Hello => serve_forever(at.bind_addr(hello::PORT)?, hello::serve),
-            Step::ServerFirst => {
-                serve_forever(at.bind_addr(server_first::PORT)?, server_first::serve)
-            }
+            Step::Connect => serve_forever(at.addr(connect::PORT)?, connect::serve),
+            Step::Hello => serve_forever(at.addr(hello::PORT)?, hello::serve),
+            Step::ServerFirst => serve_forever(at.addr(server_first::PORT)?, server_first::serve),
             Step::Chat => {
                 // The server's replies are typed on its own terminal.
                 let mut replies = classroom::cli::input_lines(&[]);
-                serve_forever(at.bind_addr(chat::PORT)?, |conn, out| {
+                serve_forever(at.addr(chat::PORT)?, |conn, out| {
                     chat::serve(conn, out, &mut replies)
                 })
             }
-            Step::OneAtATime => {
-                serve_forever(at.bind_addr(one_at_a_time::PORT)?, one_at_a_time::serve)
-            }
-            Step::HalfClose => serve_forever(at.bind_addr(half_close::PORT)?, half_close::serve),
-            Step::Http => serve_forever(at.bind_addr(http::PORT)?, http::serve),
+            Step::OneAtATime => serve_forever(at.addr(one_at_a_time::PORT)?, one_at_a_time::serve),
+            Step::HalfClose => serve_forever(at.addr(half_close::PORT)?, half_close::serve),
+            Step::Http => serve_forever(at.addr(http::PORT)?, http::serve),
             Step::Methods | Step::Sendall | Step::All => {
                 Err(classroom::cli::no_role(self, "server"))
             }
