@@ -1,0 +1,335 @@
+//! `layers`: one real HTTP GET, walked down the layers (分层).
+//!
+//! Each layer wraps what the layer above hands it in a header of its own,
+//! like a parcel put inside a bigger box with a new label: this is
+//! encapsulation (封装). The receiver takes the boxes off in reverse order
+//! (解封装). Document 002 (§1. OSI 7层模型) walks a GET to a search engine
+//! this way, and document 004 (§2.4) lists the same steps; here the request
+//! is real, sent on loopback to a server in this process, and the ports and
+//! addresses are read from the connected socket instead of invented.
+
+use std::io;
+use std::net::{SocketAddr, TcpStream};
+
+use classroom::bytes::{hex, show};
+use classroom::narrate;
+use classroom::output::describe;
+
+use crate::http::{self, TinyServer};
+
+/// A TCP header without options.
+pub const TCP_HEADER: usize = 20;
+/// An IPv4 header without options.
+pub const IPV4_HEADER: usize = 20;
+/// An Ethernet header: destination MAC (6), source MAC (6), type (2).
+pub const ETHERNET_HEADER: usize = 14;
+/// The Ethernet trailer: a 4-byte checksum, the frame check sequence.
+pub const ETHERNET_FCS: usize = 4;
+/// Ethernet pads a shorter packet up to this size, so that every frame is
+/// at least 64 bytes long.
+pub const ETHERNET_MIN_PAYLOAD: usize = 46;
+
+/// One of the seven OSI layers and where it sits in the TCP/IP model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layer {
+    /// 7 at the top (application), 1 at the bottom (physical).
+    pub number: u8,
+    /// The OSI name.
+    pub name: &'static str,
+    /// The layer of the five-layer TCP/IP model it belongs to.
+    pub tcp_ip: &'static str,
+    /// What it contributes to the request in this walk.
+    pub here: &'static str,
+    /// The Chinese name the documents use.
+    pub chinese: &'static str,
+}
+
+/// The OSI model (OSI七层模型), top to bottom. TCP/IP folds the top three into
+/// one application layer: a program does its own formatting and encoding.
+pub const OSI: [Layer; 7] = [
+    Layer {
+        number: 7,
+        name: "application",
+        tcp_ip: "application",
+        here: "the HTTP request text",
+        chinese: "应用层",
+    },
+    Layer {
+        number: 6,
+        name: "presentation",
+        tcp_ip: "application",
+        here: "the text encoded as bytes",
+        chinese: "表示层",
+    },
+    Layer {
+        number: 5,
+        name: "session",
+        tcp_ip: "application",
+        here: "connect first, close at the end",
+        chinese: "会话层",
+    },
+    Layer {
+        number: 4,
+        name: "transport",
+        tcp_ip: "transport",
+        here: "TCP header: the two ports",
+        chinese: "传输层",
+    },
+    Layer {
+        number: 3,
+        name: "network",
+        tcp_ip: "network",
+        here: "IP header: the two IP addresses",
+        chinese: "网络层",
+    },
+    Layer {
+        number: 2,
+        name: "data link",
+        tcp_ip: "link",
+        here: "Ethernet header: the two MACs",
+        chinese: "数据链路层",
+    },
+    Layer {
+        number: 1,
+        name: "physical",
+        tcp_ip: "physical",
+        here: "bits as signals on a medium",
+        chinese: "物理层",
+    },
+];
+
+/// A MAC address from the block reserved for documentation (RFC 7042,
+/// 00-00-5e-00-53-xx), standing for this machine's network card.
+pub const EXAMPLE_SOURCE_MAC: [u8; 6] = [0x00, 0x00, 0x5e, 0x00, 0x53, 0x01];
+/// The same documentation block, standing for the next hop's card.
+pub const EXAMPLE_NEXT_HOP_MAC: [u8; 6] = [0x00, 0x00, 0x5e, 0x00, 0x53, 0x02];
+
+// ANCHOR: sizes
+/// How big the request is after each layer has added its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wrapped {
+    /// What the application wrote.
+    pub data: usize,
+    /// TCP header + data: a segment (段).
+    pub segment: usize,
+    /// IP header + segment: a packet (数据包).
+    pub packet: usize,
+    /// Ethernet header + packet (padded if short) + checksum: a frame (帧).
+    pub frame: usize,
+}
+
+/// Wrap `data` bytes in TCP, then IP, then Ethernet.
+pub fn encapsulate(data: usize) -> Wrapped {
+    let segment = TCP_HEADER + data;
+    let packet = IPV4_HEADER + segment;
+    let frame = ETHERNET_HEADER + packet.max(ETHERNET_MIN_PAYLOAD) + ETHERNET_FCS;
+    Wrapped {
+        data,
+        segment,
+        packet,
+        frame,
+    }
+}
+// ANCHOR_END: sizes
+
+/// A MAC address the way `ipconfig` and the documents write it:
+/// `00-00-5e-00-53-01`.
+pub fn mac(bytes: [u8; 6]) -> String {
+    bytes.map(|b| format!("{b:02x}")).join("-")
+}
+
+/// A hex dump, 16 bytes a row, each row starting with its offset in hex.
+pub fn hex_rows(bytes: &[u8]) -> Vec<String> {
+    bytes
+        .chunks(16)
+        .enumerate()
+        .map(|(row, chunk)| format!("{:04x}  {}", row * 16, hex(chunk)))
+        .collect()
+}
+
+/// Print the OSI table and its TCP/IP column.
+pub fn print_model() {
+    println!(
+        "{:<16}{:<14}{:<34}中文",
+        "OSI layer", "TCP/IP layer", "in this request"
+    );
+    for layer in OSI {
+        println!(
+            "{:<16}{:<14}{:<34}{}",
+            format!("{} {}", layer.number, layer.name),
+            layer.tcp_ip,
+            layer.here,
+            layer.chinese
+        );
+    }
+    narrate(
+        "the 4-layer TCP/IP model also merges link and physical into one layer (网络接口层, network access)",
+    );
+}
+
+// ANCHOR: walk
+/// The `layers` tool: send one real GET on loopback and show what each
+/// layer adds, with the ports and addresses read from the socket.
+pub fn walk() -> io::Result<()> {
+    print_model();
+    println!();
+    let server = TinyServer::start()?;
+    narrate(format_args!(
+        "a tiny HTTP server listens on {} in this process: loopback only, no internet",
+        server.addr()
+    ));
+    // connect() does the three-way handshake (三次握手, lesson 01); when it
+    // returns, the kernel has picked our source port and the 4-tuple exists.
+    let mut stream = TcpStream::connect(server.addr())?;
+    let (local, peer) = (stream.local_addr()?, stream.peer_addr()?);
+    println!("connected: {local} -> {peer} (the 4-tuple, 四元组)");
+    println!();
+
+    let request = http::get_request("localhost");
+    let size = encapsulate(request.len());
+    print_layers(&request, size, local, peer);
+    println!();
+
+    let response = http::fetch(&mut stream, &request)?;
+    let served = server.join()?;
+    print_arrival(&response, &served, local);
+    Ok(())
+}
+// ANCHOR_END: walk
+
+/// Top to bottom, what each layer adds to `request` on its way out.
+fn print_layers(request: &[u8], size: Wrapped, local: SocketAddr, peer: SocketAddr) {
+    println!(
+        "7 application (应用层): the HTTP request, {} bytes",
+        size.data
+    );
+    println!("  {}", show(request));
+    for row in hex_rows(request) {
+        println!("  {row}");
+    }
+    println!("6 presentation (表示层): the text as UTF-8 bytes (plain ASCII here), no header");
+    println!("5 session (会话层): the connection connect() opened above, no header");
+    println!(
+        "4 transport (传输层): + TCP header {TCP_HEADER} bytes = segment (段) of {} bytes",
+        size.segment
+    );
+    println!(
+        "  source port       {}  (picked by the kernel at connect)",
+        local.port()
+    );
+    println!(
+        "  destination port  {}  (where the server listens)",
+        peer.port()
+    );
+    println!(
+        "3 network (网络层): + IPv4 header {IPV4_HEADER} bytes = packet (数据包) of {} bytes",
+        size.packet
+    );
+    println!("  source IP         {}", local.ip());
+    println!("  destination IP    {}", peer.ip());
+    println!(
+        "2 data link (数据链路层): + Ethernet header {ETHERNET_HEADER} bytes + FCS {ETHERNET_FCS} bytes = frame (帧) of {} bytes",
+        size.frame
+    );
+    println!(
+        "  destination MAC   {}  (example: the next hop's card, found by ARP)",
+        mac(EXAMPLE_NEXT_HOP_MAC)
+    );
+    println!(
+        "  source MAC        {}  (example: this machine's card)",
+        mac(EXAMPLE_SOURCE_MAC)
+    );
+    println!("  type              0x0800 (IPv4)");
+    println!(
+        "1 physical (物理层): {} bytes = {} bits, as signals on a cable, a fibre or radio",
+        size.frame,
+        size.frame * 8
+    );
+    narrate(
+        "the MACs are placeholders from the range kept for documentation: a packet to 127.0.0.1 never reaches a network card, so there is no real MAC to read",
+    );
+}
+
+/// What came back, and what the server saw arrive.
+fn print_arrival(response: &[u8], served: &http::Served, local: SocketAddr) {
+    match http::status_line(response) {
+        Some(status) => println!("the server answered: {status}"),
+        None => println!(
+            "the server answered without a status line: {}",
+            show(response)
+        ),
+    }
+    let verdict = if served.peer == local {
+        "our source address and port"
+    } else {
+        "not our source address and port!"
+    };
+    println!("the server's accept() saw {}: {verdict}", served.peer);
+    println!("the server received {}", describe(&served.request));
+    narrate(
+        "on the way up every layer took its own header off (解封装), so the server got exactly the bytes we wrote",
+    );
+    narrate(
+        "the reply came back down and up the same layers with source and destination swapped: an IP and a port are also a return address",
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_layer_adds_its_header() {
+        // The 35-byte GET of the walk.
+        assert_eq!(
+            encapsulate(35),
+            Wrapped {
+                data: 35,
+                segment: 55,
+                packet: 75,
+                frame: 93
+            }
+        );
+    }
+
+    #[test]
+    fn short_packets_are_padded_to_a_64_byte_frame() {
+        // A bare TCP segment (an ACK, no data) is 40 bytes with its IP
+        // header; Ethernet pads it to 46, so the frame is 64.
+        assert_eq!(encapsulate(0).packet, 40);
+        assert_eq!(encapsulate(0).frame, 64);
+        assert_eq!(encapsulate(6).frame, 64);
+        assert_eq!(encapsulate(7).frame, 65);
+    }
+
+    #[test]
+    fn the_osi_table_runs_7_to_1_and_folds_into_tcp_ip() {
+        let numbers: Vec<u8> = OSI.iter().map(|l| l.number).collect();
+        assert_eq!(numbers, [7, 6, 5, 4, 3, 2, 1]);
+        let application: Vec<&str> = OSI
+            .iter()
+            .filter(|l| l.tcp_ip == "application")
+            .map(|l| l.chinese)
+            .collect();
+        assert_eq!(application, ["应用层", "表示层", "会话层"]);
+    }
+
+    #[test]
+    fn macs_are_written_with_dashes() {
+        assert_eq!(mac(EXAMPLE_SOURCE_MAC), "00-00-5e-00-53-01");
+        assert_eq!(mac([0xff; 6]), "ff-ff-ff-ff-ff-ff");
+    }
+
+    #[test]
+    fn hex_rows_hold_16_bytes_each() {
+        let rows = hex_rows(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assert_eq!(
+            rows,
+            [
+                "0000  47 45 54 20 2f 20 48 54 54 50 2f 31 2e 31 0d 0a",
+                "0010  48 6f 73 74 3a 20 78 0d 0a 0d 0a",
+            ]
+        );
+        assert!(hex_rows(b"").is_empty());
+    }
+}

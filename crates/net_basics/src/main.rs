@@ -1,0 +1,109 @@
+//! `net_basics`: lesson 00's command line. Each tool lives in the library;
+//! this file only parses the arguments and calls it.
+
+use std::error::Error;
+use std::process::ExitCode;
+
+use clap::error::ErrorKind;
+use clap::{Parser, Subcommand};
+use net_basics::subnet::{self, Mask};
+use net_basics::{ipv4, layers};
+
+/// Lesson 00: network basics as three small tools.
+#[derive(Parser, Debug)]
+#[command(
+    name = "net_basics",
+    long_about = "Lesson 00 (lessons/00-net-basics.md): network basics as three small tools, \
+        re-creating the worked examples of documents 000, 002 and 004. \
+        With no tool named, runs each on the documents' own example."
+)]
+struct Cli {
+    #[command(subcommand)]
+    tool: Option<Tool>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Tool {
+    /// An IPv4 address in binary, octet by octet, and as one 32-bit number (docs 000, 004 §2.1.2)
+    Ip {
+        /// Dotted decimal, e.g. 100.4.5.6
+        #[arg(value_parser = ipv4::parse)]
+        address: u32,
+    },
+    /// AND two addresses with a subnet mask: same subnet or not? (doc 004 §2.1.7 子网掩码)
+    Subnet {
+        /// First address, e.g. 172.16.10.1
+        #[arg(value_parser = ipv4::parse)]
+        a: u32,
+        /// Second address, e.g. 172.16.10.2
+        #[arg(value_parser = ipv4::parse)]
+        b: u32,
+        /// The mask, dotted (255.255.255.0) or as a prefix (/24)
+        #[arg(value_parser = subnet::parse_mask)]
+        mask: Mask,
+    },
+    /// One real HTTP GET on loopback, walked down the layers (docs 002 §1 OSI 7层模型, 004 §2.4)
+    Layers,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
+    let result = match cli.tool {
+        None => net_basics::tour(),
+        Some(Tool::Ip { address }) => {
+            ipv4::explain(address);
+            Ok(())
+        }
+        Some(Tool::Subnet { a, b, mask }) => {
+            subnet::explain(a, b, mask);
+            Ok(())
+        }
+        Some(Tool::Layers) => layers::walk(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", classroom::errors::explain(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+// ANCHOR: usage
+/// A value our own parser refused gets its one-line reason, not clap's
+/// usage block: the reason is the lesson. Other usage errors (and `--help`)
+/// are clap's to print. Exit code 2 means "you typed something wrong".
+fn usage_error(e: &clap::Error) -> ExitCode {
+    if e.kind() == ErrorKind::ValueValidation
+        && let Some(reason) = e.source()
+    {
+        eprintln!("error: {reason}");
+        return ExitCode::from(2);
+    }
+    let _ = e.print();
+    ExitCode::from(if e.use_stderr() { 2 } else { 0 })
+}
+// ANCHOR_END: usage
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn our_parsers_reject_before_any_tool_runs() {
+        let err = Cli::try_parse_from(["net_basics", "ip", "1.2.3"]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ValueValidation);
+        let reason = err.source().map(ToString::to_string).unwrap_or_default();
+        assert!(reason.contains("dotted decimal has exactly 4"), "{reason}");
+    }
+}

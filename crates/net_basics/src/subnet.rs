@@ -1,0 +1,266 @@
+//! `subnet`: the subnet mask (子网掩码) and the same-subnet test.
+//!
+//! A mask is 32 bits like an address: 1s over the network part (网络部分),
+//! 0s over the host part (主机部分). AND-ing an address with its mask keeps
+//! the network part and clears the host part, leaving the network address
+//! (网络地址). Two hosts whose network addresses are equal are on the same
+//! subnet (同一子网/网段) and can reach each other directly; otherwise their
+//! packets go through a gateway (网关). Document 004 §2.1.7 (子网掩码) works
+//! the example 172.16.10.1 and 172.16.10.2 with 255.255.255.0.
+
+use std::error::Error;
+use std::fmt;
+
+use classroom::narrate;
+
+use crate::ipv4::{self, AddrError, binary, dotted};
+
+/// Document 004's example: 172.16.10.1 and 172.16.10.2 with 255.255.255.0.
+pub const DOC_EXAMPLE: (u32, u32, Mask) = (
+    u32::from_be_bytes([172, 16, 10, 1]),
+    u32::from_be_bytes([172, 16, 10, 2]),
+    Mask(0xffff_ff00),
+);
+
+/// A subnet mask: some 1 bits, then only 0 bits. The only way to make one is
+/// through a constructor that checks this, so every `Mask` is a valid one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mask(u32);
+
+// ANCHOR: mask
+impl Mask {
+    /// A mask from its 32 bits, refused when the 1s have gaps.
+    ///
+    /// The 1s must all come first: counting the 1s from the top and the 0s
+    /// from the bottom must cover all 32 bits. `255.0.255.0` has 8 + 8.
+    pub fn from_bits(bits: u32) -> Result<Mask, MaskError> {
+        if bits.leading_ones() + bits.trailing_zeros() == 32 {
+            Ok(Mask(bits))
+        } else {
+            Err(MaskError::Gaps(bits))
+        }
+    }
+
+    /// The mask with `len` leading 1s: `/24` is `255.255.255.0`.
+    pub fn from_prefix(len: u32) -> Result<Mask, MaskError> {
+        match len {
+            // Shifting a u32 by 32 is not allowed, so /0 (all zeros) is
+            // what `checked_shl` gives back as `None`.
+            0..=32 => Ok(Mask(u32::MAX.checked_shl(32 - len).unwrap_or(0))),
+            _ => Err(MaskError::PrefixTooLong(len)),
+        }
+    }
+
+    /// The prefix length (前缀长度): how many 1s, the `24` in `/24`.
+    pub fn prefix_len(self) -> u32 {
+        self.0.leading_ones()
+    }
+
+    /// The mask's 32 bits.
+    pub fn bits(self) -> u32 {
+        self.0
+    }
+}
+// ANCHOR_END: mask
+
+/// Parse a mask as dotted decimal (`255.255.255.0`) or a prefix (`/24`).
+pub fn parse_mask(text: &str) -> Result<Mask, MaskError> {
+    match text.strip_prefix('/') {
+        Some(len) => {
+            let len = len
+                .parse()
+                .map_err(|_| MaskError::NotAPrefix(text.to_owned()))?;
+            Mask::from_prefix(len)
+        }
+        None => Mask::from_bits(ipv4::parse(text).map_err(MaskError::Addr)?),
+    }
+}
+
+// ANCHOR: and
+/// The network address: where the mask has a 1 the address bit is kept,
+/// where it has a 0 (the host part) the bit becomes 0.
+pub fn network(addr: u32, mask: Mask) -> u32 {
+    addr & mask.bits()
+}
+
+/// Two addresses are on the same subnet when AND-ing each with the mask
+/// gives the same network address.
+pub fn same_subnet(a: u32, b: u32, mask: Mask) -> bool {
+    network(a, mask) == network(b, mask)
+}
+// ANCHOR_END: and
+
+/// `172.16.10.0/24`: a network address and its prefix length (CIDR notation).
+pub fn cidr(addr: u32, mask: Mask) -> String {
+    format!("{}/{}", dotted(network(addr, mask)), mask.prefix_len())
+}
+
+/// The three lines of one AND, lined up bit under bit.
+pub fn and_steps(addr: u32, mask: Mask) -> [String; 3] {
+    let row = |op: char, value: u32| format!("{op} {:<16} {}", dotted(value), binary(value));
+    [
+        row(' ', addr),
+        row('&', mask.bits()),
+        row('=', network(addr, mask)),
+    ]
+}
+
+/// The `subnet` tool: AND both addresses with the mask, step by step, and
+/// say whether they share a subnet.
+pub fn explain(a: u32, b: u32, mask: Mask) {
+    let len = mask.prefix_len();
+    println!(
+        "mask {} = /{len}: {len} network bits (网络部分), {} host bits (主机部分)",
+        dotted(mask.bits()),
+        32 - len
+    );
+    for addr in [a, b] {
+        println!();
+        for line in and_steps(addr, mask) {
+            println!("{line}");
+        }
+    }
+    println!();
+    if same_subnet(a, b, mask) {
+        println!("same subnet: yes");
+        narrate(format_args!(
+            "both are on {}: they reach each other directly, through a switch (交换机), no router needed",
+            cidr(a, mask)
+        ));
+    } else {
+        println!("same subnet: no");
+        narrate(format_args!(
+            "{} is on {} but {} is on {}: their packets must go through a gateway (网关), a router",
+            dotted(a),
+            cidr(a, mask),
+            dotted(b),
+            cidr(b, mask)
+        ));
+    }
+}
+
+/// Why a text is not a subnet mask.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MaskError {
+    /// Not even an address.
+    Addr(AddrError),
+    /// An address, but its 1 bits have gaps.
+    Gaps(u32),
+    /// `/33` or more.
+    PrefixTooLong(u32),
+    /// `/x`: not a number after the slash.
+    NotAPrefix(String),
+}
+
+impl fmt::Display for MaskError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MaskError::Addr(e) => e.fmt(f),
+            MaskError::Gaps(bits) => write!(
+                f,
+                "{} is not a subnet mask: its 1 bits must all come first, with no 0 between them ({})",
+                dotted(*bits),
+                binary(*bits)
+            ),
+            MaskError::PrefixTooLong(len) => {
+                write!(
+                    f,
+                    "/{len} is not a prefix length: an IPv4 mask has 0 to 32 bits"
+                )
+            }
+            MaskError::NotAPrefix(text) => {
+                write!(f, "{text:?} is not a prefix length: write it like /24")
+            }
+        }
+    }
+}
+
+// The address error's text is already part of ours, so no `source()`:
+// an error reporter would print it twice.
+impl Error for MaskError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(text: &str) -> u32 {
+        ipv4::parse(text).unwrap()
+    }
+
+    #[test]
+    fn the_documents_example_is_one_subnet() {
+        let (a, b, mask) = DOC_EXAMPLE;
+        assert_eq!((a, b), (ip("172.16.10.1"), ip("172.16.10.2")));
+        assert_eq!(parse_mask("255.255.255.0").unwrap(), mask);
+        assert_eq!(binary(a), "10101100.00010000.00001010.00000001");
+        assert_eq!(binary(b), "10101100.00010000.00001010.00000010");
+        assert_eq!(binary(mask.bits()), "11111111.11111111.11111111.00000000");
+        assert_eq!(network(a, mask), ip("172.16.10.0"));
+        assert_eq!(network(b, mask), ip("172.16.10.0"));
+        assert!(same_subnet(a, b, mask));
+        assert_eq!(cidr(a, mask), "172.16.10.0/24");
+    }
+
+    #[test]
+    fn the_gateway_example_is_two_subnets() {
+        // Document 004 §2.1.9: networks A (192.168.1.x) and B (192.168.2.x).
+        let mask = Mask::from_prefix(24).unwrap();
+        assert!(!same_subnet(ip("192.168.1.1"), ip("192.168.2.1"), mask));
+        // A shorter prefix makes a bigger subnet that holds both.
+        let wide = Mask::from_prefix(16).unwrap();
+        assert!(same_subnet(ip("192.168.1.1"), ip("192.168.2.1"), wide));
+    }
+
+    #[test]
+    fn and_steps_line_up_bit_under_bit() {
+        let (a, _, mask) = DOC_EXAMPLE;
+        assert_eq!(
+            and_steps(a, mask),
+            [
+                "  172.16.10.1      10101100.00010000.00001010.00000001",
+                "& 255.255.255.0    11111111.11111111.11111111.00000000",
+                "= 172.16.10.0      10101100.00010000.00001010.00000000",
+            ]
+        );
+    }
+
+    #[test]
+    fn prefixes_and_masks_agree() {
+        assert_eq!(Mask::from_prefix(24).unwrap().bits(), ip("255.255.255.0"));
+        assert_eq!(Mask::from_prefix(0).unwrap().bits(), 0);
+        assert_eq!(Mask::from_prefix(32).unwrap().bits(), u32::MAX);
+        assert_eq!(Mask::from_prefix(20).unwrap().bits(), ip("255.255.240.0"));
+        for len in 0..=32 {
+            let mask = Mask::from_prefix(len).unwrap();
+            assert_eq!(mask.prefix_len(), len);
+            assert_eq!(Mask::from_bits(mask.bits()), Ok(mask));
+        }
+        assert_eq!(parse_mask("/24"), Mask::from_prefix(24));
+        assert_eq!(Mask::from_prefix(33), Err(MaskError::PrefixTooLong(33)));
+    }
+
+    #[test]
+    fn masks_with_gaps_are_refused() {
+        assert_eq!(
+            parse_mask("255.0.255.0"),
+            Err(MaskError::Gaps(ip("255.0.255.0")))
+        );
+        assert!(parse_mask("0.255.255.255").is_err());
+        assert!(parse_mask("255.255.255.1").is_err());
+        assert_eq!(
+            parse_mask("255.0.255.0").unwrap_err().to_string(),
+            "255.0.255.0 is not a subnet mask: its 1 bits must all come first, with no 0 between them (11111111.00000000.11111111.00000000)"
+        );
+    }
+
+    #[test]
+    fn bad_mask_text_is_refused() {
+        assert!(matches!(parse_mask("255.255.0"), Err(MaskError::Addr(_))));
+        assert!(matches!(parse_mask("/x"), Err(MaskError::NotAPrefix(_))));
+        assert!(matches!(parse_mask("/-1"), Err(MaskError::NotAPrefix(_))));
+        assert_eq!(
+            parse_mask("/33").unwrap_err().to_string(),
+            "/33 is not a prefix length: an IPv4 mask has 0 to 32 bits"
+        );
+    }
+}
