@@ -85,7 +85,7 @@ pub fn bound_line(addr: SocketAddr) -> String {
 /// follows (on stderr) when the address is reachable from other machines.
 pub fn announce_listening(listener: &TcpListener) -> io::Result<SocketAddr> {
     let addr = listener.local_addr()?;
-    println!("{}", listening_line(addr));
+    crate::output::line(&listening_line(addr));
     warn_if_exposed(addr);
     Ok(addr)
 }
@@ -93,7 +93,7 @@ pub fn announce_listening(listener: &TcpListener) -> io::Result<SocketAddr> {
 /// Print [`bound_line`] for a UDP socket, then any exposure warning.
 pub fn announce_bound(socket: &UdpSocket) -> io::Result<SocketAddr> {
     let addr = socket.local_addr()?;
-    println!("{}", bound_line(addr));
+    crate::output::line(&bound_line(addr));
     warn_if_exposed(addr);
     Ok(addr)
 }
@@ -117,8 +117,8 @@ pub fn input_lines(messages: &[String]) -> Box<dyn Iterator<Item = String> + '_>
     let prompt = stdin.is_terminal();
     Box::new(std::iter::from_fn(move || {
         if prompt {
-            print!(">>> ");
-            let _ = io::stdout().flush();
+            let mut out = io::stdout().lock();
+            let _ = write!(out, ">>> ").and_then(|()| out.flush());
         }
         let mut line = String::new();
         match stdin.lock().read_line(&mut line) {
@@ -263,7 +263,7 @@ fn dispatch<L: Lesson>(command: Option<Command<L>>) -> io::Result<()> {
         list: false,
     }) {
         Command::Demo { list: true, .. } => {
-            print!("{}", step_list::<L>());
+            let _ = write!(io::stdout().lock(), "{}", step_list::<L>());
             Ok(())
         }
         Command::Demo { step, .. } => match step.unwrap_or(L::HEADLINE) {
@@ -288,7 +288,7 @@ fn one_step<L: Lesson>(step: Option<L>) -> io::Result<L> {
 fn demo_all<L: Lesson>() -> io::Result<()> {
     for (i, step) in steps::<L>().enumerate() {
         if i > 0 {
-            println!();
+            crate::output::line("");
         }
         heading(format!("{} demo {}", L::NAME, step_name(step)));
         step.demo()?;

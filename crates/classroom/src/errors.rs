@@ -22,7 +22,8 @@ pub fn hint(error: &io::Error) -> Option<&'static str> {
             "ports below 1024 need administrator rights; pick a port from 1024 up (lesson 01)"
         }
         ErrorKind::WouldBlock => {
-            "a non-blocking socket had nothing ready yet; lesson 06 (nonblocking) shows how to wait for it"
+            // On Unix a read timeout also reports EAGAIN ("would block").
+            "nothing was ready: a read timeout ran out, or a non-blocking socket had no data yet (lesson 06, nonblocking)"
         }
         ErrorKind::TimedOut => {
             "the peer did not answer within the timeout (lesson 06 explains timeouts)"
@@ -39,6 +40,13 @@ pub fn hint(error: &io::Error) -> Option<&'static str> {
         _ => return None,
     };
     Some(hint)
+}
+
+/// `error` with what we were doing in front of it (`connecting to
+/// 127.0.0.1:8898: Connection refused (os error 111)`), keeping its kind so
+/// [`hint`] still recognises it.
+pub fn context(error: io::Error, doing: impl std::fmt::Display) -> io::Error {
+    io::Error::new(error.kind(), format!("{doing}: {error}"))
 }
 
 /// The error, then the hint on its own line if there is one.
@@ -85,6 +93,15 @@ mod tests {
             let hint = hint(&io::Error::from(kind)).unwrap();
             assert!(hint.contains("lesson 0"), "{kind:?}: {hint}");
         }
+    }
+
+    #[test]
+    fn context_keeps_the_kind_and_the_os_text() {
+        let refused = io::Error::from(ErrorKind::ConnectionRefused);
+        let err = context(refused, "connecting to 127.0.0.1:1");
+        assert_eq!(err.kind(), ErrorKind::ConnectionRefused);
+        assert!(explain(&err).starts_with("connecting to 127.0.0.1:1: "));
+        assert!(explain(&err).contains("start the server first"));
     }
 
     #[test]

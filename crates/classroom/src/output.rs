@@ -10,14 +10,14 @@
 //! ```
 //!
 //! Colour is used only when standard output is a terminal and `NO_COLOR` is
-//! unset or empty (<https://no-color.org>). Each line is written with a single
-//! `println!`, which holds the stdout lock for the whole line, so lines from
-//! the two roles never interleave mid-line. *Which* line comes first is up to
+//! unset or empty (<https://no-color.org>). Each line is written while
+//! holding the stdout lock, so lines from the two roles never interleave
+//! mid-line. *Which* line comes first is up to
 //! the demo: it synchronises its roles so the order is the same every run.
 
 use std::ffi::OsString;
 use std::fmt::{self, Display};
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal, Write};
 use std::sync::OnceLock;
 
 use crate::bytes;
@@ -88,21 +88,40 @@ fn labelled(lane: Lane, label: &str, text: &str, colour: bool) -> String {
     }
 }
 
+/// Write one line to stdout. A closed stdout (the output piped into `head`,
+/// say) is not worth a panic in the middle of a demo, so write errors are
+/// ignored; that is the only difference from `println!`.
+pub fn line(text: &str) {
+    let mut out = io::stdout().lock();
+    let _ = writeln!(out, "{text}");
+}
+
+/// `println!` that ignores a closed stdout instead of panicking; see [`line`].
+#[macro_export]
+macro_rules! outln {
+    () => {
+        $crate::output::line("")
+    };
+    ($($arg:tt)*) => {
+        $crate::output::line(&format!($($arg)*))
+    };
+}
+
 /// Print a narration line: what just happened and why, in one sentence.
 pub fn narrate(text: impl Display) {
     if colour() {
-        println!("{BOLD}* {text}{RESET}");
+        line(&format!("{BOLD}* {text}{RESET}"));
     } else {
-        println!("* {text}");
+        line(&format!("* {text}"));
     }
 }
 
 /// Print a heading, used between the steps of `demo all`.
 pub fn heading(text: impl Display) {
     if colour() {
-        println!("{BOLD}== {text} =={RESET}");
+        line(&format!("{BOLD}== {text} =={RESET}"));
     } else {
-        println!("== {text} ==");
+        line(&format!("== {text} =="));
     }
 }
 
@@ -152,10 +171,12 @@ impl Side {
 
     /// Print a free-form line in this lane.
     pub fn say(&self, text: impl Display) {
-        println!(
-            "{}",
-            labelled(self.lane, &self.label, &text.to_string(), colour())
-        );
+        line(&labelled(
+            self.lane,
+            &self.label,
+            &text.to_string(),
+            colour(),
+        ));
     }
 
     /// Print `send #N: COUNT bytes BYTES` for bytes about to be sent.

@@ -12,6 +12,7 @@ use std::error::Error;
 use std::fmt;
 
 use classroom::narrate;
+use classroom::outln;
 
 use crate::ipv4::{self, AddrError, binary, dotted};
 
@@ -109,26 +110,26 @@ pub fn and_steps(addr: u32, mask: Mask) -> [String; 3] {
 /// say whether they share a subnet.
 pub fn explain(a: u32, b: u32, mask: Mask) {
     let len = mask.prefix_len();
-    println!(
+    outln!(
         "mask {} = /{len}: {len} network bits (网络部分), {} host bits (主机部分)",
         dotted(mask.bits()),
         32 - len
     );
     for addr in [a, b] {
-        println!();
+        outln!();
         for line in and_steps(addr, mask) {
-            println!("{line}");
+            outln!("{line}");
         }
     }
-    println!();
+    outln!();
     if same_subnet(a, b, mask) {
-        println!("same subnet: yes");
+        outln!("same subnet: yes");
         narrate(format_args!(
             "both are on {}: they reach each other directly, through a switch (交换机), no router needed",
             cidr(a, mask)
         ));
     } else {
-        println!("same subnet: no");
+        outln!("same subnet: no");
         narrate(format_args!(
             "{} is on {} but {} is on {}: their packets must go through a gateway (网关), a router",
             dotted(a),

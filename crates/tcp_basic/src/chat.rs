@@ -88,7 +88,7 @@ pub fn demo() -> io::Result<()> {
 /// Connect and chat, with lines from `messages` or stdin.
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
     let mut out = Side::client();
-    let stream = TcpStream::connect(addr)?;
+    let stream = crate::connect(addr)?;
     out.say(format!("connected to {addr}; type a line, q to quit"));
     client(stream, &mut out, classroom::cli::input_lines(messages))
 }

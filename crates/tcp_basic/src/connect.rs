@@ -50,7 +50,7 @@ pub fn demo() -> io::Result<()> {
 /// Connect, print the 4-tuple, close.
 pub fn run_client(addr: SocketAddr) -> io::Result<()> {
     let mut out = Side::client();
-    let stream = TcpStream::connect(addr)?;
+    let stream = crate::connect(addr)?;
     out.say(format!("connected to {addr}"));
     client(stream, &mut out)
 }

@@ -33,11 +33,16 @@ pub fn serve(mut conn: TcpStream, out: &mut Side) -> io::Result<()> {
 // ANCHOR_END: serve
 
 // ANCHOR: client
-/// The client's half: send, shut down the sending side, keep receiving.
-pub fn client(mut stream: TcpStream, out: &mut Side, message: &[u8]) -> io::Result<()> {
-    out.sent(message);
+/// The client's half: send each message, shut down the sending side, keep
+/// receiving.
+pub fn client(mut stream: TcpStream, out: &mut Side, messages: &[&[u8]]) -> io::Result<()> {
+    for message in messages {
+        out.sent(message);
+    }
     out.say("shutdown(Write): send FIN; this side can still receive");
-    stream.write_all(message)?;
+    for message in messages {
+        stream.write_all(message)?;
+    }
     stream.shutdown(Shutdown::Write)?;
     while !recv_once(&mut stream, out)?.is_empty() {}
     Ok(())
@@ -65,7 +70,7 @@ pub const MESSAGE: &[u8] = b"hello";
 
 /// Both halves in one process.
 pub fn demo() -> io::Result<()> {
-    demo_pair(serve, |stream, out| client(stream, out, MESSAGE))?;
+    demo_pair(serve, |stream, out| client(stream, out, &[MESSAGE]))?;
     narrate(
         "each direction closed on its own: client FIN -> ACK, then server FIN -> ACK, four steps",
     );
@@ -75,11 +80,15 @@ pub fn demo() -> io::Result<()> {
     Ok(())
 }
 
-/// Connect and run the client with the first message, or `hello`.
+/// Connect and run the client with the messages, or `hello`.
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
     let mut out = Side::client();
-    let stream = TcpStream::connect(addr)?;
+    let stream = crate::connect(addr)?;
     out.say(format!("connected to {addr}"));
-    let message = messages.first().map_or(MESSAGE, |m| m.as_bytes());
-    client(stream, &mut out, message)
+    let messages: Vec<&[u8]> = if messages.is_empty() {
+        vec![MESSAGE]
+    } else {
+        messages.iter().map(|m| m.as_bytes()).collect()
+    };
+    client(stream, &mut out, &messages)
 }

@@ -56,7 +56,7 @@ pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
     };
     for message in messages {
         let mut out = Side::client();
-        let stream = TcpStream::connect(addr)?;
+        let stream = crate::connect(addr)?;
         out.say(format!("connected to {addr}"));
         client(stream, &mut out, message.as_bytes())?;
     }

@@ -32,7 +32,7 @@ pub mod serve;
 pub mod server_first;
 
 use std::io::{self, Read};
-use std::net::{TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::mpsc;
 
 use classroom::{Side, run_roles};
@@ -40,6 +40,7 @@ use classroom::{Side, run_roles};
 /// How many bytes one `recv` asks for: the documents' `recv(1024)`.
 pub const RECV_SIZE: usize = 1024;
 
+// ANCHOR: recv_once
 /// One `recv(1024)`: read once, print what came. Returns the bytes, empty at
 /// end of stream (the peer closed its side).
 pub fn recv_once(stream: &mut TcpStream, out: &mut Side) -> io::Result<Vec<u8>> {
@@ -51,6 +52,25 @@ pub fn recv_once(stream: &mut TcpStream, out: &mut Side) -> io::Result<Vec<u8>> 
         out.received(&buf[..n]);
     }
     Ok(buf[..n].to_vec())
+}
+// ANCHOR_END: recv_once
+
+/// Connect to `addr`; a failure says which address it was.
+pub fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
+    TcpStream::connect(addr)
+        .map_err(|e| classroom::errors::context(e, format!("connecting to {addr}")))
+}
+
+/// Refuse MESSAGE arguments for a client step that sends none of its own.
+pub fn no_messages(step: &str, messages: &[String]) -> io::Result<()> {
+    if messages.is_empty() {
+        Ok(())
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("`client {step}` sends no message of its own; drop the MESSAGE arguments"),
+        ))
+    }
 }
 
 /// Read until the peer closes, printing anything that still arrives. A

@@ -84,14 +84,20 @@ impl Lesson for Step {
 
     fn client(self, at: &Endpoint, messages: &[String]) -> io::Result<()> {
         match self {
-            Step::Connect => connect::run_client(at.addr(connect::PORT)?),
+            Step::Connect => {
+                tcp_basic::no_messages("connect", messages)?;
+                connect::run_client(at.addr(connect::PORT)?)
+            }
             Step::Hello => hello::run_client(at.addr(hello::PORT)?, messages),
             Step::ServerFirst => server_first::run_client(at.addr(server_first::PORT)?, messages),
             Step::Chat => chat::run_client(at.addr(chat::PORT)?, messages),
             // The one-at-a-time server is talked to like the chat server.
             Step::OneAtATime => chat::run_client(at.addr(one_at_a_time::PORT)?, messages),
             Step::HalfClose => half_close::run_client(at.addr(half_close::PORT)?, messages),
-            Step::Http => http::run_client(at.addr(http::PORT)?),
+            Step::Http => {
+                tcp_basic::no_messages("http", messages)?;
+                http::run_client(at.addr(http::PORT)?)
+            }
             Step::Methods | Step::Sendall | Step::All => {
                 Err(classroom::cli::no_role(self, "client"))
             }

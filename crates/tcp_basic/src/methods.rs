@@ -65,12 +65,14 @@ pub fn demo() -> io::Result<()> {
 
     narrate("makefile: read a socket line by line through a buffered reader");
     conn.write_all(b"line one\nline two\n")?;
-    let mut reader = BufReader::new(&stream);
+    // ANCHOR: makefile
+    let mut reader = BufReader::new(&stream); // Python: sock.makefile("r")
     for _ in 0..2 {
         let mut line = String::new();
         reader.read_line(&mut line)?;
         client.say(format!("read_line() = {line:?}"));
     }
+    // ANCHOR_END: makefile
 
     narrate("getsockopt / setsockopt: SO_RCVBUF, the receive buffer's size");
     let sock = SockRef::from(&stream);

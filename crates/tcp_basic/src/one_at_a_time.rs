@@ -44,14 +44,17 @@ pub fn demo() -> io::Result<()> {
     let (accepted_tx, accepted) = mpsc::channel();
     let waited = run_roles(
         move || {
-            // BUG: one connection at a time. The loop goes back to `accept`
-            // only when `serve` returns, that is when the client leaves.
+            // ANCHOR: accept_loop
             for _ in 0..2 {
                 let (conn, peer) = listener.accept()?;
                 server.say(format!("accepted a connection from {peer}"));
                 let _ = accepted_tx.send(());
+                // BUG: one connection at a time. The loop gets back to
+                // `accept` only when `serve` returns: when this client leaves.
+                // FIX: lesson 07 (select) and lesson 08 (a thread per client).
                 serve(conn, &mut server)?;
             }
+            // ANCHOR_END: accept_loop
             Ok(())
         },
         || {

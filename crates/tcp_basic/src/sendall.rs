@@ -39,6 +39,7 @@ pub fn send_all(stream: &mut impl Write, mut data: &[u8]) -> io::Result<usize> {
 }
 // ANCHOR_END: send_all
 
+// ANCHOR: small_buffer_listener
 /// A listener whose accepted connections get a small receive buffer.
 fn small_buffer_listener() -> io::Result<TcpListener> {
     let socket = Socket::new(Domain::IPV4, Type::STREAM, None)?;
@@ -48,6 +49,7 @@ fn small_buffer_listener() -> io::Result<TcpListener> {
     socket.listen(8)?;
     Ok(socket.into())
 }
+// ANCHOR_END: small_buffer_listener
 
 /// The short write, then the loop that finishes the job.
 pub fn demo() -> io::Result<()> {

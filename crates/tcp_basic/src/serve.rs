@@ -12,19 +12,20 @@ use std::time::Duration;
 
 use classroom::Side;
 use classroom::cli::announce_listening;
-use classroom::errors::explain;
+use classroom::errors::{context, explain};
 
 /// How long a server waits for a silent client before it gives up on it, so
 /// one client that never sends cannot hold the server for ever.
 pub const PATIENCE: Duration = Duration::from_secs(30);
 
+// ANCHOR: serve_forever
 /// Bind `addr`, print `listening on HOST:PORT`, and hand each connection to
 /// `handle`, one at a time, until the process is stopped (Ctrl-C).
 pub fn serve_forever(
     addr: SocketAddr,
     mut handle: impl FnMut(TcpStream, &mut Side) -> io::Result<()>,
 ) -> io::Result<()> {
-    let listener = TcpListener::bind(addr)?;
+    let listener = TcpListener::bind(addr).map_err(|e| context(e, format!("binding {addr}")))?;
     announce_listening(&listener)?;
     loop {
         let mut out = Side::server();
@@ -46,3 +47,4 @@ pub fn serve_forever(
         }
     }
 }
+// ANCHOR_END: serve_forever

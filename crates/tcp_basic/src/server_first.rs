@@ -42,11 +42,16 @@ pub fn demo() -> io::Result<()> {
     Ok(())
 }
 
-/// Connect and run the client, answering with the first message if given.
+/// Connect and run the client, answering with the messages (joined by
+/// spaces) or the document's `你好`.
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
     let mut out = Side::client();
-    let stream = TcpStream::connect(addr)?;
+    let stream = crate::connect(addr)?;
     out.say(format!("connected to {addr}"));
-    let answer = messages.first().map_or(ANSWER, String::as_str);
-    client(stream, &mut out, answer)
+    let answer = if messages.is_empty() {
+        ANSWER.to_owned()
+    } else {
+        messages.join(" ")
+    };
+    client(stream, &mut out, &answer)
 }
