@@ -85,10 +85,8 @@ fn connection_refused_prints_the_os_error_and_a_hint() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.starts_with("error: Connection refused (os error"),
-        "{stderr}"
-    );
+    let expected = format!("error: connecting to 127.0.0.1:{port}: Connection refused (os error");
+    assert!(stderr.starts_with(&expected), "{stderr}");
     assert!(
         stderr.contains("hint: nothing is listening at that address"),
         "{stderr}"
