@@ -7,6 +7,7 @@
 //! * [`cli`]: the command-line contract every lesson follows
 //!   (`demo [STEP]`, `server [STEP]`, `client [STEP]`, `--host`, `--port`).
 //! * [`roles`]: run a server role and a client role in one process.
+//! * [`read`]: reading from a peer with a limit on what it can make us hold.
 //! * [`errors`]: print an I/O error with its OS number and a hint naming the
 //!   lesson that explains it.
 #![warn(missing_docs)]
@@ -15,6 +16,7 @@ pub mod bytes;
 pub mod cli;
 pub mod errors;
 pub mod output;
+pub mod read;
 pub mod roles;
 pub mod tcp_state;
 

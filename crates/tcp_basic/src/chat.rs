@@ -87,8 +87,8 @@ pub fn demo() -> io::Result<()> {
 
 /// Connect and chat, with lines from `messages` or stdin.
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    let mut out = Side::client();
-    let stream = crate::connect(addr)?;
-    out.say(format!("connected to {addr}; type a line, q to quit"));
-    client(stream, &mut out, classroom::cli::input_lines(messages))
+    crate::client_session(addr, |stream, out| {
+        out.say("type a line and press Enter; q quits");
+        client(stream, out, classroom::cli::input_lines(messages))
+    })
 }

@@ -49,8 +49,5 @@ pub fn demo() -> io::Result<()> {
 
 /// Connect, print the 4-tuple, close.
 pub fn run_client(addr: SocketAddr) -> io::Result<()> {
-    let mut out = Side::client();
-    let stream = crate::connect(addr)?;
-    out.say(format!("connected to {addr}"));
-    client(stream, &mut out)
+    crate::client_session(addr, client)
 }

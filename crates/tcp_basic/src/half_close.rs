@@ -82,13 +82,10 @@ pub fn demo() -> io::Result<()> {
 
 /// Connect and run the client with the messages, or `hello`.
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    let mut out = Side::client();
-    let stream = crate::connect(addr)?;
-    out.say(format!("connected to {addr}"));
     let messages: Vec<&[u8]> = if messages.is_empty() {
         vec![MESSAGE]
     } else {
         messages.iter().map(|m| m.as_bytes()).collect()
     };
-    client(stream, &mut out, &messages)
+    crate::client_session(addr, |stream, out| client(stream, out, &messages))
 }

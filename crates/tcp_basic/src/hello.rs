@@ -55,10 +55,7 @@ pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
         messages
     };
     for message in messages {
-        let mut out = Side::client();
-        let stream = crate::connect(addr)?;
-        out.say(format!("connected to {addr}"));
-        client(stream, &mut out, message.as_bytes())?;
+        crate::client_session(addr, |stream, out| client(stream, out, message.as_bytes()))?;
     }
     Ok(())
 }

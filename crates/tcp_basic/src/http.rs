@@ -2,9 +2,10 @@
 //! request by hand, the way document 002 does against a search engine; here
 //! the server is a tiny HTTP server on loopback, so no internet is needed.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::net::{SocketAddr, TcpStream};
 
+use classroom::read::read_until;
 use classroom::{Side, narrate};
 
 use crate::demo_pair;
@@ -40,26 +41,6 @@ pub fn response(target: &str) -> String {
     )
 }
 
-/// Read from `stream` until `done` says the bytes are complete, or EOF.
-fn read_until(stream: &mut TcpStream, done: impl Fn(&[u8]) -> bool) -> io::Result<Vec<u8>> {
-    let mut data = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !done(&data) {
-        let n = stream.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        if data.len() + n > LIMIT {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("more than {LIMIT} bytes"),
-            ));
-        }
-        data.extend_from_slice(&buf[..n]);
-    }
-    Ok(data)
-}
-
 fn has_blank_line(data: &[u8]) -> bool {
     data.windows(4).any(|w| w == b"\r\n\r\n")
 }
@@ -87,7 +68,7 @@ fn show_lines(out: &Side, data: &[u8]) {
 
 /// The server's half: read the request head, answer, close.
 pub fn serve(mut conn: TcpStream, out: &mut Side) -> io::Result<()> {
-    let head = read_until(&mut conn, has_blank_line)?;
+    let head = read_until(&mut conn, LIMIT, has_blank_line)?;
     out.say(format!("received a {}-byte request:", head.len()));
     show_lines(out, &head);
     let target = String::from_utf8_lossy(&head)
@@ -109,7 +90,7 @@ pub fn client(mut stream: TcpStream, out: &mut Side) -> io::Result<()> {
     out.say(format!("sending a {}-byte request:", request.len()));
     show_lines(out, request.as_bytes());
     stream.write_all(request.as_bytes())?;
-    let reply = read_until(&mut stream, |_| false)?;
+    let reply = read_until(&mut stream, LIMIT, |_| false)?;
     out.say(format!("received {} bytes, then EOF:", reply.len()));
     show_lines(out, &reply);
     match parse_status(&reply) {
@@ -128,10 +109,7 @@ pub fn demo() -> io::Result<()> {
 
 /// Connect and run the client once.
 pub fn run_client(addr: SocketAddr) -> io::Result<()> {
-    let mut out = Side::client();
-    let stream = crate::connect(addr)?;
-    out.say(format!("connected to {addr}"));
-    client(stream, &mut out)
+    crate::client_session(addr, client)
 }
 
 #[cfg(test)]

@@ -61,6 +61,18 @@ pub fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
         .map_err(|e| classroom::errors::context(e, format!("connecting to {addr}")))
 }
 
+/// The client side of `client STEP` in two terminals: connect, say so, and
+/// hand the stream to the step's client half.
+pub fn client_session(
+    addr: SocketAddr,
+    talk: impl FnOnce(TcpStream, &mut Side) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut out = Side::client();
+    let stream = connect(addr)?;
+    out.say(format!("connected to {addr}"));
+    talk(stream, &mut out)
+}
+
 /// Refuse MESSAGE arguments for a client step that sends none of its own.
 pub fn no_messages(step: &str, messages: &[String]) -> io::Result<()> {
     if messages.is_empty() {

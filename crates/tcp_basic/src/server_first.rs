@@ -45,13 +45,10 @@ pub fn demo() -> io::Result<()> {
 /// Connect and run the client, answering with the messages (joined by
 /// spaces) or the document's `你好`.
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    let mut out = Side::client();
-    let stream = crate::connect(addr)?;
-    out.say(format!("connected to {addr}"));
     let answer = if messages.is_empty() {
         ANSWER.to_owned()
     } else {
         messages.join(" ")
     };
-    client(stream, &mut out, &answer)
+    crate::client_session(addr, |stream, out| client(stream, out, &answer))
 }
