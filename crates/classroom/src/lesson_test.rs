@@ -660,7 +660,9 @@ fn compare(step: &Step, actual: &str) -> Result<(), String> {
             Data::text(actual),
             Data::text(expected),
         )
-        .map_err(|e| e.to_string())
+        .map_err(|e| {
+            format!("{e}(in the diff, the lesson's placeholders {PLACEHOLDERS:?} appear as `[..]`)")
+        })
 }
 
 fn check_not_run_marker(fence: &Fence) -> Result<(), String> {
