@@ -1,0 +1,80 @@
+//! `sticky_packet_demo`: lesson 04's command line. Each step's logic lives
+//! in the library; this file only wires steps to it.
+
+use std::io;
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use classroom::{Endpoint, Lesson};
+use sticky_packet_demo::samples::SampleFolder;
+use sticky_packet_demo::{glue, leftover, nagle, split, udp};
+use tcp_basic::serve::serve_forever;
+
+/// The steps of lesson 04, in lesson order.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    /// Two sends ('lbw正在吃', '翔'), one recv(1024): TCP glues them (doc 002 §3, doc 004; port 8001)
+    Glue,
+    /// 1000 one-byte sends: Nagle packs them into fewer segments; TCP_NODELAY brings no boundaries back (docs 000, 004)
+    Nagle,
+    /// 拆包: one send in several recvs; a fixed-size read mixes two files; a read cuts a UTF-8 character (docs 000, 004)
+    Split,
+    /// A command's output longer than recv(1024) leaks into the next command's answer (doc 001; port 9999)
+    Leftover,
+    /// UDP keeps boundaries and empty datagrams; an empty TCP write sends nothing (doc 000; port 9000)
+    Udp,
+    /// Every step, in lesson order
+    All,
+}
+
+impl Lesson for Step {
+    const NAME: &'static str = "sticky_packet_demo";
+    const ABOUT: &'static str =
+        "Lesson 04: watch TCP glue messages together (粘包) and cut them apart (拆包)";
+    const LONG_ABOUT: &'static str = "Lesson 04 (lessons/04-sticky-packet-demo.md): sticky packets \
+        (粘包) and split packets (拆包), as documents 000, 001, 002 and 004 show them in Python. \
+        `demo STEP` runs both roles in one process; `server STEP` and `client STEP` run the \
+        glue, leftover and udp steps in two terminals on the documents' ports. The fixes are \
+        lesson 05 (struct_header_fix).";
+    const HEADLINE: Self = Step::Glue;
+    const ALL: Self = Step::All;
+
+    fn demo(self) -> io::Result<()> {
+        match self {
+            Step::Glue => glue::demo(),
+            Step::Nagle => nagle::demo(),
+            Step::Split => split::demo(),
+            Step::Leftover => leftover::demo(),
+            Step::Udp => udp::demo(),
+            Step::All => unreachable!("`all` is expanded by classroom::cli"),
+        }
+    }
+
+    fn server(self, at: &Endpoint) -> io::Result<()> {
+        match self {
+            Step::Glue => serve_forever(at.addr(glue::PORT)?, glue::serve),
+            Step::Leftover => serve_forever(at.addr(leftover::PORT)?, |conn, out| {
+                // A new private folder for each client, deleted when it
+                // leaves: a server stopped with Ctrl-C while it waits for
+                // the next client leaves nothing behind.
+                let folder = SampleFolder::create()?;
+                leftover::serve(conn, out, folder.path())
+            }),
+            Step::Udp => udp::serve(at.addr(udp::PORT)?),
+            Step::Nagle | Step::Split | Step::All => Err(classroom::cli::no_role(self, "server")),
+        }
+    }
+
+    fn client(self, at: &Endpoint, messages: &[String]) -> io::Result<()> {
+        match self {
+            Step::Glue => glue::run_client(at.addr(glue::PORT)?, messages),
+            Step::Leftover => leftover::run_client(at.addr(leftover::PORT)?, messages),
+            Step::Udp => udp::run_client(at.addr(udp::PORT)?, messages),
+            Step::Nagle | Step::Split | Step::All => Err(classroom::cli::no_role(self, "client")),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    classroom::cli::run::<Step>()
+}

@@ -1,0 +1,281 @@
+//! `split` (拆包): the other face of a stream. One message can come out of
+//! several reads, and a read of a fixed size can end inside a message, or
+//! even inside a character (documents 000 and 004, 拆包机制).
+//!
+//! Three small exchanges, each on its own connection:
+//!
+//! 1. one 4000-byte send read with `recv(1024)`: four reads;
+//! 2. document 004's two "files" of 1500 bytes read 1000 bytes at a time:
+//!    the second read holds the tail of file 1 and the head of file 2;
+//! 3. `lbw正在吃翔` read 4 bytes at a time: reads end inside characters, and
+//!    decoding each read on its own fails the way a student sees it.
+//!
+//! Each receiver first waits until everything sent is in its buffer, so the
+//! reads are cut at the same places every run; only the read size decides.
+
+use std::io::{self, Read, Write};
+use std::net::TcpStream;
+use std::str::Utf8Error;
+
+use classroom::{Side, narrate};
+
+use crate::wait::wait_until_buffered;
+use crate::{RECV_SIZE, connected_pair};
+
+/// The size of the one big message of part 1.
+pub const BIG: usize = 4000;
+
+/// Document 004's example: two files of 1500 bytes, read 1000 at a time.
+pub const FILE_SIZE: usize = 1500;
+/// The fixed read size of document 004's receiver.
+pub const FIXED_READ: usize = 1000;
+
+/// The read size of part 3: small enough to cut characters.
+pub const TINY_READ: usize = 4;
+
+/// Part 3's message: document 002's two messages as one.
+pub const TEXT: &str = "lbw正在吃翔";
+
+// ANCHOR: recv_fixed
+/// The receiver's half, as document 004 draws it: read `size` bytes at a
+/// time until `total` bytes came, whatever they belong to. `each` looks at
+/// every read as it comes.
+pub fn recv_fixed(
+    conn: &mut TcpStream,
+    out: &mut Side,
+    size: usize,
+    total: usize,
+    mut each: impl FnMut(&Side, &[u8]),
+) -> io::Result<Vec<Vec<u8>>> {
+    let mut reads = Vec::new();
+    let mut got = 0;
+    while got < total {
+        let mut buf = vec![0u8; size];
+        // BUG: a read of a fixed size knows nothing of where a message
+        // ends: it may stop inside one, or run on into the next.
+        let n = conn.read(&mut buf)?;
+        if n == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        buf.truncate(n);
+        out.received(&buf);
+        each(out, &buf);
+        got += n;
+        reads.push(buf);
+    }
+    Ok(reads)
+}
+// ANCHOR_END: recv_fixed
+
+/// Send each message with its own write, then let the receiver wait until
+/// all of it is in its buffer. Returns the receiver's end.
+fn send_then_wait(
+    client: &mut Side,
+    server: &Side,
+    messages: &[&[u8]],
+) -> io::Result<(TcpStream, usize)> {
+    let (mut stream, conn) = connected_pair()?;
+    for message in messages {
+        client.sent(message);
+        stream.write_all(message)?;
+    }
+    let total = messages.iter().map(|m| m.len()).sum();
+    let waiting = wait_until_buffered(&conn, total)?;
+    server.say(format!("{waiting} bytes are waiting in the receive buffer"));
+    Ok((conn, total))
+}
+
+/// Part 1: one big send, several reads.
+pub fn one_message_many_reads() -> io::Result<Vec<usize>> {
+    let (mut client, mut server) = (Side::client(), Side::server());
+    let message: Vec<u8> = b"0123456789".iter().copied().cycle().take(BIG).collect();
+    let (mut conn, total) = send_then_wait(&mut client, &server, &[&message])?;
+    let reads = recv_fixed(&mut conn, &mut server, RECV_SIZE, total, |_, _| ())?;
+    Ok(reads.iter().map(Vec::len).collect())
+}
+
+/// How many bytes of `read` belong to file 1 (all `1`s) and to file 2 (all
+/// `2`s).
+pub fn composition(read: &[u8]) -> (usize, usize) {
+    let ones = read.iter().filter(|&&b| b == b'1').count();
+    (ones, read.len() - ones)
+}
+
+/// Part 2: document 004's two files and a reader that reads 1000 at a time.
+pub fn two_files_fixed_reads() -> io::Result<Vec<(usize, usize)>> {
+    let (mut client, mut server) = (Side::client(), Side::server());
+    let (file1, file2) = (vec![b'1'; FILE_SIZE], vec![b'2'; FILE_SIZE]);
+    let (mut conn, total) = send_then_wait(&mut client, &server, &[&file1, &file2])?;
+    let reads = recv_fixed(&mut conn, &mut server, FIXED_READ, total, |out, read| {
+        let (one, two) = composition(read);
+        let mut what = Vec::new();
+        if one > 0 {
+            what.push(format!("{one} bytes of file 1"));
+        }
+        if two > 0 {
+            what.push(format!("{two} bytes of file 2"));
+        }
+        out.say(format!("  = {}", what.join(" + ")));
+    })?;
+    Ok(reads.iter().map(|read| composition(read)).collect())
+}
+
+// ANCHOR: decode_naive
+/// Decode one read on its own, as calling `.decode('utf-8')` on every
+/// `recv` does.
+pub fn decode_naive(read: &[u8]) -> Result<&str, Utf8Error> {
+    // BUG: a read can end inside a character; the first bytes of a
+    // character are not text on their own.
+    std::str::from_utf8(read)
+}
+// ANCHOR_END: decode_naive
+
+// ANCHOR: utf8_carry
+/// Decodes a stream of reads, keeping the first bytes of a character cut
+/// off at the end of one read until the rest comes with the next.
+#[derive(Debug, Default)]
+pub struct Utf8Carry {
+    pending: Vec<u8>,
+}
+
+impl Utf8Carry {
+    /// Add one read; return the text it completes.
+    pub fn push(&mut self, read: &[u8]) -> Result<String, Utf8Error> {
+        self.pending.extend_from_slice(read);
+        let complete = match std::str::from_utf8(&self.pending) {
+            Ok(_) => self.pending.len(),
+            // FIX: a character cut off at the very end (`error_len()` is
+            // None) is not an error yet: keep its bytes for the next read.
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(e) => {
+                self.pending.clear();
+                return Err(e); // bytes that are not UTF-8 at all
+            }
+        };
+        let rest = self.pending.split_off(complete);
+        let text = std::mem::replace(&mut self.pending, rest);
+        Ok(String::from_utf8(text).expect("checked by from_utf8 above"))
+    }
+
+    /// How many bytes wait for the rest of their character.
+    pub fn pending(&self) -> usize {
+        self.pending.len()
+    }
+}
+// ANCHOR_END: utf8_carry
+
+/// Part 3: reads that cut characters, decoded on their own and with a carry.
+pub fn cut_characters() -> io::Result<String> {
+    let (mut client, mut server) = (Side::client(), Side::server());
+    let (mut conn, total) = send_then_wait(&mut client, &server, &[TEXT.as_bytes()])?;
+    let mut carry = Utf8Carry::default();
+    let mut joined = String::new();
+    let mut bad = None;
+    recv_fixed(&mut conn, &mut server, TINY_READ, total, |out, read| {
+        match decode_naive(read) {
+            Ok(text) => out.say(format!("  decoded on its own: {text:?}")),
+            Err(e) => out.say(format!("  decoded on its own: error: {e}")),
+        }
+        match carry.push(read) {
+            Ok(text) => {
+                let kept = carry.pending();
+                let unit = if kept == 1 { "byte" } else { "bytes" };
+                out.say(format!(
+                    "  decoded with a carry: {text:?} ({kept} {unit} kept for the next read)"
+                ));
+                joined.push_str(&text);
+            }
+            Err(e) => bad = Some(e),
+        }
+    })?;
+    match bad {
+        Some(e) => Err(io::Error::new(io::ErrorKind::InvalidData, e)),
+        None => Ok(joined),
+    }
+}
+
+/// The three parts, narrated.
+pub fn demo() -> io::Result<()> {
+    narrate(format!(
+        "1) one send of {BIG} bytes, read with recv({RECV_SIZE})"
+    ));
+    let reads = one_message_many_reads()?;
+    narrate(format!(
+        "1 send of {BIG} bytes came out of {} recvs: recv({RECV_SIZE}) takes at most {RECV_SIZE} bytes, whatever a message's length",
+        reads.len()
+    ));
+    narrate(
+        "on a real network the sender also cuts a big write into segments of at most one MSS (1460 bytes under the usual 1500-byte MTU)",
+    );
+    narrate(format!(
+        "2) document 004's two files of {FILE_SIZE} bytes, read {FIXED_READ} bytes at a time"
+    ));
+    let parts = two_files_fixed_reads()?;
+    let mixed = parts
+        .iter()
+        .filter(|(one, two)| *one > 0 && *two > 0)
+        .count();
+    narrate(format!(
+        "{mixed} of {} reads held the tail of file 1 and the head of file 2: a fixed-size reader cannot tell where one file ends",
+        parts.len()
+    ));
+    narrate(format!(
+        "3) {TEXT:?} read {TINY_READ} bytes at a time, decoded after every read"
+    ));
+    let joined = cut_characters()?;
+    narrate(format!(
+        "reads of {TINY_READ} bytes end inside characters: decoding each read alone fails; keeping the cut bytes for the next read gives back {joined:?}"
+    ));
+    narrate("lesson 05 sends each message's length first, so the receiver knows where to cut");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_carry_joins_characters_cut_by_reads() {
+        let bytes = TEXT.as_bytes();
+        for size in 1..=bytes.len() {
+            let mut carry = Utf8Carry::default();
+            let text: String = bytes
+                .chunks(size)
+                .map(|chunk| carry.push(chunk).unwrap())
+                .collect();
+            assert_eq!(text, TEXT, "reads of {size}");
+            assert_eq!(carry.pending(), 0);
+        }
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_still_an_error() {
+        let mut carry = Utf8Carry::default();
+        assert!(carry.push(&[0xff, b'a']).is_err());
+        assert_eq!(
+            carry.push(b"ok").unwrap(),
+            "ok",
+            "the bad bytes are dropped"
+        );
+    }
+
+    #[test]
+    fn decoding_a_cut_read_alone_fails() {
+        let cut = &TEXT.as_bytes()[..4];
+        let err = decode_naive(cut).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "incomplete utf-8 byte sequence from index 3"
+        );
+    }
+
+    #[test]
+    fn the_reads_are_cut_at_the_same_places_every_run() {
+        assert_eq!(one_message_many_reads().unwrap(), [1024, 1024, 1024, 928]);
+        assert_eq!(
+            two_files_fixed_reads().unwrap(),
+            [(1000, 0), (500, 500), (0, 1000)]
+        );
+        assert_eq!(cut_characters().unwrap(), TEXT);
+    }
+}

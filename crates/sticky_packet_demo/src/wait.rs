@@ -1,0 +1,153 @@
+//! Waiting for bytes without taking them: how the demos make TCP's glue show
+//! on every run.
+//!
+//! Whether two sends come out of one `recv` depends on *when* the receiver
+//! calls `recv`: if the second send has already arrived, both come out
+//! together. A busy program gets to its `recv` late all the time; a demo has
+//! to arrange it. So before its `recv`, a demo's receiver waits until the
+//! bytes it expects are all in its receive buffer, and *looks* at them
+//! without taking any: `recv` with `MSG_PEEK` (look, do not take) and
+//! `MSG_WAITALL` (do not return before the whole buffer is filled). Then the
+//! ordinary `recv(1024)` runs and takes whatever is there, exactly as it
+//! would in a program that was simply slow to read.
+//!
+//! The wait is bounded: it ends when the bytes are there, when the peer
+//! closes, or when the socket's read timeout passes (the demos set one, so a
+//! bug cannot hang a classroom).
+
+use std::io;
+use std::net::TcpStream;
+use std::time::Duration;
+
+/// The longest a demo waits for bytes it expects before giving up.
+pub const WAIT_LIMIT: Duration = Duration::from_secs(10);
+
+/// The most bytes anyone may ask to wait for: the peek needs a buffer that
+/// big, so the request is capped rather than trusted.
+pub const MAX_WAIT: usize = 64 * 1024;
+
+// ANCHOR: wait_until_buffered
+/// Block until at least `n` bytes wait in `stream`'s receive buffer, the peer
+/// has closed, or the read timeout passes, *without taking any of them*.
+/// Returns how many bytes are waiting (at most `n`). Without a read timeout
+/// on the socket, [`WAIT_LIMIT`] bounds the wait.
+pub fn wait_until_buffered(stream: &TcpStream, n: usize) -> io::Result<usize> {
+    let n = n.min(MAX_WAIT);
+    if n == 0 {
+        return Ok(0);
+    }
+    let unbounded = stream.read_timeout()?.is_none();
+    if unbounded {
+        stream.set_read_timeout(Some(WAIT_LIMIT))?;
+    }
+    let waiting = peek_all(stream, n);
+    if unbounded {
+        stream.set_read_timeout(None)?;
+    }
+    waiting
+}
+// ANCHOR_END: wait_until_buffered
+
+/// `recv(n, MSG_PEEK | MSG_WAITALL)`: the kernel returns once `n` bytes are
+/// there (or at end of stream, or at the read timeout with what it has).
+#[cfg(unix)]
+fn peek_all(stream: &TcpStream, n: usize) -> io::Result<usize> {
+    use std::mem::MaybeUninit;
+
+    // Only the count matters, so the buffer is never read: socket2 lets us
+    // hand the kernel uninitialised memory without any `unsafe` here.
+    let mut probe = vec![MaybeUninit::<u8>::uninit(); n];
+    let socket = socket2::SockRef::from(stream);
+    loop {
+        match socket.recv_with_flags(&mut probe, libc::MSG_PEEK | libc::MSG_WAITALL) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            result => return result,
+        }
+    }
+}
+
+/// Windows refuses `MSG_WAITALL` together with `MSG_PEEK`, so there the
+/// receiver peeks again and again, yielding the processor in between, until
+/// the bytes are there or the read timeout has passed.
+#[cfg(not(unix))]
+fn peek_all(stream: &TcpStream, n: usize) -> io::Result<usize> {
+    use std::time::Instant;
+
+    let limit = stream.read_timeout()?.unwrap_or(WAIT_LIMIT);
+    let deadline = Instant::now() + limit;
+    let mut probe = vec![0u8; n];
+    loop {
+        let waiting = stream.peek(&mut probe)?;
+        if waiting >= n || waiting == 0 || Instant::now() >= deadline {
+            return Ok(waiting);
+        }
+        std::thread::yield_now();
+    }
+}
+
+/// How many bytes are waiting in the receive buffer right now (up to
+/// [`MAX_WAIT`]), without waiting and without taking them.
+pub fn bytes_waiting(stream: &TcpStream) -> io::Result<usize> {
+    let mut probe = vec![0u8; MAX_WAIT];
+    stream.set_nonblocking(true)?;
+    let waiting = match stream.peek(&mut probe) {
+        Ok(n) => Ok(n),
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(0),
+        Err(e) => Err(e),
+    };
+    stream.set_nonblocking(false)?;
+    waiting
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+    use std::sync::mpsc;
+    use std::thread;
+
+    fn pair() -> (TcpStream, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        (client, server)
+    }
+
+    #[test]
+    fn waits_for_the_last_byte_and_takes_nothing() {
+        let (mut client, mut server) = pair();
+        let (first_sent, wrote_first) = mpsc::channel();
+        let writer = thread::spawn(move || {
+            client.write_all(b"lbw").unwrap();
+            first_sent.send(()).unwrap();
+            client.write_all(b"!").unwrap();
+            client
+        });
+        wrote_first.recv().unwrap();
+        // Returns only once all 4 bytes are in, whenever the "!" lands.
+        assert_eq!(wait_until_buffered(&server, 4).unwrap(), 4);
+        let _client = writer.join().unwrap();
+        let mut buf = [0u8; 16];
+        assert_eq!(server.read(&mut buf).unwrap(), 4, "the peek took nothing");
+        assert_eq!(server.read_timeout().unwrap(), None, "timeout restored");
+    }
+
+    #[test]
+    fn a_closed_peer_ends_the_wait_with_what_is_there() {
+        let (mut client, server) = pair();
+        client.write_all(b"ab").unwrap();
+        drop(client);
+        assert_eq!(wait_until_buffered(&server, 100).unwrap(), 2);
+    }
+
+    #[test]
+    fn counts_what_is_waiting_without_blocking() {
+        let (mut client, server) = pair();
+        assert_eq!(bytes_waiting(&server).unwrap(), 0);
+        client.write_all(b"hello").unwrap();
+        wait_until_buffered(&server, 5).unwrap();
+        assert_eq!(bytes_waiting(&server).unwrap(), 5);
+        assert_eq!(bytes_waiting(&server).unwrap(), 5, "still there");
+    }
+}
