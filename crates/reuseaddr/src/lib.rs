@@ -1,0 +1,295 @@
+//! Lesson 02: "Address already in use". The side of a TCP connection that
+//! closes first keeps it in TIME_WAIT for a while after the program has let
+//! go of it. When that side is a server, the TIME_WAIT still holds the
+//! server's port, and starting the server again fails, unless SO_REUSEADDR
+//! was set before `bind`.
+//!
+//! Every step runs the same story with one thing changed: a server accepts
+//! one client, the connection is closed, the server stops and starts again
+//! on the same port (as if you pressed Ctrl-C and ran it again).
+//!
+//! | step | module | what changes | documents |
+//! |---|---|---|---|
+//! | `broken` | [`restart`] | the server closes first; SO_REUSEADDR off | 000 §3, 003, 004 §4.1 |
+//! | `fixed` | [`restart`] | the same with SO_REUSEADDR on | 000 §3, 004 §4.1 |
+//! | `client-closes-first` | [`client_first`] | the client closes first; option off | 001, 004 §2.3.1 (四次挥手) |
+//! | `std` | [`std_listener`] | std's `TcpListener::bind` | (Rust) |
+//! | `reuseport` | [`reuseport`] | two listeners on one port (Linux) | (beyond the documents) |
+#![warn(missing_docs)]
+
+pub mod bind;
+pub mod client_first;
+pub mod restart;
+pub mod reuseport;
+pub mod serve;
+pub mod std_listener;
+
+use std::io::{self, ErrorKind, Read};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use classroom::{Side, run_roles};
+
+pub use bind::Bind;
+
+/// The port documents 000 and 004 use for their SO_REUSEADDR server.
+pub const PORT: u16 = 8898;
+
+/// What document 000's client sends.
+pub const GREETING: &[u8] = b"hello!";
+
+/// What document 000's server answers.
+pub const ANSWER: &[u8] = b"hi";
+
+/// How many bytes one `recv` asks for: the documents' `recv(1024)`.
+pub const RECV_SIZE: usize = 1024;
+
+/// How much a peer may send while we wait for its FIN, before we give up on
+/// it: after the answer nothing more is expected, so this is generous.
+pub const LIMIT: usize = 64 * 1024;
+
+/// How long either side waits for a silent peer before it gives up.
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
+/// One `recv(1024)`: read once, print what came. Returns the bytes, empty at
+/// end of stream (the peer's FIN).
+pub fn recv_once(stream: &mut TcpStream, out: &mut Side) -> io::Result<Vec<u8>> {
+    let mut buf = [0u8; RECV_SIZE];
+    let n = stream.read(&mut buf)?;
+    if n == 0 {
+        out.eof();
+    } else {
+        out.received(&buf[..n]);
+    }
+    Ok(buf[..n].to_vec())
+}
+
+/// Read and print until the peer's FIN (a read of 0 bytes). More than
+/// [`LIMIT`] bytes first is an error: the peer does not get to keep us
+/// reading for ever.
+pub fn until_eof(stream: &mut TcpStream, out: &mut Side) -> io::Result<()> {
+    let mut total = 0;
+    loop {
+        let got = recv_once(stream, out)?.len();
+        if got == 0 {
+            return Ok(());
+        }
+        total += got;
+        if total > LIMIT {
+            return Err(io::Error::new(
+                ErrorKind::InvalidData,
+                format!("the peer sent more than {LIMIT} bytes instead of closing"),
+            ));
+        }
+    }
+}
+
+/// The kernel's TCP state for the connection `local <-> peer`, such as
+/// `Some("TIME_WAIT")`, or `None` when the kernel has no such socket.
+/// Linux only (it reads `/proc/net/tcp`, no root needed); elsewhere, and for
+/// IPv6, an `Unsupported` error says so.
+pub fn kernel_state(local: SocketAddr, peer: SocketAddr) -> io::Result<Option<&'static str>> {
+    match (local, peer) {
+        (SocketAddr::V4(local), SocketAddr::V4(peer)) => {
+            classroom::tcp_state::state_of(local, peer)
+        }
+        _ => Err(io::Error::new(
+            ErrorKind::Unsupported,
+            "TCP states are shown for IPv4 connections only",
+        )),
+    }
+}
+
+/// Print the state the kernel has for the connection `local <-> peer`.
+pub fn show_state(out: &Side, local: SocketAddr, peer: SocketAddr) {
+    match kernel_state(local, peer) {
+        Ok(Some(state)) => out.say(format!("the kernel has {local} <-> {peer} in {state}")),
+        Ok(None) => out.say(format!("the kernel has no socket {local} <-> {peer}")),
+        Err(e) => out.say(format!("(TCP state not shown: {e})")),
+    }
+}
+
+/// Connect to `addr`; a failure says which address it was.
+pub fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
+    TcpStream::connect(addr)
+        .map_err(|e| classroom::errors::context(e, format!("connecting to {addr}")))
+}
+
+/// How a restart went.
+#[derive(Debug)]
+pub enum Restart {
+    /// The new listener is bound to the old address and listening.
+    Listening(TcpListener),
+    /// The new bind failed; the error says why (`Address already in use`).
+    Failed(io::Error),
+}
+
+// ANCHOR: restart
+/// Stop the server and start it again on the same address, as pressing
+/// Ctrl-C and running it again would: close the listener, show what the
+/// kernel still keeps of the connection `local <-> peer` just served, then
+/// bind a new listener the way `bind` says.
+pub fn restart(
+    listener: TcpListener,
+    bind: Bind,
+    (local, peer): (SocketAddr, SocketAddr),
+    out: &Side,
+) -> Restart {
+    let addr = match listener.local_addr() {
+        Ok(addr) => addr,
+        Err(e) => return Restart::Failed(e),
+    };
+    drop(listener); // from here on, this program holds no socket on `addr`
+    out.say("stopped: the connection and the listener are closed");
+    let left = show_left_behind(out, local, peer); // but the kernel may: TIME_WAIT
+    out.say(format!("starting again: bind {addr} ({bind})"));
+    match bind.bind(addr) {
+        Ok(listener) => {
+            out.say(format!("listening again on {addr}"));
+            if let Some(state) = left {
+                out.say(format!(
+                    "{local} <-> {peer} is still in {state}, next to the new listener"
+                ));
+            }
+            Restart::Listening(listener)
+        }
+        Err(e) => {
+            out.say(format!("bind failed: {e}"));
+            Restart::Failed(e)
+        }
+    }
+}
+// ANCHOR_END: restart
+
+/// Print what the kernel still keeps of a connection this program has
+/// closed, and return its state if there is one.
+fn show_left_behind(out: &Side, local: SocketAddr, peer: SocketAddr) -> Option<&'static str> {
+    match kernel_state(local, peer) {
+        Ok(Some(state)) => {
+            out.say(format!(
+                "the kernel still has {local} <-> {peer} in {state}"
+            ));
+            Some(state)
+        }
+        Ok(None) => {
+            out.say(format!(
+                "the kernel has no socket {local} <-> {peer} any more"
+            ));
+            None
+        }
+        Err(e) => {
+            out.say(format!("(TCP state not shown: {e})"));
+            None
+        }
+    }
+}
+
+/// A server's half of a step: talk to one accepted connection and close it.
+pub type ServerHalf = fn(TcpStream, &mut Side) -> io::Result<()>;
+
+/// Run a restart step with both roles in one process. The server binds with
+/// `bind` on a port the OS picks, serves one connection with `serve`, then
+/// [`restart`]s; the client role runs `client`. Returns how the restart went.
+///
+/// The roles take turns through channels where the conversation itself
+/// gives no order: the server prints that it accepted before the client
+/// prints that it connected, and the server prints its restart only after
+/// the client's last line. Everything in between is ordered by the bytes and
+/// the FINs themselves, so the output is the same on every run.
+pub fn demo_restart(
+    bind: Bind,
+    serve: ServerHalf,
+    client: impl FnOnce(TcpStream, &mut Side) -> io::Result<()>,
+) -> io::Result<Restart> {
+    let listener = bind.bind(classroom::cli::ephemeral())?;
+    let addr = listener.local_addr()?;
+    let mut server = Side::server();
+    server.say(format!("listening on {addr} ({bind})"));
+    let (accepted_tx, accepted) = mpsc::channel();
+    let (go_tx, go) = mpsc::channel();
+    let (done_tx, done) = mpsc::channel();
+    let (outcome_tx, outcome) = mpsc::channel();
+    run_roles(
+        move || {
+            let (conn, peer) = listener.accept()?;
+            server.say(format!("accepted a connection from {peer}"));
+            let _ = accepted_tx.send(());
+            // If the client role failed it dropped `go_tx`; carry on anyway.
+            let _ = go.recv();
+            let local = conn.local_addr()?;
+            serve(conn, &mut server)?;
+            let _ = done.recv(); // the client's last line comes first
+            let _ = outcome_tx.send(restart(listener, bind, (local, peer), &server));
+            Ok(())
+        },
+        || {
+            let stream = TcpStream::connect(addr)?;
+            accepted
+                .recv()
+                .map_err(|_| io::Error::other("the server stopped before accepting"))?;
+            let mut out = Side::client();
+            out.say(format!("connected to {addr}"));
+            let _ = go_tx.send(());
+            client(stream, &mut out)?;
+            let _ = done_tx.send(());
+            Ok(())
+        },
+    )?;
+    outcome
+        .recv()
+        .map_err(|_| io::Error::other("the server role ended before its restart"))
+}
+
+/// The one message a client sends: its MESSAGE argument, or `hello!` as
+/// document 000's client sends. One per run, because the server stops after
+/// each connection: a second connection could find it between its stop and
+/// its start.
+pub fn one_message(messages: &[String]) -> io::Result<Vec<u8>> {
+    match messages {
+        [] => Ok(GREETING.to_vec()),
+        [one] if one.is_empty() => Err(io::Error::new(
+            ErrorKind::InvalidInput,
+            "an empty message puts nothing on the wire: TCP has no empty messages",
+        )),
+        [one] => Ok(one.as_bytes().to_vec()),
+        _ => Err(io::Error::new(
+            ErrorKind::InvalidInput,
+            "one MESSAGE per run: the server stops after each connection (quote a message with spaces)",
+        )),
+    }
+}
+
+/// The client of `client STEP` in two terminals: connect, say so, and run
+/// the step's client half with a bound on how long it waits for the server.
+pub fn client_session(
+    addr: SocketAddr,
+    talk: impl FnOnce(TcpStream, &mut Side) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut out = Side::client();
+    let stream = connect(addr)?;
+    stream.set_read_timeout(Some(PATIENCE))?;
+    out.say(format!("connected to {addr}"));
+    talk(stream, &mut out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_client_sends_one_message() {
+        assert_eq!(one_message(&[]).unwrap(), b"hello!");
+        assert_eq!(one_message(&["你好".into()]).unwrap(), "你好".as_bytes());
+        let two = one_message(&["a".into(), "b".into()]).unwrap_err();
+        assert_eq!(two.kind(), ErrorKind::InvalidInput);
+        assert!(one_message(&["".into()]).is_err());
+    }
+
+    #[test]
+    fn states_are_for_ipv4_only() {
+        let v6: SocketAddr = "[::1]:1".parse().unwrap();
+        let err = kernel_state(v6, v6).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Unsupported);
+    }
+}

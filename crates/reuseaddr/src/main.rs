@@ -1,0 +1,78 @@
+//! `reuseaddr`: lesson 02's command line. Each step's logic lives in the
+//! library; this file only wires steps to it.
+
+use std::io;
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use classroom::{Endpoint, Lesson};
+use reuseaddr::client_first::{self, serve_wait_for_client};
+use reuseaddr::restart::{self, serve_close_first};
+use reuseaddr::serve::serve_and_restart;
+use reuseaddr::{Bind, PORT, reuseport, std_listener};
+
+/// The steps of lesson 02, in lesson order.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    /// Broken on purpose: the server closes first, stops, and cannot bind its port again (docs 000, 003, 004; port 8898)
+    Broken,
+    /// SO_REUSEADDR before bind: the same restart succeeds next to the TIME_WAIT (docs 000, 004; port 8898)
+    Fixed,
+    /// The client closes first: TIME_WAIT lands on its side, the server restarts without the option (docs 004, 001; port 8898)
+    ClientClosesFirst,
+    /// std's TcpListener::bind sets SO_REUSEADDR on Unix (not on Windows): read it back with socket2 (port 8898)
+    Std,
+    /// Linux: two listeners share one port with SO_REUSEPORT; SO_REUSEADDR does not allow that
+    Reuseport,
+    /// Every step, in lesson order
+    All,
+}
+
+impl Lesson for Step {
+    const NAME: &'static str = "reuseaddr";
+    const ABOUT: &'static str = "Lesson 02: Address already in use, TIME_WAIT and SO_REUSEADDR";
+    const LONG_ABOUT: &'static str = "Lesson 02 (lessons/02-reuseaddr.md): why a server that \
+        closed its connections first cannot start again on its port for a while (TIME_WAIT, 2MSL), \
+        and how SO_REUSEADDR set before bind fixes it, as documents 000, 003 and 004 explain. \
+        `demo STEP` runs both roles in one process; `server STEP` and `client STEP` run them \
+        in two terminals on the documents' port 8898.";
+    const HEADLINE: Self = Step::Broken;
+    const ALL: Self = Step::All;
+
+    fn demo(self) -> io::Result<()> {
+        match self {
+            Step::Broken => restart::demo_broken(),
+            Step::Fixed => restart::demo_fixed(),
+            Step::ClientClosesFirst => client_first::demo(),
+            Step::Std => std_listener::demo(),
+            Step::Reuseport => reuseport::demo(),
+            Step::All => unreachable!("`all` is expanded by classroom::cli"),
+        }
+    }
+
+    fn server(self, at: &Endpoint) -> io::Result<()> {
+        let addr = at.addr(PORT)?;
+        match self {
+            Step::Broken => serve_and_restart(addr, Bind::WithoutReuse, serve_close_first),
+            Step::Fixed => serve_and_restart(addr, Bind::WithReuse, serve_close_first),
+            Step::ClientClosesFirst => {
+                serve_and_restart(addr, Bind::WithoutReuse, serve_wait_for_client)
+            }
+            Step::Std => serve_and_restart(addr, Bind::Std, serve_close_first),
+            Step::Reuseport | Step::All => Err(classroom::cli::no_role(self, "server")),
+        }
+    }
+
+    fn client(self, at: &Endpoint, messages: &[String]) -> io::Result<()> {
+        let addr = at.addr(PORT)?;
+        match self {
+            Step::Broken | Step::Fixed | Step::Std => restart::run_client(addr, messages),
+            Step::ClientClosesFirst => client_first::run_client(addr, messages),
+            Step::Reuseport | Step::All => Err(classroom::cli::no_role(self, "client")),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    classroom::cli::run::<Step>()
+}

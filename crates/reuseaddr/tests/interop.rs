@@ -1,0 +1,80 @@
+//! Document 000's Python client against our servers. Skipped, with the
+//! reason printed, when python3 is not installed.
+
+mod common;
+
+use std::process::Command;
+
+use common::{Server, python};
+
+/// Document 000's client: send b'hello!', print what recv(1024) returns,
+/// close at once.
+const DOC_CLIENT: &str = r#"
+import socket, sys
+sk = socket.socket()
+sk.connect(('127.0.0.1', int(sys.argv[1])))
+sk.send(b'hello!')
+ret = sk.recv(1024)
+print(ret)
+sk.close()
+"#;
+
+fn run_doc_client(python: &str, server: &Server) -> String {
+    let output = Command::new(python)
+        .args(["-c", DOC_CLIENT, &server.addr.port().to_string()])
+        .output()
+        .expect("run python3");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+// The document's client closes the moment it has its answer. Our server
+// sends `hi` and its FIN in one segment, so the server is still the one
+// that closes first, every time.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_documents_client_leaves_our_broken_server_unable_to_restart() {
+    let Some(python) = python() else { return };
+    for _ in 0..5 {
+        let server = Server::start("broken");
+        assert_eq!(run_doc_client(python, &server), "b'hi'\n");
+        let seen = server.wait_for("bind failed");
+        let text = seen.join("\n");
+        assert!(text.contains(" in TIME_WAIT\n"), "{text}");
+        assert!(
+            text.ends_with("bind failed: Address already in use (os error 98)"),
+            "{text}"
+        );
+        assert!(server.wait_exit().success());
+    }
+}
+
+#[test]
+fn the_documents_client_and_our_fixed_server_restart_and_go_on() {
+    let Some(python) = python() else { return };
+    let server = Server::start("fixed");
+    for _ in 0..3 {
+        assert_eq!(run_doc_client(python, &server), "b'hi'\n");
+        let seen = server.wait_for("listening again on");
+        assert!(
+            seen.iter().any(|l| l.ends_with("6 bytes \"hello!\"")),
+            "{seen:?}"
+        );
+        server.wait_for("waiting for a connection");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_documents_client_closes_first_and_the_server_restarts_without_the_option() {
+    let Some(python) = python() else { return };
+    let server = Server::start("client-closes-first");
+    assert_eq!(run_doc_client(python, &server), "b'hi'\n");
+    let seen = server.wait_for("listening again on").join("\n");
+    assert!(seen.contains("the kernel has no socket"), "{seen}");
+    assert!(seen.contains("(SO_REUSEADDR off)"), "{seen}");
+}
