@@ -1,0 +1,48 @@
+//! Every command in lessons/05-struct-header-fix.md runs and prints what
+//! the lesson shows.
+//!
+//! A student runs the lesson's commands from the workspace folder, where
+//! the servers create `files/` and the download client `downloads/`. Here
+//! they run in a scratch folder holding a copy of the sample files the
+//! lesson uses, so the test writes nothing into the source tree. (This
+//! test binary holds this one test, so changing its working folder is
+//! safe.)
+
+use std::path::Path;
+
+use classroom::lesson_test::Harness;
+
+const LESSON: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../lessons/05-struct-header-fix.md"
+);
+
+#[test]
+fn lesson_05_runs_as_printed() {
+    let scratch = tempfile::tempdir().unwrap();
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let copy = scratch.path().join("crates/struct_header_fix/samples");
+    std::fs::create_dir_all(&copy).unwrap();
+    for entry in std::fs::read_dir(&samples).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), copy.join(entry.file_name())).unwrap();
+    }
+    std::env::set_current_dir(scratch.path()).unwrap();
+
+    let summary = Harness::new()
+        .bin("struct_header_fix", env!("CARGO_BIN_EXE_struct_header_fix"))
+        .check_lesson(LESSON);
+    assert!(
+        summary.commands >= 20,
+        "only {} commands ran",
+        summary.commands
+    );
+    assert!(
+        summary.snippets >= 15,
+        "only {} Rust blocks checked",
+        summary.snippets
+    );
+    // What the two-terminal steps stored landed where the lesson says.
+    assert!(scratch.path().join("files/hello.txt").is_file());
+    assert!(scratch.path().join("downloads/hello.txt").is_file());
+}
