@@ -195,14 +195,19 @@ pub fn step_list<L: Lesson>() -> String {
         .collect()
 }
 
+/// The options a lesson adds to `server` or `client` when it has none: the
+/// default for [`run_with`].
+#[derive(Args, Clone, Debug, Default, PartialEq, Eq)]
+pub struct NoOptions {}
+
 #[derive(Parser, Debug)]
-struct Cli<L: Lesson> {
+struct Cli<L: Lesson, S: Args + Debug, C: Args + Debug> {
     #[command(subcommand)]
-    command: Option<Command<L>>,
+    command: Option<Command<L, S, C>>,
 }
 
 #[derive(Subcommand, Debug)]
-enum Command<L: Lesson> {
+enum Command<L: Lesson, S: Args + Debug, C: Args + Debug> {
     /// Run one step with the server and the client in this process, narrated.
     Demo {
         /// The step to run (default: the headline step; `all` runs every step).
@@ -217,6 +222,8 @@ enum Command<L: Lesson> {
         step: Option<L>,
         #[command(flatten)]
         at: Endpoint,
+        #[command(flatten)]
+        options: S,
     },
     /// Run a step's client against a server started with `server`.
     Client {
@@ -224,6 +231,8 @@ enum Command<L: Lesson> {
         step: Option<L>,
         #[command(flatten)]
         at: Endpoint,
+        #[command(flatten)]
+        options: C,
         /// Messages to send; without any, lines are read from stdin until EOF or `q`.
         messages: Vec<String>,
     },
@@ -233,14 +242,33 @@ enum Command<L: Lesson> {
 /// and return the exit code: 0 on success, 1 on a run-time error, 2 on a
 /// usage error (clap's convention).
 pub fn run<L: Lesson>() -> ExitCode {
-    let command = Cli::<L>::command()
+    run_with::<L, NoOptions, NoOptions>(
+        |step, at, _| step.server(at),
+        |step, at, messages, _| step.client(at, messages),
+    )
+}
+
+/// [`run`] for a lesson whose `server` and `client` take options of their
+/// own (`S` and `C`, flattened into those subcommands): `server` and
+/// `client` here receive them and replace [`Lesson::server`] and
+/// [`Lesson::client`].
+pub fn run_with<L, S, C>(
+    server: impl FnOnce(L, &Endpoint, S) -> io::Result<()>,
+    client: impl FnOnce(L, &Endpoint, &[String], C) -> io::Result<()>,
+) -> ExitCode
+where
+    L: Lesson,
+    S: Args + FromArgMatches + Debug,
+    C: Args + FromArgMatches + Debug,
+{
+    let command = Cli::<L, S, C>::command()
         .name(L::NAME)
         .bin_name(L::NAME)
         .about(L::ABOUT)
         .long_about(L::LONG_ABOUT);
     let cli = command
         .try_get_matches()
-        .and_then(|m| Cli::<L>::from_arg_matches(&m));
+        .and_then(|m| Cli::<L, S, C>::from_arg_matches(&m));
     let cli = match cli {
         Ok(cli) => cli,
         Err(e) => {
@@ -248,7 +276,7 @@ pub fn run<L: Lesson>() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    match dispatch(cli.command) {
+    match dispatch(cli.command, server, client) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {}", errors::explain(&e));
@@ -257,7 +285,11 @@ pub fn run<L: Lesson>() -> ExitCode {
     }
 }
 
-fn dispatch<L: Lesson>(command: Option<Command<L>>) -> io::Result<()> {
+fn dispatch<L: Lesson, S: Args + Debug, C: Args + Debug>(
+    command: Option<Command<L, S, C>>,
+    server: impl FnOnce(L, &Endpoint, S) -> io::Result<()>,
+    client: impl FnOnce(L, &Endpoint, &[String], C) -> io::Result<()>,
+) -> io::Result<()> {
     match command.unwrap_or(Command::Demo {
         step: None,
         list: false,
@@ -270,8 +302,13 @@ fn dispatch<L: Lesson>(command: Option<Command<L>>) -> io::Result<()> {
             all if all == L::ALL => demo_all::<L>(),
             step => step.demo(),
         },
-        Command::Server { step, at } => one_step(step)?.server(&at),
-        Command::Client { step, at, messages } => one_step(step)?.client(&at, &messages),
+        Command::Server { step, at, options } => server(one_step(step)?, &at, options),
+        Command::Client {
+            step,
+            at,
+            options,
+            messages,
+        } => client(one_step(step)?, &at, &messages, options),
     }
 }
 
@@ -321,9 +358,30 @@ mod tests {
         }
     }
 
-    fn parse(args: &[&str]) -> Option<Command<Step>> {
+    fn parse(args: &[&str]) -> Option<Command<Step, NoOptions, NoOptions>> {
         let argv = std::iter::once("example").chain(args.iter().copied());
-        Cli::<Step>::try_parse_from(argv).unwrap().command
+        Cli::<Step, NoOptions, NoOptions>::try_parse_from(argv)
+            .unwrap()
+            .command
+    }
+
+    /// A lesson's own option, for its server only.
+    #[derive(Args, Debug, PartialEq)]
+    struct Folder {
+        #[arg(long, default_value = "files")]
+        dir: String,
+    }
+
+    #[test]
+    fn a_lessons_own_options_reach_its_server() {
+        let argv = ["example", "server", "--dir", "up", "--port", "0"];
+        let cli = Cli::<Step, Folder, NoOptions>::try_parse_from(argv).unwrap();
+        let Some(Command::Server { options, at, .. }) = cli.command else {
+            panic!("not a server command");
+        };
+        assert_eq!((options.dir.as_str(), at.port), ("up", Some(0)));
+        let argv = ["example", "client", "--dir", "up"];
+        assert!(Cli::<Step, Folder, NoOptions>::try_parse_from(argv).is_err());
     }
 
     #[test]
@@ -333,8 +391,9 @@ mod tests {
 
     #[test]
     fn client_takes_messages_and_endpoint_options_in_any_order() {
-        let Some(Command::Client { step, at, messages }) =
-            parse(&["client", "hello", "a", "--port", "9", "b"])
+        let Some(Command::Client {
+            step, at, messages, ..
+        }) = parse(&["client", "hello", "a", "--port", "9", "b"])
         else {
             panic!("not a client command");
         };

@@ -4,17 +4,15 @@
 //! The command line is the workspace's usual one (`demo [STEP]`,
 //! `server [STEP]`, `client [STEP]`, `--host`, `--port`), with one option
 //! more: `--dir`, the folder a server saves into and serves from, and the
-//! folder a downloading client saves into. `classroom::cli::run` has no room
-//! for a lesson's own option, so the parser is spelled out here, built from
-//! the same pieces.
+//! folder a downloading client saves into.
 
 use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use classroom::cli::{no_role, step_list, step_name, steps};
-use classroom::{Endpoint, Lesson, heading};
+use clap::{Args, ValueEnum};
+use classroom::cli::no_role;
+use classroom::{Endpoint, Lesson};
 use struct_header_fix::files::Folder;
 use struct_header_fix::serve::serve_forever;
 use struct_header_fix::{ack, case, download, json_header, length, pack, ready};
@@ -64,7 +62,7 @@ impl Lesson for Step {
             Step::JsonHeader => json_header::demo(),
             Step::Case => case::demo(),
             Step::Download => download::demo(),
-            Step::All => demo_all(),
+            Step::All => unreachable!("`all` is expanded by classroom::cli"),
         }
     }
 
@@ -126,105 +124,26 @@ fn connect(step: Step, at: &Endpoint, messages: &[String], dest: &Folder) -> io:
     }
 }
 
-fn demo_all() -> io::Result<()> {
-    for (i, step) in steps::<Step>().enumerate() {
-        if i > 0 {
-            println!();
-        }
-        heading(format!("{} demo {}", Step::NAME, step_name(step)));
-        step.demo()?;
-    }
-    Ok(())
+/// `server`'s own option.
+#[derive(Args, Debug)]
+struct ServerOptions {
+    /// The folder the server saves uploads into and serves files from
+    /// (created if missing).
+    #[arg(long, default_value = DEFAULT_SERVER_DIR)]
+    dir: PathBuf,
 }
 
-#[derive(Parser, Debug)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Command>,
-}
-
-#[derive(Subcommand, Debug)]
-enum Command {
-    /// Run one step with the server and the client in this process, narrated.
-    Demo {
-        /// The step to run (default: the headline step; `all` runs every step).
-        step: Option<Step>,
-        /// List the steps in lesson order.
-        #[arg(long, conflicts_with = "step")]
-        list: bool,
-    },
-    /// Run a step's server, for following the lesson in two terminals.
-    Server {
-        /// The step whose server to run (default: the headline step).
-        step: Option<Step>,
-        #[command(flatten)]
-        at: Endpoint,
-        /// The folder the server saves uploads into and serves files from
-        /// (created if missing).
-        #[arg(long, default_value = DEFAULT_SERVER_DIR)]
-        dir: PathBuf,
-    },
-    /// Run a step's client against a server started with `server`.
-    Client {
-        /// The step whose client to run (default: the headline step).
-        step: Option<Step>,
-        #[command(flatten)]
-        at: Endpoint,
-        /// The folder `client download` saves into (created if missing).
-        #[arg(long, default_value = DEFAULT_CLIENT_DIR)]
-        dir: PathBuf,
-        /// Messages (or file paths, commands, choices) to send; without
-        /// any, lines are read from stdin.
-        messages: Vec<String>,
-    },
+/// `client`'s own option.
+#[derive(Args, Debug)]
+struct ClientOptions {
+    /// The folder `client download` saves into (created if missing).
+    #[arg(long, default_value = DEFAULT_CLIENT_DIR)]
+    dir: PathBuf,
 }
 
 fn main() -> ExitCode {
-    let command = Cli::command()
-        .name(Step::NAME)
-        .bin_name(Step::NAME)
-        .about(Step::ABOUT)
-        .long_about(Step::LONG_ABOUT);
-    let cli = match command
-        .try_get_matches()
-        .and_then(|m| Cli::from_arg_matches(&m))
-    {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
-        }
-    };
-    match dispatch(cli.command) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {}", classroom::errors::explain(&e));
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn dispatch(command: Option<Command>) -> io::Result<()> {
-    let one = |step: Option<Step>| match step.unwrap_or(Step::HEADLINE) {
-        Step::All => Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "`all` is for demo only: a server or client runs one step",
-        )),
-        step => Ok(step),
-    };
-    match command {
-        None => Step::HEADLINE.demo(),
-        Some(Command::Demo { list: true, .. }) => {
-            print!("{}", step_list::<Step>());
-            Ok(())
-        }
-        Some(Command::Demo { step, .. }) => step.unwrap_or(Step::HEADLINE).demo(),
-        Some(Command::Server { step, at, dir }) => serve(one(step)?, &at, &Folder::new(dir)),
-        Some(Command::Client {
-            step,
-            at,
-            dir,
-            messages,
-        }) => connect(one(step)?, &at, &messages, &Folder::new(dir)),
-    }
+    classroom::cli::run_with::<Step, ServerOptions, ClientOptions>(
+        |step, at, options| serve(step, at, &Folder::new(options.dir)),
+        |step, at, messages, options| connect(step, at, messages, &Folder::new(options.dir)),
+    )
 }
