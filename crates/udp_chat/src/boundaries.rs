@@ -1,0 +1,46 @@
+//! `boundaries`: UDP keeps message boundaries (document 000 §黏包: UDP is
+//! 面向消息, message-oriented). Each `sendto` is one datagram and each
+//! `recvfrom` returns exactly one, however quickly they were sent and
+//! however late they are read: nothing is glued together. An empty
+//! datagram is a real message with no bytes, delivered like any other,
+//! where TCP has no way to send "nothing" at all.
+
+use std::io;
+
+use classroom::{Side, narrate};
+
+use crate::{RECV_SIZE, demo_socket, recv_from, send_to};
+
+/// What the client sends, one datagram each, before the server reads any.
+pub const MESSAGES: [&str; 4] = ["hello", "world", "", "你好"];
+
+/// The client sends every message, then the server reads: one `recvfrom`
+/// per datagram, in one thread.
+pub fn demo() -> io::Result<()> {
+    let server = demo_socket()?;
+    let addr = server.local_addr()?;
+    let mut server_out = Side::server();
+    server_out.say(format!("bound to {addr}; not reading yet"));
+    let client = demo_socket()?;
+    let mut out = Side::client();
+    for message in MESSAGES {
+        send_to(&client, message.as_bytes(), addr, &mut out)?;
+    }
+    server_out.say("now reading: one recvfrom(1024) per datagram");
+    // ANCHOR: one_per_recv
+    let mut buf = [0u8; RECV_SIZE];
+    for _ in MESSAGES {
+        let (datagram, _) = recv_from(&server, &mut buf, &mut server_out)?;
+        if datagram.is_empty() {
+            server_out.say("an empty datagram: a message with no bytes, not end-of-file");
+        }
+    }
+    // ANCHOR_END: one_per_recv
+    narrate(
+        "four sendto calls, four recvfrom results: UDP never glues datagrams together (粘包 is a TCP problem)",
+    );
+    narrate(
+        "over TCP the same writes may arrive as one read, and the empty one sends nothing at all: lesson 04",
+    );
+    Ok(())
+}

@@ -1,0 +1,110 @@
+//! `udp_chat`: lesson 03's command line. Each step's logic lives in the
+//! library; this file only wires steps to it.
+
+use std::io;
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use classroom::{Endpoint, Lesson};
+use udp_chat::{
+    RECV_SIZE, boundaries, chat, hello, limits, lost_reply, many, same_port, serve_forever,
+    truncate,
+};
+
+/// The steps of lesson 03, in lesson order.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    /// Client sendto hello, server recvfrom and replies hi: no listen, no accept (doc 000, port 9000)
+    Hello,
+    /// A chat in JSON datagrams {"name", "msg"}, replies typed on the server's side (doc 000, port 8000)
+    Chat,
+    /// One server socket, several clients, each answered at its own address (docs 000, 004; port 8080)
+    Many,
+    /// Each sendto is one recvfrom: nothing glued, and an empty datagram arrives (doc 000)
+    Boundaries,
+    /// A datagram bigger than the recvfrom buffer: the rest is lost (doc 000)
+    Truncate,
+    /// 65507 bytes go, 65508 fail: 65535 - 20 - 8; and 1472 for a 1500-byte MTU (docs 000, 004)
+    Limits,
+    /// UDP and TCP bound to the same port number at once (doc 003, port 9999)
+    SamePort,
+    /// Broken on purpose: a client waits for ever for an answer that never comes (doc 002)
+    LostReplyBroken,
+    /// Fixed: a timeout per try, a few tries, then a clear message (doc 002, port 9000)
+    LostReply,
+    /// Every step, in lesson order
+    All,
+}
+
+impl Lesson for Step {
+    const NAME: &'static str = "udp_chat";
+    const ABOUT: &'static str = "Lesson 03: UDP sockets, from hello to a JSON chat";
+    const LONG_ABOUT: &'static str = "Lesson 03 (lessons/03-udp-chat.md): UDP sockets as \
+        documents 000, 002, 003 and 004 use them in Python: sendto and recvfrom, a JSON chat, \
+        many clients on one socket, message boundaries, truncation, size limits, the same port \
+        for UDP and TCP, and what to do when no answer comes. `demo STEP` runs both roles in \
+        one process; `server STEP` and `client STEP` run them in two terminals on the \
+        documents' ports.";
+    const HEADLINE: Self = Step::Chat;
+    const ALL: Self = Step::All;
+
+    fn demo(self) -> io::Result<()> {
+        match self {
+            Step::Hello => hello::demo(),
+            Step::Chat => chat::demo(),
+            Step::Many => many::demo(),
+            Step::Boundaries => boundaries::demo(),
+            Step::Truncate => truncate::demo(),
+            Step::Limits => limits::demo(),
+            Step::SamePort => same_port::demo(),
+            Step::LostReplyBroken => lost_reply::demo_broken(),
+            Step::LostReply => lost_reply::demo_fixed(),
+            Step::All => unreachable!("`all` is expanded by classroom::cli"),
+        }
+    }
+
+    fn server(self, at: &Endpoint) -> io::Result<()> {
+        match self {
+            Step::Hello => serve_forever(at.addr(hello::PORT)?, RECV_SIZE, hello::serve),
+            Step::Chat => {
+                // The server's replies are typed on its own terminal.
+                let mut replies = classroom::cli::input_lines(&[]);
+                serve_forever(
+                    at.addr(chat::PORT)?,
+                    chat::BUFFER,
+                    |socket, datagram, from, out| {
+                        chat::serve(socket, datagram, from, out, &mut replies)
+                    },
+                )
+            }
+            Step::Many => serve_forever(at.addr(many::PORT)?, RECV_SIZE, many::serve),
+            Step::SamePort => same_port::run_server(at.addr(same_port::PORT)?),
+            Step::Boundaries
+            | Step::Truncate
+            | Step::Limits
+            | Step::LostReplyBroken
+            | Step::LostReply
+            | Step::All => Err(classroom::cli::no_role(self, "server")),
+        }
+    }
+
+    fn client(self, at: &Endpoint, messages: &[String]) -> io::Result<()> {
+        match self {
+            // The hello client is the fixed client of `lost-reply`: it
+            // gives up after a few tries when nobody answers.
+            Step::Hello | Step::LostReply => hello::run_client(at.addr(hello::PORT)?, messages),
+            Step::Chat => chat::run_client(at.addr(chat::PORT)?, messages),
+            Step::Many => many::run_client(at.addr(many::PORT)?, messages),
+            Step::SamePort => same_port::run_client(at.addr(same_port::PORT)?, messages),
+            Step::Boundaries
+            | Step::Truncate
+            | Step::Limits
+            | Step::LostReplyBroken
+            | Step::All => Err(classroom::cli::no_role(self, "client")),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    classroom::cli::run::<Step>()
+}

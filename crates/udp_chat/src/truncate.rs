@@ -1,0 +1,94 @@
+//! `truncate`: a datagram longer than the receive buffer (document 000
+//! §黏包: one `recvfrom(x)` takes one `sendto(y)`; if y > x the rest is
+//! lost). TCP would keep the rest for the next read; UDP throws it away,
+//! and the next `recvfrom` returns the next datagram.
+//!
+//! How each system tells you:
+//! * Linux cuts the datagram silently, but `recv` with `MSG_TRUNC` reports
+//!   its real length; with `MSG_PEEK` as well, before taking it.
+//! * macOS cuts it silently.
+//! * Windows fills the buffer and then fails the call with `WSAEMSGSIZE`
+//!   (error 10040).
+
+use std::io;
+use std::net::UdpSocket;
+
+use classroom::{Side, narrate};
+
+use crate::{RECV_SIZE, demo_socket, recv_from, send_to};
+
+/// The datagram the client sends: 1024 `a`s, then 976 `b`s. A 1024-byte
+/// buffer takes exactly the `a`s.
+pub fn long_datagram() -> Vec<u8> {
+    let mut datagram = vec![b'a'; RECV_SIZE];
+    datagram.resize(2000, b'b');
+    datagram
+}
+
+/// What the client sends right after it.
+pub const NEXT: &[u8] = b"next";
+
+// ANCHOR: waiting_len
+/// Linux only: the real length of the datagram waiting at the head of the
+/// queue, without taking it. `MSG_PEEK` leaves it queued; `MSG_TRUNC` makes
+/// `recv` return the datagram's length instead of how much fitted in the
+/// buffer, so an empty buffer will do.
+#[cfg(target_os = "linux")]
+pub fn waiting_len(socket: &UdpSocket) -> io::Result<usize> {
+    socket2::SockRef::from(socket).recv_with_flags(&mut [], libc::MSG_PEEK | libc::MSG_TRUNC)
+}
+// ANCHOR_END: waiting_len
+
+/// The real length is a Linux feature; elsewhere, say so.
+#[cfg(not(target_os = "linux"))]
+pub fn waiting_len(_socket: &UdpSocket) -> io::Result<usize> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "the length of a waiting datagram (MSG_PEEK | MSG_TRUNC) needs Linux",
+    ))
+}
+
+/// The client sends a 2000-byte datagram and a short one; the server reads
+/// with the document's 1024-byte buffer.
+pub fn demo() -> io::Result<()> {
+    let server = demo_socket()?;
+    let addr = server.local_addr()?;
+    let mut server_out = Side::server();
+    server_out.say(format!("bound to {addr}; not reading yet"));
+    let client = demo_socket()?;
+    let mut out = Side::client();
+    let long = long_datagram();
+    send_to(&client, &long, addr, &mut out)?;
+    send_to(&client, NEXT, addr, &mut out)?;
+
+    match waiting_len(&server) {
+        Ok(len) => server_out.say(format!(
+            "the datagram waiting is {len} bytes long (recv with MSG_PEEK | MSG_TRUNC)"
+        )),
+        Err(e) => server_out.say(e),
+    }
+    // ANCHOR: cut
+    let mut buf = [0u8; RECV_SIZE];
+    match recv_from(&server, &mut buf, &mut server_out) {
+        Ok((kept, _)) => server_out.say(format!(
+            "kept the first {} of {} bytes: the {} b's that did not fit are gone",
+            kept.len(),
+            long.len(),
+            long.len() - kept.len()
+        )),
+        // Windows fills the buffer, then fails the call with WSAEMSGSIZE.
+        Err(e) if cfg!(windows) && e.raw_os_error() == Some(10040) => server_out.say(format!(
+            "recv_from failed ({e}), but the buffer holds the first {RECV_SIZE} bytes; the rest is gone"
+        )),
+        Err(e) => return Err(e),
+    }
+    recv_from(&server, &mut buf, &mut server_out)?;
+    // ANCHOR_END: cut
+    narrate(
+        "the next recvfrom returned the next datagram, not the rest of the first: what did not fit was discarded",
+    );
+    narrate(
+        "so size the buffer for the largest datagram you accept; `demo limits` shows how large that can be",
+    );
+    Ok(())
+}
