@@ -238,6 +238,21 @@ enum Command<L: Lesson, S: Args + Debug, C: Args + Debug> {
     },
 }
 
+/// End the program quietly when its output is piped into something that stops
+/// reading (`demo all | head`), as `cat` and `ls` do, instead of panicking
+/// on the next `println!`. Rust's runtime ignores SIGPIPE so that writes
+/// fail with an error; this puts back the default action, which ends the
+/// process. On other systems there is no SIGPIPE and nothing to do.
+pub fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    #[allow(unsafe_code)]
+    // SAFETY: called at the start of main, before any thread exists; setting
+    // a signal's disposition to SIG_DFL installs no handler code of ours.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// Parse the command line, run what it asks, print any error with its hint,
 /// and return the exit code: 0 on success, 1 on a run-time error, 2 on a
 /// usage error (clap's convention).
@@ -261,6 +276,7 @@ where
     S: Args + FromArgMatches + Debug,
     C: Args + FromArgMatches + Debug,
 {
+    quiet_on_closed_pipe();
     let command = Cli::<L, S, C>::command()
         .name(L::NAME)
         .bin_name(L::NAME)

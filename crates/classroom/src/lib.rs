@@ -7,6 +7,8 @@
 //! * [`cli`]: the command-line contract every lesson follows
 //!   (`demo [STEP]`, `server [STEP]`, `client [STEP]`, `--host`, `--port`).
 //! * [`roles`]: run a server role and a client role in one process.
+//! * [`tcp`]: the one-client-at-a-time server loop, `recv(1024)`, a client
+//!   session, and the two-role demo runner every TCP lesson uses.
 //! * [`read`]: reading from a peer with a limit on what it can make us hold.
 //! * [`errors`]: print an I/O error with its OS number and a hint naming the
 //!   lesson that explains it.
@@ -18,6 +20,7 @@ pub mod errors;
 pub mod output;
 pub mod read;
 pub mod roles;
+pub mod tcp;
 pub mod tcp_state;
 
 #[cfg(feature = "lesson-test")]

@@ -17,7 +17,7 @@
 
 use std::ffi::OsString;
 use std::fmt::{self, Display};
-use std::io::{self, IsTerminal, Write};
+use std::io::IsTerminal;
 use std::sync::OnceLock;
 
 use crate::bytes;
@@ -88,15 +88,13 @@ fn labelled(lane: Lane, label: &str, text: &str, colour: bool) -> String {
     }
 }
 
-/// Write one line to stdout. A closed stdout (the output piped into `head`,
-/// say) is not worth a panic in the middle of a demo, so write errors are
-/// ignored; that is the only difference from `println!`.
+/// Write one line to stdout. (A closed stdout, the output piped into `head`,
+/// ends the program quietly: see [`crate::cli::quiet_on_closed_pipe`].)
 pub fn line(text: &str) {
-    let mut out = io::stdout().lock();
-    let _ = writeln!(out, "{text}");
+    println!("{text}");
 }
 
-/// `println!` that ignores a closed stdout instead of panicking; see [`line`].
+/// `println!` under the name the lessons use; see [`line`].
 #[macro_export]
 macro_rules! outln {
     () => {

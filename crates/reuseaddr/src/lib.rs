@@ -24,12 +24,14 @@ pub mod reuseport;
 pub mod serve;
 pub mod std_listener;
 
-use std::io::{self, ErrorKind, Read};
+use std::io::{self, ErrorKind};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::mpsc;
-use std::time::Duration;
 
 use classroom::{Side, run_roles};
+
+/// The workspace's shared TCP plumbing, used by every step here.
+pub use classroom::tcp::{PATIENCE, RECV_SIZE, client_session, connect, recv_once};
 
 pub use bind::Bind;
 
@@ -42,28 +44,9 @@ pub const GREETING: &[u8] = b"hello!";
 /// What document 000's server answers.
 pub const ANSWER: &[u8] = b"hi";
 
-/// How many bytes one `recv` asks for: the documents' `recv(1024)`.
-pub const RECV_SIZE: usize = 1024;
-
 /// How much a peer may send while we wait for its FIN, before we give up on
 /// it: after the answer nothing more is expected, so this is generous.
 pub const LIMIT: usize = 64 * 1024;
-
-/// How long either side waits for a silent peer before it gives up.
-pub const PATIENCE: Duration = Duration::from_secs(30);
-
-/// One `recv(1024)`: read once, print what came. Returns the bytes, empty at
-/// end of stream (the peer's FIN).
-pub fn recv_once(stream: &mut TcpStream, out: &mut Side) -> io::Result<Vec<u8>> {
-    let mut buf = [0u8; RECV_SIZE];
-    let n = stream.read(&mut buf)?;
-    if n == 0 {
-        out.eof();
-    } else {
-        out.received(&buf[..n]);
-    }
-    Ok(buf[..n].to_vec())
-}
 
 /// Read and print until the peer's FIN (a read of 0 bytes). More than
 /// [`LIMIT`] bytes first is an error: the peer does not get to keep us
@@ -108,12 +91,6 @@ pub fn show_state(out: &Side, local: SocketAddr, peer: SocketAddr) {
         Ok(None) => out.say(format!("the kernel has no socket {local} <-> {peer}")),
         Err(e) => out.say(format!("(TCP state not shown: {e})")),
     }
-}
-
-/// Connect to `addr`; a failure says which address it was.
-pub fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
-    TcpStream::connect(addr)
-        .map_err(|e| classroom::errors::context(e, format!("connecting to {addr}")))
 }
 
 /// How a restart went.
@@ -258,19 +235,6 @@ pub fn one_message(messages: &[String]) -> io::Result<Vec<u8>> {
             "one MESSAGE per run: the server stops after each connection (quote a message with spaces)",
         )),
     }
-}
-
-/// The client of `client STEP` in two terminals: connect, say so, and run
-/// the step's client half with a bound on how long it waits for the server.
-pub fn client_session(
-    addr: SocketAddr,
-    talk: impl FnOnce(TcpStream, &mut Side) -> io::Result<()>,
-) -> io::Result<()> {
-    let mut out = Side::client();
-    let stream = connect(addr)?;
-    stream.set_read_timeout(Some(PATIENCE))?;
-    out.say(format!("connected to {addr}"));
-    talk(stream, &mut out)
 }
 
 #[cfg(test)]

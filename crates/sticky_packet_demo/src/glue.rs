@@ -74,7 +74,7 @@ pub fn recv_naive(
 pub fn exchange(messages: &[&[u8]]) -> io::Result<Vec<Vec<u8>>> {
     let total = messages.iter().map(|m| m.len()).sum();
     let (reads_tx, reads) = mpsc::channel();
-    tcp_basic::demo_pair(
+    classroom::tcp::demo_pair(
         move |mut conn, out| {
             let got = recv_naive(&mut conn, out, total)?;
             let _ = reads_tx.send(got);

@@ -129,7 +129,7 @@ pub fn demo() -> io::Result<()> {
     let help = commands::HELP.len();
     let (answers_tx, answers) = mpsc::channel();
     let served = folder.path().to_owned();
-    tcp_basic::demo_pair(
+    classroom::tcp::demo_pair(
         move |mut conn, out| {
             serve_reporting(&mut conn, out, &served, |n| {
                 let _ = answers_tx.send(n);

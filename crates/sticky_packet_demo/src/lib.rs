@@ -31,31 +31,20 @@ pub mod tcp_info;
 pub mod udp;
 pub mod wait;
 
-use std::io::{self, Read};
+use std::io;
 use std::net::{TcpListener, TcpStream};
 
 use classroom::Side;
 use classroom::bytes::{PREVIEW, hex};
 
 /// How many bytes one `recv` asks for: the documents' `recv(1024)`.
-pub use tcp_basic::RECV_SIZE;
+pub use classroom::tcp::RECV_SIZE;
 
 /// The most a server takes from one client before it gives up on it, so a
 /// client that floods cannot keep it busy for ever.
 pub const DRAIN_LIMIT: usize = 64 * 1024;
 
-/// One `recv(size)`: read once, print what came (or EOF), return it.
-pub fn recv_up_to(stream: &mut TcpStream, out: &mut Side, size: usize) -> io::Result<Vec<u8>> {
-    let mut buf = vec![0u8; size];
-    let n = stream.read(&mut buf)?;
-    buf.truncate(n);
-    if n == 0 {
-        out.eof();
-    } else {
-        out.received(&buf);
-    }
-    Ok(buf)
-}
+pub use classroom::tcp::recv_up_to;
 
 /// Print a second line under a send or a receive: the bytes in hex, so the
 /// UTF-8 of each character can be counted (`翔` is `e7 bf 94`).

@@ -5,10 +5,10 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
+use classroom::tcp::serve_forever;
 use classroom::{Endpoint, Lesson};
 use sticky_packet_demo::samples::SampleFolder;
 use sticky_packet_demo::{glue, leftover, nagle, split, udp};
-use tcp_basic::serve::serve_forever;
 
 /// The steps of lesson 04, in lesson order.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

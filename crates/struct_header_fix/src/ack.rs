@@ -23,12 +23,15 @@ use std::time::{Duration, Instant};
 use classroom::{Side, narrate, run_roles};
 
 use crate::conn::Conn;
+use crate::conn::Turns;
 use crate::decoder::FrameReader;
 use crate::files::{Folder, checked_name};
 use crate::frame::{HEADER_CAP, MESSAGE_CAP, encode_frame};
 use crate::header::{FileHeader, fields, invalid, json};
 use crate::py_json::dumps;
-use crate::serve::{DemoDir, demo_pair, sample_text};
+use classroom::tcp::demo_pair;
+
+use crate::serve::{DemoDir, sample_text};
 use crate::transfer::{gone, receive_file, send_file};
 
 /// The document's port for this step.
@@ -126,7 +129,7 @@ fn glued(raw: &[u8]) -> bool {
 /// Refuse an upload: this protocol's answer is a line of text instead of
 /// `ok`.
 fn refuse(conn: &mut impl Conn, error: io::Error, out: &mut Side) -> io::Result<()> {
-    let error = crate::serve::name_timeout(error);
+    let error = classroom::tcp::name_timeout(error);
     if !gone(&error) {
         let reply = format!("error: {error}");
         out.sent(reply.as_bytes());
@@ -198,12 +201,12 @@ pub fn demo() -> io::Result<()> {
     let (saved_tx, saved) = mpsc::channel();
     let server_folder = folder.clone();
     demo_pair(
-        move |mut conn, out| {
+        move |mut conn: Turns, out| {
             let result = serve(&mut conn, out, &server_folder);
             let _ = saved_tx.send(());
             result
         },
-        |mut stream, out| {
+        |mut stream: Turns, out| {
             upload(&mut stream, &path, out)?;
             stream.finish_sending()?; // no more uploads: the server sees EOF
             let _ = saved.recv();

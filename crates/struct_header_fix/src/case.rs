@@ -28,13 +28,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::ack::file_name;
 use crate::conn::Conn;
+use crate::conn::Turns;
 use crate::decoder::FrameReader;
 use crate::files::{Folder, checked_name};
 use crate::frame::{HEADER_CAP, MESSAGE_CAP, pack_len, send_frame};
 use crate::header::{fields, invalid, json};
 use crate::pack::I_MAX;
 use crate::py_json::dumps;
-use crate::serve::{DemoDir, demo_pair, sample_text};
+use classroom::tcp::demo_pair;
+
+use crate::serve::{DemoDir, sample_text};
 use crate::transfer::{receive_file, recv_reply, refuse, send_file};
 
 /// The document's port for this step.
@@ -204,8 +207,8 @@ pub fn demo() -> io::Result<()> {
     ];
     let server_folder = folder.clone();
     demo_pair(
-        move |mut conn, out| serve(&mut conn, out, &server_folder),
-        |mut stream, out| client(&mut stream, out, lines.into_iter()),
+        move |mut conn: Turns, out| serve(&mut conn, out, &server_folder),
+        |mut stream: Turns, out| client(&mut stream, out, lines.into_iter()),
     )?;
     narrate(
         "every piece had its own length, so the server took apart frames that arrived together",

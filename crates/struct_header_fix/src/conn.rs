@@ -59,6 +59,12 @@ impl Turns {
     }
 }
 
+impl From<TcpStream> for Turns {
+    fn from(stream: TcpStream) -> Self {
+        Turns::new(stream)
+    }
+}
+
 impl Write for Turns {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.held.extend_from_slice(buf);

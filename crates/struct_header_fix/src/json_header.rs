@@ -25,12 +25,15 @@ use classroom::{Side, narrate};
 
 use crate::ack::file_name;
 use crate::conn::Conn;
+use crate::conn::Turns;
 use crate::decoder::FrameReader;
 use crate::download;
 use crate::files::{Folder, checked_name, md5_of_file};
 use crate::frame::HEADER_CAP;
 use crate::header::{FileHeader, Request, Saved, check_md5, parse_request};
-use crate::serve::{DemoDir, demo_pair, sample_text};
+use classroom::tcp::demo_pair;
+
+use crate::serve::{DemoDir, sample_text};
 use crate::transfer::{receive_file, recv_reply, refuse, send_file, send_json};
 
 /// The document's port for this step.
@@ -138,13 +141,13 @@ pub fn demo() -> io::Result<()> {
 
     let server_folder = folder.clone();
     demo_pair(
-        move |mut conn, out| {
+        move |mut conn: Turns, out| {
             if let Err(e) = serve(&mut conn, out, &server_folder) {
                 out.say(format!("gave up on the client: {e}"));
             }
             Ok(())
         },
-        |mut stream, out| {
+        |mut stream: Turns, out| {
             upload(&mut stream, &path, out)?;
             lying_upload(&mut stream, &path, out)
         },

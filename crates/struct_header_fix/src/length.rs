@@ -13,10 +13,11 @@ use std::net::{SocketAddr, TcpStream};
 use classroom::{Side, narrate};
 
 use crate::conn::Conn;
+use crate::conn::Turns;
 use crate::decoder::FrameReader;
 use crate::frame::{MESSAGE_CAP, recv_frame, send_frame};
-use crate::serve::demo_pair;
 use crate::transfer::{recv_reply, refuse};
+use classroom::tcp::demo_pair;
 
 /// The document's port for this step.
 pub const PORT: u16 = 8001;
@@ -78,8 +79,8 @@ pub fn demo() -> io::Result<()> {
         // The client's six writes go out together when it has finished
         // (see `Turns`): they wait in the server's buffer, glued, as in
         // lesson 04.
-        |mut conn, out| serve(&mut conn, out),
-        |mut stream, out| client(&mut stream, out, messages.into_iter()),
+        |mut conn: Turns, out| serve(&mut conn, out),
+        |mut stream: Turns, out| client(&mut stream, out, messages.into_iter()),
     )?;
     narrate(
         "the bytes sat glued in the server's buffer, but each 4-byte header said where its message ended",

@@ -12,9 +12,9 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use classroom::cli::no_role;
+use classroom::tcp::serve_forever;
 use classroom::{Endpoint, Lesson};
 use struct_header_fix::files::Folder;
-use struct_header_fix::serve::serve_forever;
 use struct_header_fix::{ack, case, download, json_header, length, pack, ready};
 
 /// The steps of lesson 05, in lesson order.

@@ -25,8 +25,11 @@ use classroom::{Side, narrate};
 use sticky_packet_demo::commands;
 
 use crate::conn::Conn;
+use crate::conn::Turns;
 use crate::frame::{MESSAGE_CAP, recv_exact};
-use crate::serve::{DemoDir, demo_pair, sample_text};
+use classroom::tcp::demo_pair;
+
+use crate::serve::{DemoDir, sample_text};
 
 /// The document's port for this step.
 pub const PORT: u16 = 9999;
@@ -177,8 +180,8 @@ pub fn demo() -> io::Result<()> {
     std::fs::write(folder.join("log.txt"), sample_text(2500))?;
     let commands = ["cat log.txt", "cat ../secret.txt"].map(String::from);
     demo_pair(
-        move |mut conn, out| serve(&mut conn, out, &folder),
-        |mut stream, out| client(&mut stream, out, commands.into_iter()),
+        move |mut conn: Turns, out| serve(&mut conn, out, &folder),
+        |mut stream: Turns, out| client(&mut stream, out, commands.into_iter()),
     )?;
     narrate(
         "the client knew the size before the output came, so it read exactly that much: nothing was left over for the next command",

@@ -120,7 +120,7 @@ pub fn send_json(
 /// the reply before the client reads it; so we half-close, and read (and
 /// drop) a bounded amount of whatever the client was still sending.
 pub fn refuse(conn: &mut impl Conn, error: io::Error, out: &mut Side) -> io::Result<()> {
-    let error = crate::serve::name_timeout(error);
+    let error = classroom::tcp::name_timeout(error);
     if gone(&error) {
         return Err(error); // nobody left to tell
     }

@@ -7,7 +7,7 @@ use std::net::{SocketAddr, TcpStream};
 
 use classroom::{Side, narrate};
 
-use crate::{demo_pair, recv_once};
+use classroom::tcp::{demo_pair, recv_once};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8080;
@@ -87,7 +87,7 @@ pub fn demo() -> io::Result<()> {
 
 /// Connect and chat, with lines from `messages` or stdin.
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    crate::client_session(addr, |stream, out| {
+    classroom::tcp::client_session(addr, |stream, out| {
         out.say("type a line and press Enter; q quits");
         client(stream, out, classroom::cli::input_lines(messages))
     })

@@ -8,7 +8,7 @@ use std::net::{SocketAddr, TcpStream};
 
 use classroom::{Side, narrate};
 
-use crate::{demo_pair, until_closed};
+use classroom::tcp::{demo_pair, until_closed};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8080;
@@ -49,5 +49,5 @@ pub fn demo() -> io::Result<()> {
 
 /// Connect, print the 4-tuple, close.
 pub fn run_client(addr: SocketAddr) -> io::Result<()> {
-    crate::client_session(addr, client)
+    classroom::tcp::client_session(addr, client)
 }

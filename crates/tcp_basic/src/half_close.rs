@@ -8,7 +8,7 @@ use std::net::{Shutdown, SocketAddr, TcpStream};
 
 use classroom::{Side, narrate};
 
-use crate::{demo_pair, recv_once};
+use classroom::tcp::{demo_pair, recv_once};
 
 /// The port document 002 uses for its TCP examples.
 pub const PORT: u16 = 8001;
@@ -87,5 +87,5 @@ pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
     } else {
         messages.iter().map(|m| m.as_bytes()).collect()
     };
-    crate::client_session(addr, |stream, out| client(stream, out, &messages))
+    classroom::tcp::client_session(addr, |stream, out| client(stream, out, &messages))
 }

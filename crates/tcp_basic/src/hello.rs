@@ -6,7 +6,7 @@ use std::net::{SocketAddr, TcpStream};
 
 use classroom::{Side, narrate};
 
-use crate::{demo_pair, recv_once, until_closed};
+use classroom::tcp::{demo_pair, recv_once, until_closed};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8898;
@@ -55,7 +55,9 @@ pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
         messages
     };
     for message in messages {
-        crate::client_session(addr, |stream, out| client(stream, out, message.as_bytes()))?;
+        classroom::tcp::client_session(addr, |stream, out| {
+            client(stream, out, message.as_bytes())
+        })?;
     }
     Ok(())
 }

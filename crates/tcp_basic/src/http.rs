@@ -8,7 +8,7 @@ use std::net::{SocketAddr, TcpStream};
 use classroom::read::read_until;
 use classroom::{Side, narrate};
 
-use crate::demo_pair;
+use classroom::tcp::demo_pair;
 
 /// The port for this step's server (open it in a browser too).
 pub const PORT: u16 = 8000;
@@ -109,7 +109,7 @@ pub fn demo() -> io::Result<()> {
 
 /// Connect and run the client once.
 pub fn run_client(addr: SocketAddr) -> io::Result<()> {
-    crate::client_session(addr, client)
+    classroom::tcp::client_session(addr, client)
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
+use classroom::tcp::serve_forever;
 use classroom::{Endpoint, Lesson};
-use tcp_basic::serve::serve_forever;
 use tcp_basic::{
     chat, connect, half_close, hello, http, methods, one_at_a_time, sendall, server_first,
 };

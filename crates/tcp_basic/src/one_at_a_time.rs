@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 
 use classroom::{Side, narrate, run_roles};
 
-use crate::{chat, recv_once};
+use classroom::tcp::recv_once;
+
+use crate::chat;
 
 /// The document's port for this step.
 pub const PORT: u16 = 8080;

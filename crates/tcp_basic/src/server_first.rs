@@ -7,7 +7,7 @@ use std::net::{SocketAddr, TcpStream};
 
 use classroom::{Side, narrate};
 
-use crate::{demo_pair, recv_once, until_closed};
+use classroom::tcp::{demo_pair, recv_once, until_closed};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8080;
@@ -50,5 +50,5 @@ pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
     } else {
         messages.join(" ")
     };
-    crate::client_session(addr, |stream, out| client(stream, out, &answer))
+    classroom::tcp::client_session(addr, |stream, out| client(stream, out, &answer))
 }
