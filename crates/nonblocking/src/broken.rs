@@ -1,0 +1,154 @@
+//! `broken`: document 002's two programs with `setblocking(False)` added
+//! and nothing else changed (§4 阻塞和非阻塞, port 8001). Every call that
+//! used to wait now fails at once: `accept` and `recv` with "would block"
+//! (`EAGAIN`, also named `EWOULDBLOCK`), `connect` with "operation now in
+//! progress" (`EINPROGRESS`). Python raises `BlockingIOError` for all three;
+//! Rust returns an `io::Error`, and the `?` the programs use for every
+//! other error ends them just the same.
+//!
+//! As a demo this is the expected outcome: each error is printed and the
+//! demo exits 0. `server broken` and `client broken` behave like the
+//! document's programs: they stop at their first error, with exit code 1,
+//! the way the Python programs stop with a traceback.
+
+use std::io::{self, ErrorKind, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+
+use classroom::cli::{announce_listening, ephemeral};
+use classroom::errors::context;
+use classroom::{Side, narrate};
+use socket2::{Domain, Protocol, Socket, Type};
+
+use crate::{is_in_progress, os_error, recv_once};
+
+// ANCHOR: accept_naive
+/// The document's server after `setblocking(False)`: accept, but only if a
+/// client is already waiting.
+pub fn accept_naive(listener: &TcpListener) -> io::Result<(TcpStream, SocketAddr)> {
+    listener.set_nonblocking(true)?; // Python: sock.setblocking(False)
+    // BUG: with no client waiting, accept() does not wait for one: it fails
+    // at once with "would block", and the caller's `?` ends the program.
+    listener.accept()
+}
+// ANCHOR_END: accept_naive
+
+// ANCHOR: recv_naive
+/// The document's `conn.recv(1024)` on a non-blocking connection.
+pub fn recv_naive(conn: &mut TcpStream, out: &mut Side) -> io::Result<Vec<u8>> {
+    // Linux does not pass non-blocking mode on from the listener to the
+    // connections it accepts (macOS and Windows do): set it here.
+    conn.set_nonblocking(true)?;
+    // BUG: if nothing has arrived yet, recv() fails at once with "would block".
+    recv_once(conn, out)
+}
+// ANCHOR_END: recv_naive
+
+// ANCHOR: connect_naive
+/// The document's client after `setblocking(False)`: connect, then send.
+pub fn connect_naive(addr: SocketAddr) -> io::Result<TcpStream> {
+    // std's TcpStream::connect always blocks; socket2 can connect a socket
+    // that is already non-blocking, as Python does.
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_nonblocking(true)?; // Python: client.setblocking(False)
+    // BUG: connect() only starts the handshake and returns at once with
+    // "operation now in progress"; the `?` ends the program before sendall.
+    socket.connect(&addr.into())?;
+    Ok(socket.into())
+}
+// ANCHOR_END: connect_naive
+
+/// Print the would-block error a call was expected to fail with; anything
+/// else is a real failure of the demo.
+fn show_failure<T>(out: &Side, call: &str, result: io::Result<T>) -> io::Result<()> {
+    match result {
+        Err(e) if is_in_progress(&e) => {
+            out.say(format!("{call} failed at once: {}", os_error(&e)));
+            Ok(())
+        }
+        Err(e) => Err(e),
+        Ok(_) => Err(io::Error::other(format!(
+            "{call} was expected to fail with \"would block\", and it succeeded"
+        ))),
+    }
+}
+
+/// The error the two-terminal programs stop with: the OS error and its
+/// name, and the kind "would block" so the hint names this lesson (Python
+/// too files `EINPROGRESS` under `BlockingIOError`).
+fn stopped_at(call: &str, e: io::Error) -> io::Error {
+    if is_in_progress(&e) {
+        io::Error::new(
+            ErrorKind::WouldBlock,
+            format!("{call} failed at once: {}", os_error(&e)),
+        )
+    } else {
+        context(e, call)
+    }
+}
+
+/// All three failures, in one thread: nothing here waits, so nothing needs
+/// synchronising.
+pub fn demo() -> io::Result<()> {
+    narrate("document 002's two programs with setblocking(False) added and nothing else changed");
+    let listener = TcpListener::bind(ephemeral())?;
+    let addr = listener.local_addr()?;
+    let mut server = Side::server();
+    let client = Side::client();
+    server.say(format!("listening on {addr}"));
+    server.say("setblocking(False), then accept()");
+    show_failure(&server, "accept()", accept_naive(&listener))?;
+    narrate(
+        "no client was waiting, and a non-blocking accept() does not wait for one: Python raises BlockingIOError here and the server stops",
+    );
+
+    narrate(
+        "suppose a client had been there: one connects the blocking way, and the server accepts it",
+    );
+    let _blocking_client = TcpStream::connect(addr)?;
+    client.say(format!("connected to {addr}"));
+    listener.set_nonblocking(false)?;
+    let (mut conn, peer) = listener.accept()?;
+    server.say(format!("accepted a connection from {peer}"));
+    server.say("setblocking(False) on the connection, then recv(1024)");
+    let received = recv_naive(&mut conn, &mut server);
+    show_failure(&server, "recv()", received)?;
+    narrate(
+        "the client has sent nothing yet, so recv() has nothing to return: the second BlockingIOError",
+    );
+
+    client.say(format!("setblocking(False), then connect({addr})"));
+    show_failure(&client, "connect()", connect_naive(addr))?;
+    narrate(
+        "the handshake has only started, and a non-blocking connect() does not wait for it to end: the third BlockingIOError, and the client stops before sendall",
+    );
+    narrate(
+        "none of the three is broken networking: \"would block\" means \"not yet\"; `demo fixed` catches it and tries again",
+    );
+    Ok(())
+}
+
+/// `server broken`: the document's non-blocking server. It stops at the
+/// first "would block", unless a client was already waiting.
+pub fn serve(addr: SocketAddr) -> io::Result<()> {
+    let listener = TcpListener::bind(addr).map_err(|e| context(e, format!("binding {addr}")))?;
+    announce_listening(&listener)?;
+    let mut out = Side::server();
+    out.say("setblocking(False), then accept()");
+    let (mut conn, peer) = accept_naive(&listener).map_err(|e| stopped_at("accept()", e))?;
+    out.say(format!("accepted a connection from {peer}"));
+    recv_naive(&mut conn, &mut out).map_err(|e| stopped_at("recv()", e))?;
+    Ok(())
+}
+
+/// `client broken`: the document's non-blocking client. It stops at
+/// `connect`, whether or not a server is listening.
+pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
+    let mut out = Side::client();
+    out.say(format!("setblocking(False), then connect({addr})"));
+    let mut stream = connect_naive(addr).map_err(|e| stopped_at("connect()", e))?;
+    for message in crate::messages_or_default(messages) {
+        out.sent(message.as_bytes());
+        stream.write_all(message.as_bytes())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! `nonblocking`: lesson 06's command line. Each step's logic lives in the
+//! library; this file only wires steps to it.
+
+use std::io;
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use classroom::{Endpoint, Lesson};
+use nonblocking::{PORT, blocking, broken, busy_loop, fixed, timeout};
+
+/// The steps of lesson 06, in lesson order.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    /// accept, recv and connect wait; how long each call sat there (doc 002 §4, port 8001)
+    Blocking,
+    /// setblocking(False) and nothing else: would block / in progress, the program stops (doc 002 §4, port 8001)
+    Broken,
+    /// Would block means "not yet": try again with other work between; connect via poll + SO_ERROR (doc 002 §4-5, port 8001)
+    Fixed,
+    /// Polling without waiting: the CPU a busy loop burns, against a blocking wait (Unix; doc 002 §5)
+    BusyLoop,
+    /// settimeout as the middle ground: read and write timeouts and the error they give (doc 001)
+    Timeout,
+    /// Every step, in lesson order
+    All,
+}
+
+impl Lesson for Step {
+    const NAME: &'static str = "nonblocking";
+    const ABOUT: &'static str =
+        "Lesson 06: blocking calls, setblocking(False), the try-again loop and timeouts";
+    const LONG_ABOUT: &'static str = "Lesson 06 (lessons/06-nonblocking.md): blocking and \
+        non-blocking sockets, as document 002 §4 (阻塞和非阻塞) and document 001 \
+        (setblocking, settimeout) show them in Python. `demo STEP` runs both roles in one \
+        process; `server STEP` and `client STEP` (blocking, broken, fixed) run them in two \
+        terminals on the document's port 8001.";
+    const HEADLINE: Self = Step::Fixed;
+    const ALL: Self = Step::All;
+
+    fn demo(self) -> io::Result<()> {
+        match self {
+            Step::Blocking => blocking::demo(),
+            Step::Broken => broken::demo(),
+            Step::Fixed => fixed::demo(),
+            Step::BusyLoop => busy_loop::demo(),
+            Step::Timeout => timeout::demo(),
+            Step::All => unreachable!("`all` is expanded by classroom::cli"),
+        }
+    }
+
+    fn server(self, at: &Endpoint) -> io::Result<()> {
+        match self {
+            Step::Blocking => blocking::serve_forever(at.addr(PORT)?),
+            Step::Broken => broken::serve(at.addr(PORT)?),
+            Step::Fixed => fixed::serve_forever(at.addr(PORT)?),
+            Step::BusyLoop | Step::Timeout | Step::All => {
+                Err(classroom::cli::no_role(self, "server"))
+            }
+        }
+    }
+
+    fn client(self, at: &Endpoint, messages: &[String]) -> io::Result<()> {
+        match self {
+            Step::Blocking => blocking::run_client(at.addr(PORT)?, messages),
+            Step::Broken => broken::run_client(at.addr(PORT)?, messages),
+            Step::Fixed => fixed::run_client(at.addr(PORT)?, messages),
+            Step::BusyLoop | Step::Timeout | Step::All => {
+                Err(classroom::cli::no_role(self, "client"))
+            }
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    classroom::cli::run::<Step>()
+}

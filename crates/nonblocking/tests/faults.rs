@@ -1,0 +1,141 @@
+//! The non-blocking server (`server fixed`) survives clients that reset,
+//! half-close or send one byte at a time; the broken programs stop with the
+//! would-block error; errors are clear and nothing hangs.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::time::Duration;
+
+use common::{PATIENCE, Server, run};
+use socket2::SockRef;
+
+/// A well-behaved client: the document's message, then close.
+fn send_message(server: &Server) {
+    let mut stream = TcpStream::connect(server.addr).unwrap();
+    stream.write_all("lbw正在吃翔".as_bytes()).unwrap();
+}
+
+#[test]
+fn a_client_that_resets_does_not_stop_the_server() {
+    let server = Server::start("fixed");
+    let rude = TcpStream::connect(server.addr).unwrap();
+    rude.set_nodelay(true).unwrap();
+    (&rude).write_all(b"half a thou").unwrap();
+    // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+    SockRef::from(&rude)
+        .set_linger(Some(Duration::ZERO))
+        .unwrap();
+    drop(rude);
+    server.wait_for("so far:");
+    send_message(&server);
+    let seen = server.wait_for("done with");
+    assert!(
+        seen.last().unwrap().ends_with(": 15 bytes in all"),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn a_client_that_half_closes_gets_eof_and_the_server_goes_on() {
+    let server = Server::start("fixed");
+    let mut stream = TcpStream::connect(server.addr).unwrap();
+    stream.write_all(b"hello").unwrap();
+    stream.shutdown(Shutdown::Write).unwrap();
+    // The server sees EOF, is done with us and closes: we see EOF too.
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    let mut rest = Vec::new();
+    stream.read_to_end(&mut rest).unwrap();
+    assert!(rest.is_empty());
+    let seen = server.wait_for("done with");
+    assert!(
+        seen.last().unwrap().ends_with(": 5 bytes in all"),
+        "{seen:?}"
+    );
+    send_message(&server);
+    server.wait_for(": 15 bytes in all");
+}
+
+#[test]
+fn a_client_that_sends_one_byte_at_a_time_is_read_byte_by_byte() {
+    let server = Server::start("fixed");
+    let mut stream = TcpStream::connect(server.addr).unwrap();
+    stream.set_nodelay(true).unwrap();
+    for (i, byte) in b"slow".iter().enumerate() {
+        stream.write_all(&[*byte]).unwrap();
+        // The next byte leaves only once the server has printed this one.
+        let seen = server.wait_for(&format!("recv #{}:", i + 1));
+        let expected = format!("1 byte \"{}\"", *byte as char);
+        assert!(seen.last().unwrap().ends_with(&expected), "{seen:?}");
+    }
+    drop(stream);
+    server.wait_for(": 4 bytes in all");
+    send_message(&server);
+    server.wait_for(": 15 bytes in all");
+}
+
+#[test]
+fn the_blocking_server_survives_a_reset_too() {
+    let server = Server::start("blocking");
+    let rude = TcpStream::connect(server.addr).unwrap();
+    SockRef::from(&rude)
+        .set_linger(Some(Duration::ZERO))
+        .unwrap();
+    drop(rude);
+    send_message(&server);
+    server.wait_for(": 15 bytes in all");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_fixed_client_reports_a_refused_connection_clearly() {
+    let closed = nonblocking::fixed::closed_port().unwrap();
+    let output = run(&["client", "fixed", "--port", &closed.port().to_string()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("SO_ERROR is ECONNREFUSED"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with(&format!(
+            "error: connecting to {closed}: Connection refused"
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_broken_server_stops_at_its_first_accept() {
+    let output = run(&["server", "broken", "--port", "0"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: accept() failed at once: EAGAIN"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("lesson 06"), "{stderr}");
+}
+
+#[test]
+fn the_broken_client_stops_at_connect_even_with_a_server_there() {
+    let server = Server::start("fixed");
+    let port = server.addr.port().to_string();
+    let output = run(&["client", "broken", "--port", &port]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: connect() failed at once: EINPROGRESS"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn demo_only_steps_say_which_demo_to_run() {
+    let output = run(&["server", "busy-loop"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("run `cargo run -p nonblocking -- demo busy-loop` instead"),
+        "{stderr}"
+    );
+}

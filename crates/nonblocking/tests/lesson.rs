@@ -1,0 +1,22 @@
+//! Every command in lessons/06-nonblocking.md runs and prints what the
+//! lesson shows.
+
+#[test]
+fn lesson_06_runs_as_printed() {
+    let summary = classroom::lesson_test::Harness::new()
+        .bin("nonblocking", env!("CARGO_BIN_EXE_nonblocking"))
+        .check_lesson(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../lessons/06-nonblocking.md"
+        ));
+    assert!(
+        summary.commands >= 10,
+        "only {} commands ran",
+        summary.commands
+    );
+    assert!(
+        summary.snippets >= 6,
+        "only {} Rust blocks checked",
+        summary.snippets
+    );
+}
