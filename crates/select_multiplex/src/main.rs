@@ -1,0 +1,133 @@
+//! `select_multiplex`: lesson 07's command line. Each step's logic lives in
+//! the library; this file only wires steps to it.
+
+use std::io;
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use classroom::{Endpoint, Lesson};
+use select_multiplex::{PORT, blocking};
+
+/// The steps of lesson 07, in lesson order.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    /// Broken on purpose: blocking calls, client 2 waits until client 1 leaves (doc 002 §4, port 8001)
+    Blocking,
+    /// The document's select server: inputs list, 50 ms rounds, two clients at once (doc 002 §5, port 8001)
+    Select,
+    /// Broken on purpose: the select client reads once, so each picture is cut short (doc 002 §5)
+    ClientBroken,
+    /// Five non-blocking connects; GET when writable, read to Content-Length when readable (doc 002 §5)
+    Client,
+    /// The same server with poll(): no 1024 limit, still a copy and a scan per call (doc 002 §5, port 8001)
+    Poll,
+    /// The same server with epoll: register once, get back only the ready sockets (doc 002 §5, Linux, port 8001)
+    Epoll,
+    /// select() cannot watch descriptor 1024; poll and epoll carry on with it (doc 002 §5)
+    Limit,
+    /// Edge-triggered epoll: one read per wake-up stalls a client; read until WouldBlock (doc 002 §5, Linux)
+    Edge,
+    /// Measured: one round trip with 10 to 10,000 idle connections, select vs poll vs epoll (doc 002 §5)
+    Scaling,
+    /// Every step, in lesson order
+    All,
+}
+
+impl Lesson for Step {
+    const NAME: &'static str = "select_multiplex";
+    const ABOUT: &'static str = "Lesson 07: one thread, many sockets: select, poll and epoll";
+    const LONG_ABOUT: &'static str = "Lesson 07 (lessons/07-select-multiplex.md): IO multiplexing \
+        (IO多路复用) as document 002 §4–§5 builds it in Python: the select server and client, \
+        then poll and epoll, the 1024 limit, level vs edge triggering, and a measured comparison. \
+        `demo STEP` runs both roles in one process; `server STEP` and `client STEP` run the echo \
+        servers in two terminals on the document's port 8001.";
+    const HEADLINE: Self = Step::Select;
+    const ALL: Self = Step::All;
+
+    fn demo(self) -> io::Result<()> {
+        match self {
+            Step::Blocking => blocking::demo(),
+            Step::All => unreachable!("`all` is expanded by classroom::cli"),
+            #[cfg(unix)]
+            step => unix::demo(step),
+            #[cfg(not(unix))]
+            _ => select_multiplex::say_unsupported(NOT_ON_WINDOWS, ON_WINDOWS_INSTEAD),
+        }
+    }
+
+    fn server(self, at: &Endpoint) -> io::Result<()> {
+        let addr = at.addr(PORT)?;
+        match self {
+            Step::Blocking => blocking::run_server(addr),
+            #[cfg(unix)]
+            Step::Select | Step::Poll | Step::Epoll => unix::server(self, addr),
+            #[cfg(not(unix))]
+            Step::Select | Step::Poll | Step::Epoll => Err(select_multiplex::unsupported(
+                NOT_ON_WINDOWS,
+                ON_WINDOWS_INSTEAD,
+            )),
+            _ => Err(classroom::cli::no_role(self, "server")),
+        }
+    }
+
+    fn client(self, at: &Endpoint, messages: &[String]) -> io::Result<()> {
+        match self {
+            // One client for every echo server: it only sends and reads, so
+            // it runs everywhere, Windows included.
+            Step::Blocking | Step::Select | Step::Poll | Step::Epoll => {
+                select_multiplex::run_client(at.addr(PORT)?, messages)
+            }
+            _ => Err(classroom::cli::no_role(self, "client")),
+        }
+    }
+}
+
+#[cfg(not(unix))]
+const NOT_ON_WINDOWS: &str =
+    "this step uses select/poll/epoll through the nix crate, which exists on Unix only";
+#[cfg(not(unix))]
+const ON_WINDOWS_INSTEAD: &str = "on Windows run `demo blocking`, or `client select` against a server on Linux or macOS, or the whole lesson in WSL";
+
+#[cfg(unix)]
+mod unix {
+    use std::io;
+    use std::net::SocketAddr;
+
+    use select_multiplex::multiplex::{self, Kind};
+    use select_multiplex::{download, limit, scaling};
+
+    use super::Step;
+
+    pub fn demo(step: Step) -> io::Result<()> {
+        match step {
+            Step::Select => multiplex::demo(Kind::Select),
+            Step::ClientBroken => download::demo_broken(),
+            Step::Client => download::demo_fixed(),
+            Step::Poll => multiplex::demo(Kind::Poll),
+            Step::Epoll => multiplex::demo(Kind::Epoll),
+            Step::Limit => limit::demo(),
+            #[cfg(target_os = "linux")]
+            Step::Edge => select_multiplex::edge::demo(),
+            #[cfg(not(target_os = "linux"))]
+            Step::Edge => select_multiplex::say_unsupported(
+                "edge-triggered epoll needs Linux",
+                "kqueue's EV_CLEAR on macOS behaves the same way",
+            ),
+            Step::Scaling => scaling::demo(),
+            Step::Blocking | Step::All => unreachable!("handled by the caller"),
+        }
+    }
+
+    pub fn server(step: Step, addr: SocketAddr) -> io::Result<()> {
+        let kind = match step {
+            Step::Poll => Kind::Poll,
+            Step::Epoll => Kind::Epoll,
+            _ => Kind::Select,
+        };
+        multiplex::run_server(kind, addr)
+    }
+}
+
+fn main() -> ExitCode {
+    classroom::cli::run::<Step>()
+}
