@@ -169,6 +169,24 @@ pub fn no_role<L: Lesson>(step: L, role: &str) -> io::Error {
     )
 }
 
+/// Refuse MESSAGE arguments for a client step that sends none of its own,
+/// rather than ignoring them silently.
+///
+/// ```
+/// assert!(classroom::cli::no_messages("http", &[]).is_ok());
+/// assert!(classroom::cli::no_messages("http", &["hi".into()]).is_err());
+/// ```
+pub fn no_messages(step: &str, messages: &[String]) -> io::Result<()> {
+    if messages.is_empty() {
+        Ok(())
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("`client {step}` sends no message of its own; drop the MESSAGE arguments"),
+        ))
+    }
+}
+
 /// The name a step is typed as.
 pub fn step_name<L: Lesson>(step: L) -> String {
     step.to_possible_value()

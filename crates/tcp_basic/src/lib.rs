@@ -31,17 +31,3 @@ pub mod methods;
 pub mod one_at_a_time;
 pub mod sendall;
 pub mod server_first;
-
-use std::io;
-
-/// Refuse MESSAGE arguments for a client step that sends none of its own.
-pub fn no_messages(step: &str, messages: &[String]) -> io::Result<()> {
-    if messages.is_empty() {
-        Ok(())
-    } else {
-        Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("`client {step}` sends no message of its own; drop the MESSAGE arguments"),
-        ))
-    }
-}

@@ -85,7 +85,7 @@ impl Lesson for Step {
     fn client(self, at: &Endpoint, messages: &[String]) -> io::Result<()> {
         match self {
             Step::Connect => {
-                tcp_basic::no_messages("connect", messages)?;
+                classroom::cli::no_messages("connect", messages)?;
                 connect::run_client(at.addr(connect::PORT)?)
             }
             Step::Hello => hello::run_client(at.addr(hello::PORT)?, messages),
@@ -95,7 +95,7 @@ impl Lesson for Step {
             Step::OneAtATime => chat::run_client(at.addr(one_at_a_time::PORT)?, messages),
             Step::HalfClose => half_close::run_client(at.addr(half_close::PORT)?, messages),
             Step::Http => {
-                tcp_basic::no_messages("http", messages)?;
+                classroom::cli::no_messages("http", messages)?;
                 http::run_client(at.addr(http::PORT)?)
             }
             Step::Methods | Step::Sendall | Step::All => {

@@ -1,0 +1,85 @@
+//! `socketserver_like`: lesson 08's command line. Each step's logic lives
+//! in the library; this file only wires steps to it.
+
+use std::io;
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use classroom::{Endpoint, Lesson};
+use socketserver_like::{no_messages, pool, serve_tcp, shutdown, slow, udp, upper, welcome};
+
+/// The steps of lesson 08, in lesson order.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    /// A socketserver handler upper-cases what the client sends (doc 000, port 9999)
+    Upper,
+    /// A thread per connection: a welcome, then hello, <line> until exit (doc 003, port 9999)
+    Welcome,
+    /// Broken on purpose: a plain TcpServer makes client 2 wait for client 1 (doc 003, port 9999)
+    Sequential,
+    /// The fix: a thread per request (ThreadingMixIn) welcomes client 2 at once (doc 003, port 9999)
+    Threading,
+    /// 1,000 clients at once against a pool of 4 worker threads (beyond the documents, port 9999)
+    Pool,
+    /// A UdpServer whose datagram handler upper-cases each datagram (docs 000, 003; UDP port 9999)
+    Udp,
+    /// Stop serve_forever from another thread while a client is connected (beyond the documents)
+    Shutdown,
+    /// Every step, in lesson order
+    All,
+}
+
+impl Lesson for Step {
+    const NAME: &'static str = "socketserver_like";
+    const ABOUT: &'static str = "Lesson 08: Python's socketserver in Rust";
+    const LONG_ABOUT: &'static str = "Lesson 08 (lessons/08-socketserver-like.md): Python's \
+        socketserver module in Rust, as documents 000 and 003 use it: request handlers, \
+        TcpServer and UdpServer, a thread per request, a bounded pool of workers, and a \
+        graceful shutdown. `demo STEP` runs both roles in one process; `server STEP` and \
+        `client STEP` run them in two terminals on the documents' ports.";
+    const HEADLINE: Self = Step::Upper;
+    const ALL: Self = Step::All;
+
+    fn demo(self) -> io::Result<()> {
+        match self {
+            Step::Upper => upper::demo(),
+            Step::Welcome => welcome::demo(),
+            Step::Sequential => slow::demo_sequential(),
+            Step::Threading => slow::demo_threading(),
+            Step::Pool => pool::demo(),
+            Step::Udp => udp::demo(),
+            Step::Shutdown => shutdown::demo(),
+            Step::All => unreachable!("`all` is expanded by classroom::cli"),
+        }
+    }
+
+    fn server(self, at: &Endpoint) -> io::Result<()> {
+        match self {
+            Step::Upper => serve_tcp(upper::server(at.addr(upper::PORT)?)?),
+            Step::Welcome | Step::Threading => serve_tcp(welcome::server(at.addr(welcome::PORT)?)?),
+            Step::Sequential => serve_tcp(welcome::sequential_server(at.addr(slow::PORT)?)?),
+            Step::Pool => pool::serve(at.addr(pool::PORT)?),
+            Step::Udp => udp::serve(at.addr(udp::PORT)?),
+            Step::Shutdown | Step::All => Err(classroom::cli::no_role(self, "server")),
+        }
+    }
+
+    fn client(self, at: &Endpoint, messages: &[String]) -> io::Result<()> {
+        match self {
+            Step::Upper => upper::run_client(at.addr(upper::PORT)?, messages),
+            Step::Welcome | Step::Sequential | Step::Threading => {
+                welcome::run_client(at.addr(welcome::PORT)?, messages)
+            }
+            Step::Pool => {
+                no_messages("pool", messages)?;
+                pool::run_client(at.addr(pool::PORT)?)
+            }
+            Step::Udp => udp::run_client(at.addr(udp::PORT)?, messages),
+            Step::Shutdown | Step::All => Err(classroom::cli::no_role(self, "client")),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    classroom::cli::run::<Step>()
+}

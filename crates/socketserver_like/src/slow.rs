@@ -1,0 +1,100 @@
+//! `sequential` (broken on purpose) and `threading` (the fix): two clients
+//! against document 003's server, the first one slow to type. On a plain
+//! `TcpServer` the second client waits for the first to leave, as in
+//! lesson 01's `one-at-a-time`; with a thread per request it is welcomed at
+//! once. The second client measures its wait.
+//!
+//! Document 003 gives the reason in one line: a server that must answer
+//! several clients needs a process or a thread per connection, otherwise
+//! it can only deal with one client at a time.
+
+use std::io;
+use std::time::{Duration, Instant};
+
+use classroom::{Side, narrate};
+
+use crate::welcome::{self, EXIT, LineClient, timed_out};
+use crate::{DEFAULT_POLL_INTERVAL, NO_ANSWER, TcpServer};
+
+/// The port of the two-terminal servers: document 003's.
+pub const PORT: u16 = welcome::PORT;
+
+// ANCHOR: two_clients
+/// Client 1 connects and is welcomed, then types slowly (sends nothing);
+/// client 2 connects and waits for its welcome. Returns how long client 2
+/// waited.
+fn two_clients(server: TcpServer, how: &str) -> io::Result<Duration> {
+    let addr = server.server_address()?;
+    Side::server().say(format!("listening on {addr}: {how}"));
+    let serving = server.spawn(DEFAULT_POLL_INTERVAL)?;
+
+    let mut one = LineClient::connect(addr, Side::nth_client(1))?;
+    one.recv_line()?;
+    one.out().say("types slowly: nothing sent yet");
+
+    let mut two = LineClient::connect(addr, Side::nth_client(2))?;
+    let asked = Instant::now();
+    two.stream().set_read_timeout(Some(NO_ANSWER))?;
+    let mut one = Some(one);
+    match two.recv_line() {
+        Ok(_) => {} // welcomed while client 1 is still connected
+        Err(e) if timed_out(&e) => {
+            two.out().say(format!(
+                "no welcome within {NO_ANSWER:?}: the server is still busy with client 1"
+            ));
+            // Client 1 finally leaves, and only then is client 2 served.
+            // (Client 1 does not wait to see the server close: the
+            // server's next lines are already client 2's.)
+            if let Some(mut one) = one.take() {
+                one.send_line(EXIT)?;
+            }
+            two.stream().set_read_timeout(None)?;
+            two.recv_line()?;
+        }
+        Err(e) => return Err(e),
+    }
+    let waited = asked.elapsed();
+    two.out().say(format!("welcomed after {waited:.1?}"));
+    two.send_line(EXIT)?;
+    two.recv_line()?;
+    if let Some(mut one) = one {
+        one.send_line(EXIT)?;
+        one.recv_line()?;
+    }
+    serving.shutdown()?.server_close();
+    Ok(waited)
+}
+// ANCHOR_END: two_clients
+
+/// Broken on purpose: the two clients against a sequential server.
+///
+/// ```
+/// socketserver_like::slow::demo_sequential()?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn demo_sequential() -> io::Result<()> {
+    let server = welcome::sequential_server(classroom::cli::ephemeral())?;
+    let waited = two_clients(server, "one request at a time (Python's plain TCPServer)")?;
+    narrate(format!(
+        "client 2 was connected the whole time, yet waited {waited:.1?}: serve_forever was inside client 1's handler"
+    ));
+    narrate("the fix is one line, a thread per request: `demo threading`");
+    Ok(())
+}
+
+/// The fix: the same two clients against a server with a thread per
+/// request.
+///
+/// ```
+/// socketserver_like::slow::demo_threading()?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn demo_threading() -> io::Result<()> {
+    let server = welcome::server(classroom::cli::ephemeral())?;
+    let waited = two_clients(server, "a thread per request (Python's ThreadingMixIn)")?;
+    narrate(format!(
+        "client 2 was welcomed after {waited:.1?} while client 1 was still typing: each had its own thread"
+    ));
+    narrate("but a thread per client is a thread per attacker too: `demo pool` bounds them");
+    Ok(())
+}
