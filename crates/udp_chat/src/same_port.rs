@@ -37,13 +37,16 @@ pub fn bind_both(addr: SocketAddr) -> io::Result<(UdpSocket, TcpListener)> {
 }
 // ANCHOR_END: bind_both
 
-/// [`bind_both`] on a free loopback port. Another program may hold the TCP
-/// port with the number the OS picked for UDP; then try another number.
-fn bind_both_anywhere() -> io::Result<(UdpSocket, TcpListener)> {
+/// [`bind_both`], and with port 0 ("any free port") keep trying: another
+/// program may hold the TCP port with the number the OS picked for UDP, and
+/// then another number will do.
+fn bind_both_free(addr: SocketAddr) -> io::Result<(UdpSocket, TcpListener)> {
     let mut tries = 0;
     loop {
-        match bind_both(ephemeral()) {
-            Err(e) if e.kind() == ErrorKind::AddrInUse && tries < 10 => tries += 1,
+        match bind_both(addr) {
+            Err(e) if e.kind() == ErrorKind::AddrInUse && addr.port() == 0 && tries < 20 => {
+                tries += 1
+            }
             outcome => return outcome,
         }
     }
@@ -52,7 +55,7 @@ fn bind_both_anywhere() -> io::Result<(UdpSocket, TcpListener)> {
 /// One datagram and one connection to the same port number, in one thread;
 /// then a second UDP socket on that port, which fails.
 pub fn demo() -> io::Result<()> {
-    let (udp, tcp) = bind_both_anywhere()?;
+    let (udp, tcp) = bind_both_free(ephemeral())?;
     let addr = udp.local_addr()?;
     let mut server_out = Side::server();
     server_out.say(format!("UDP socket bound to {addr}"));
@@ -96,7 +99,7 @@ pub fn demo() -> io::Result<()> {
 /// `server same-port`: answer datagrams and TCP connections on one port
 /// number, each in its own thread; one lane numbers both.
 pub fn run_server(addr: SocketAddr) -> io::Result<()> {
-    let (udp, tcp) = bind_both(addr).map_err(|e| context(e, format!("binding {addr}")))?;
+    let (udp, tcp) = bind_both_free(addr).map_err(|e| context(e, format!("binding {addr}")))?;
     announce_bound(&udp)?;
     announce_listening(&tcp)?;
     let out = Arc::new(Mutex::new(Side::server()));
