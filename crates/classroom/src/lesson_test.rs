@@ -69,6 +69,25 @@ pub struct Summary {
     pub snippets: usize,
 }
 
+impl Summary {
+    /// Panic unless at least `commands` commands ran and `snippets` Rust
+    /// blocks were checked: a lesson whose blocks stopped being recognised
+    /// must not pass by checking nothing.
+    #[track_caller]
+    pub fn assert_at_least(&self, commands: usize, snippets: usize) {
+        assert!(
+            self.commands >= commands,
+            "only {} commands ran",
+            self.commands
+        );
+        assert!(
+            self.snippets >= snippets,
+            "only {} Rust blocks checked",
+            self.snippets
+        );
+    }
+}
+
 /// Everything that did not match, with the line of the lesson it came from.
 #[derive(Debug, Default)]
 pub struct Failures {
@@ -114,20 +133,39 @@ impl Harness {
     /// are resolved against the workspace root, the lesson folder's parent.
     #[track_caller]
     pub fn check_lesson(&self, path: impl AsRef<Path>) -> Summary {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        let root = path
-            .parent()
-            .and_then(Path::parent)
-            .unwrap_or_else(|| Path::new("."));
-        let name = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        match self.check_text(&name, &text, root) {
+        let lesson = LessonFile::read(path.as_ref());
+        match self.check_text(&lesson.name, &lesson.text, lesson.root()) {
             Ok(summary) => summary,
             Err(failures) => panic!("{failures}"),
+        }
+    }
+
+    /// The harness checks itself on a real lesson: with one output line it
+    /// shows changed, the lesson must fail, with exactly one problem.
+    ///
+    /// The change replaces the first `shown` after `after` (text the lesson
+    /// must contain; `""` searches from the top) with `instead`. Both the
+    /// lesson and the check are given in full, so a test reads as the
+    /// sentence "this line, shown wrong, fails".
+    #[track_caller]
+    pub fn assert_wrong_line_fails(
+        &self,
+        path: impl AsRef<Path>,
+        after: &str,
+        shown: &str,
+        instead: &str,
+    ) {
+        let lesson = LessonFile::read(path.as_ref());
+        let broken = match with_line_changed(&lesson.text, after, shown, instead) {
+            Ok(broken) => broken,
+            Err(problem) => panic!("{}: {problem}", lesson.name),
+        };
+        match self.check_text(&lesson.name, &broken, lesson.root()) {
+            Ok(_) => panic!(
+                "{} still passed with {shown:?} shown as {instead:?}",
+                lesson.name
+            ),
+            Err(failures) => assert_eq!(failures.problems().len(), 1, "{failures}"),
         }
     }
 
@@ -285,6 +323,61 @@ impl Harness {
             )),
         }
     }
+}
+
+/// A lesson read from its file.
+struct LessonFile {
+    /// The file name, for messages.
+    name: String,
+    text: String,
+    path: PathBuf,
+}
+
+impl LessonFile {
+    #[track_caller]
+    fn read(path: &Path) -> LessonFile {
+        let text = std::fs::read_to_string(path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        LessonFile {
+            name,
+            text,
+            path: path.to_owned(),
+        }
+    }
+
+    /// Where `crates/…` paths are found: the lesson folder's parent.
+    fn root(&self) -> &Path {
+        self.path
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or_else(|| Path::new("."))
+    }
+}
+
+/// `text` with the first `shown` after `after` replaced by `instead`.
+fn with_line_changed(
+    text: &str,
+    after: &str,
+    shown: &str,
+    instead: &str,
+) -> Result<String, String> {
+    if shown == instead {
+        return Err(format!("{shown:?} is not changed"));
+    }
+    let from = match text.find(after) {
+        Some(at) => at + after.len(),
+        None => return Err(format!("no longer contains {after:?}")),
+    };
+    let Some(at) = text[from..].find(shown).map(|at| from + at) else {
+        return Err(format!("no longer shows {shown:?} after {after:?}"));
+    };
+    let mut changed = text.to_owned();
+    changed.replace_range(at..at + shown.len(), instead);
+    Ok(changed)
 }
 
 struct Finished {
@@ -869,6 +962,58 @@ mod tests {
         assert!(check_snippet(&block("// src/a.rs (anchor: one)\nlet x = 2;"), &dir).is_err());
         assert!(check_snippet(&block("// src/a.rs (anchor: two)\nlet x = 1;"), &dir).is_err());
         assert!(check_snippet(&block("let x = 1;"), &dir).is_err());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn one_shown_line_is_changed_where_asked() {
+        let text = "a\nx\nmark\nx\n";
+        assert_eq!(
+            with_line_changed(text, "", "x\n", "y\n").unwrap(),
+            "a\ny\nmark\nx\n"
+        );
+        assert_eq!(
+            with_line_changed(text, "mark", "x\n", "y\n").unwrap(),
+            "a\nx\nmark\ny\n"
+        );
+        assert!(with_line_changed(text, "nope", "x\n", "y\n").is_err());
+        assert!(with_line_changed(text, "mark", "a\n", "y\n").is_err());
+        assert!(with_line_changed(text, "", "x\n", "x\n").is_err());
+    }
+
+    #[test]
+    fn a_summary_below_the_minimum_fails() {
+        let summary = Summary {
+            commands: 3,
+            snippets: 2,
+        };
+        summary.assert_at_least(3, 2);
+        assert!(std::panic::catch_unwind(|| summary.assert_at_least(4, 0)).is_err());
+        assert!(std::panic::catch_unwind(|| summary.assert_at_least(0, 3)).is_err());
+    }
+
+    // The self-check against a lesson file: a changed line fails it; a
+    // change the harness cannot see (outside any block) makes the self-check
+    // itself fail.
+    #[cfg(unix)]
+    #[test]
+    fn a_wrong_line_is_caught_and_a_blind_harness_is_reported() {
+        let dir = std::env::temp_dir().join(format!("lesson-self-check-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("lessons")).unwrap();
+        let lesson = dir.join("lessons/l.md");
+        std::fs::write(
+            &lesson,
+            "Say hello.\n\n```console\n$ cargo run -q -p echo -- hello world\nhello world\n```\n",
+        )
+        .unwrap();
+        let harness = Harness::new().bin("echo", "/bin/echo");
+        harness.assert_wrong_line_fails(&lesson, "", "hello world\n```", "hello there\n```");
+        harness.assert_wrong_line_fails(&lesson, "-- hello", "world\n", "there\n");
+        let blind = std::panic::catch_unwind(|| {
+            harness.assert_wrong_line_fails(&lesson, "", "Say hello.", "Say hi.");
+        });
+        let message = blind.unwrap_err().downcast::<String>().unwrap();
+        assert!(message.contains("still passed"), "{message}");
         let _ = std::fs::remove_dir_all(dir);
     }
 

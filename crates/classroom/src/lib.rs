@@ -12,6 +12,14 @@
 //! * [`read`]: reading from a peer with a limit on what it can make us hold.
 //! * [`errors`]: print an I/O error with its OS number and a hint naming the
 //!   lesson that explains it.
+//!
+//! With the `lesson-test` feature, for the lesson crates' tests only:
+//!
+//! * `lesson_test`: every command a lesson shows is run and its output
+//!   compared.
+//! * `testing`: servers on ports the OS picks, programs and Python scripts
+//!   run to the end, bounded reads, and demos checked to print the same on
+//!   every run.
 #![warn(missing_docs)]
 
 pub mod bytes;
@@ -25,6 +33,8 @@ pub mod tcp_state;
 
 #[cfg(feature = "lesson-test")]
 pub mod lesson_test;
+#[cfg(feature = "lesson-test")]
+pub mod testing;
 
 pub use cli::{Endpoint, Lesson};
 pub use output::{Lane, Side, heading, narrate};

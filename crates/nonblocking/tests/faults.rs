@@ -4,22 +4,23 @@
 
 mod common;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{Shutdown, TcpStream};
 use std::time::Duration;
 
-use common::{PATIENCE, Server, run};
+use classroom::testing::{ServerProcess, read_to_end, run, run_failing};
+use common::{BIN, start_server};
 use socket2::SockRef;
 
 /// A well-behaved client: the document's message, then close.
-fn send_message(server: &Server) {
+fn send_message(server: &ServerProcess) {
     let mut stream = TcpStream::connect(server.addr).unwrap();
     stream.write_all("lbw正在吃翔".as_bytes()).unwrap();
 }
 
 #[test]
 fn a_client_that_resets_does_not_stop_the_server() {
-    let server = Server::start("fixed");
+    let server = start_server("fixed");
     let rude = TcpStream::connect(server.addr).unwrap();
     rude.set_nodelay(true).unwrap();
     (&rude).write_all(b"half a thou").unwrap();
@@ -39,15 +40,12 @@ fn a_client_that_resets_does_not_stop_the_server() {
 
 #[test]
 fn a_client_that_half_closes_gets_eof_and_the_server_goes_on() {
-    let server = Server::start("fixed");
+    let server = start_server("fixed");
     let mut stream = TcpStream::connect(server.addr).unwrap();
     stream.write_all(b"hello").unwrap();
     stream.shutdown(Shutdown::Write).unwrap();
     // The server sees EOF, is done with us and closes: we see EOF too.
-    stream.set_read_timeout(Some(PATIENCE)).unwrap();
-    let mut rest = Vec::new();
-    stream.read_to_end(&mut rest).unwrap();
-    assert!(rest.is_empty());
+    assert!(read_to_end(&mut stream).is_empty());
     let seen = server.wait_for("done with");
     assert!(
         seen.last().unwrap().ends_with(": 5 bytes in all"),
@@ -59,7 +57,7 @@ fn a_client_that_half_closes_gets_eof_and_the_server_goes_on() {
 
 #[test]
 fn a_client_that_sends_one_byte_at_a_time_is_read_byte_by_byte() {
-    let server = Server::start("fixed");
+    let server = start_server("fixed");
     let mut stream = TcpStream::connect(server.addr).unwrap();
     stream.set_nodelay(true).unwrap();
     for (i, byte) in b"slow".iter().enumerate() {
@@ -77,7 +75,7 @@ fn a_client_that_sends_one_byte_at_a_time_is_read_byte_by_byte() {
 
 #[test]
 fn the_blocking_server_survives_a_reset_too() {
-    let server = Server::start("blocking");
+    let server = start_server("blocking");
     let rude = TcpStream::connect(server.addr).unwrap();
     SockRef::from(&rude)
         .set_linger(Some(Duration::ZERO))
@@ -91,7 +89,10 @@ fn the_blocking_server_survives_a_reset_too() {
 #[test]
 fn the_fixed_client_reports_a_refused_connection_clearly() {
     let closed = nonblocking::fixed::closed_port().unwrap();
-    let output = run(&["client", "fixed", "--port", &closed.port().to_string()]);
+    let output = run(
+        BIN,
+        &["client", "fixed", "--port", &closed.port().to_string()],
+    );
     assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("SO_ERROR is ECONNREFUSED"), "{stdout}");
@@ -106,9 +107,7 @@ fn the_fixed_client_reports_a_refused_connection_clearly() {
 
 #[test]
 fn the_broken_server_stops_at_its_first_accept() {
-    let output = run(&["server", "broken", "--port", "0"]);
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = run_failing(BIN, &["server", "broken", "--port", "0"], 1);
     assert!(
         stderr.starts_with("error: accept() failed at once: EAGAIN"),
         "{stderr}"
@@ -118,11 +117,9 @@ fn the_broken_server_stops_at_its_first_accept() {
 
 #[test]
 fn the_broken_client_stops_at_connect_even_with_a_server_there() {
-    let server = Server::start("fixed");
+    let server = start_server("fixed");
     let port = server.addr.port().to_string();
-    let output = run(&["client", "broken", "--port", &port]);
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = run_failing(BIN, &["client", "broken", "--port", &port], 1);
     assert!(
         stderr.starts_with("error: connect() failed at once: EINPROGRESS"),
         "{stderr}"
@@ -131,9 +128,7 @@ fn the_broken_client_stops_at_connect_even_with_a_server_there() {
 
 #[test]
 fn demo_only_steps_say_which_demo_to_run() {
-    let output = run(&["server", "busy-loop"]);
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = run_failing(BIN, &["server", "busy-loop"], 1);
     assert!(
         stderr.contains("run `cargo run -p nonblocking -- demo busy-loop` instead"),
         "{stderr}"

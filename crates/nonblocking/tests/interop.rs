@@ -4,9 +4,8 @@
 
 mod common;
 
-use std::process::Command;
-
-use common::{Server, python};
+use classroom::testing::{Python, python3};
+use common::start_server;
 
 /// Document 002's blocking client, on the port given as the argument.
 const DOC_CLIENT: &str = r#"
@@ -37,19 +36,20 @@ sock.listen(5)
 conn, addr = sock.accept()
 "#;
 
-fn run_python(python: &str, script: &str, port: u16) -> std::process::Output {
-    Command::new(python)
-        .args(["-c", script, &port.to_string()])
-        .output()
-        .expect("run python3")
+/// Run a Python script with the port as its argument, whatever its exit
+/// status.
+fn run_python(script: &str, port: u16) -> std::process::Output {
+    Python::script(script).args([port.to_string()]).output()
 }
 
 #[test]
 fn the_documents_client_talks_to_our_servers() {
-    let Some(python) = python() else { return };
+    if python3().is_none() {
+        return;
+    }
     for step in ["blocking", "fixed"] {
-        let server = Server::start(step);
-        let output = run_python(python, DOC_CLIENT, server.addr.port());
+        let server = start_server(step);
+        let output = run_python(DOC_CLIENT, server.addr.port());
         assert!(output.status.success(), "{output:?}");
         let seen = server.wait_for("recv #1");
         assert!(
@@ -61,10 +61,12 @@ fn the_documents_client_talks_to_our_servers() {
 
 #[test]
 fn the_documents_non_blocking_programs_raise_blocking_io_error() {
-    let Some(python) = python() else { return };
-    let server = Server::start("fixed");
-    let client = run_python(python, DOC_NONBLOCKING_CLIENT, server.addr.port());
-    let server_side = run_python(python, DOC_NONBLOCKING_SERVER, 0);
+    if python3().is_none() {
+        return;
+    }
+    let server = start_server("fixed");
+    let client = run_python(DOC_NONBLOCKING_CLIENT, server.addr.port());
+    let server_side = run_python(DOC_NONBLOCKING_SERVER, 0);
     for output in [client, server_side] {
         assert!(!output.status.success());
         let stderr = String::from_utf8_lossy(&output.stderr);

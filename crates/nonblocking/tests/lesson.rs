@@ -3,20 +3,11 @@
 
 #[test]
 fn lesson_06_runs_as_printed() {
-    let summary = classroom::lesson_test::Harness::new()
+    classroom::lesson_test::Harness::new()
         .bin("nonblocking", env!("CARGO_BIN_EXE_nonblocking"))
         .check_lesson(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../../lessons/06-nonblocking.md"
-        ));
-    assert!(
-        summary.commands >= 10,
-        "only {} commands ran",
-        summary.commands
-    );
-    assert!(
-        summary.snippets >= 6,
-        "only {} Rust blocks checked",
-        summary.snippets
-    );
+        ))
+        .assert_at_least(10, 6);
 }

@@ -4,42 +4,21 @@
 
 mod common;
 
-use std::sync::LazyLock;
-use std::thread;
-
-use common::run;
+use classroom::testing::{assert_same_every_run, demo_steps, repeat};
+use common::{BIN, run};
 use regex::Regex;
 
 const RUNS: usize = 20;
 
-/// Replace what may differ between runs: ports, and how the kernel split
-/// the reuseport connections.
-fn normalise(text: &str) -> String {
-    static RULES: LazyLock<Vec<(Regex, &str)>> = LazyLock::new(|| {
-        [
-            (r"127\.0\.0\.1:\d+", "127.0.0.1:PORT"),
-            (
-                r"listener 1 accepted \d+, listener 2 accepted \d+",
-                "listener 1 accepted N, listener 2 accepted N",
-            ),
-        ]
-        .into_iter()
-        .map(|(pattern, with)| (Regex::new(pattern).unwrap(), with))
-        .collect()
-    });
-    RULES.iter().fold(text.to_owned(), |text, (re, with)| {
-        re.replace_all(&text, *with).into_owned()
-    })
-}
+/// Besides ports, how the kernel split the reuseport connections.
+const RULES: [(&str, &str); 1] = [(
+    r"listener 1 accepted \d+, listener 2 accepted \d+",
+    "listener 1 accepted N, listener 2 accepted N",
+)];
 
-/// Run `reuseaddr ARGS` `RUNS` times, two at a time (many machines have
-/// two cores; the ports are the OS's pick, so parallel runs never collide).
+/// Run `reuseaddr ARGS` `RUNS` times, two at a time.
 fn twenty_runs(args: &[&str]) -> Vec<(i32, String)> {
-    thread::scope(|s| {
-        let half = |n| s.spawn(move || (0..n).map(|_| run(args)).collect::<Vec<_>>());
-        let (a, b) = (half(RUNS / 2), half(RUNS - RUNS / 2));
-        [a, b].into_iter().flat_map(|h| h.join().unwrap()).collect()
-    })
+    repeat(RUNS, || run(args))
 }
 
 #[test]
@@ -79,19 +58,7 @@ fn fixed_binds_again_every_run() {
 
 #[test]
 fn every_demo_prints_the_same_every_run() {
-    let runs = twenty_runs(&["demo", "all"]);
-    let (code, first) = &runs[0];
-    assert_eq!(*code, 0, "{first}");
-    let first = normalise(first);
-    for (run, (code, other)) in runs.iter().enumerate().skip(1) {
-        assert_eq!(*code, 0, "run {}: {other}", run + 1);
-        assert_eq!(
-            first,
-            normalise(other),
-            "run {} differs from run 1",
-            run + 1
-        );
-    }
+    assert_same_every_run(BIN, &["demo", "all"], RUNS, &RULES);
 }
 
 #[cfg(target_os = "linux")]
@@ -124,13 +91,8 @@ fn the_headline_is_the_broken_restart() {
 
 #[test]
 fn the_list_names_every_step_in_order() {
-    let (_, text) = run(&["demo", "--list"]);
-    let names: Vec<&str> = text
-        .lines()
-        .map(|l| l.split_whitespace().next().unwrap())
-        .collect();
     assert_eq!(
-        names,
+        demo_steps(BIN),
         ["broken", "fixed", "client-closes-first", "std", "reuseport"]
     );
 }

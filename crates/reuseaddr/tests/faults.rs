@@ -7,25 +7,21 @@ use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
-use common::{Server, run};
+use classroom::testing::{ServerProcess, read_to_end};
+use common::{run, start_server};
 use socket2::SockRef;
 
 /// Talk to a `server fixed` as the document's client does; return the
 /// answer once the server has closed.
-fn hello(server: &Server) -> Vec<u8> {
+fn hello(server: &ServerProcess) -> Vec<u8> {
     let mut stream = TcpStream::connect(server.addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
     stream.write_all(b"hello!").unwrap();
-    let mut answer = Vec::new();
-    std::io::Read::read_to_end(&mut stream, &mut answer).unwrap();
-    answer
+    read_to_end(&mut stream)
 }
 
 #[test]
 fn a_client_that_leaves_without_a_word_does_not_stop_the_server() {
-    let server = Server::start("fixed");
+    let server = start_server("fixed");
     drop(TcpStream::connect(server.addr).unwrap());
     server.wait_for("listening again on");
     assert_eq!(hello(&server), b"hi");
@@ -33,7 +29,7 @@ fn a_client_that_leaves_without_a_word_does_not_stop_the_server() {
 
 #[test]
 fn a_client_that_resets_does_not_stop_the_server() {
-    let server = Server::start("fixed");
+    let server = start_server("fixed");
     let rude = TcpStream::connect(server.addr).unwrap();
     // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
     SockRef::from(&rude)
@@ -46,7 +42,7 @@ fn a_client_that_resets_does_not_stop_the_server() {
 
 #[test]
 fn bytes_that_are_not_text_are_shown_as_hex() {
-    let server = Server::start("fixed");
+    let server = start_server("fixed");
     let mut stream = TcpStream::connect(server.addr).unwrap();
     stream.write_all(&[0xff, 0x00, 0xfe]).unwrap();
     let seen = server.wait_for("recv #1");
@@ -58,7 +54,7 @@ fn bytes_that_are_not_text_are_shown_as_hex() {
 
 #[test]
 fn a_client_that_keeps_sending_instead_of_closing_is_given_up_on() {
-    let server = Server::start("fixed");
+    let server = start_server("fixed");
     let mut flood = TcpStream::connect(server.addr).unwrap();
     flood.write_all(b"hello!").unwrap();
     // After the server's FIN, more than 64 KiB instead of our own FIN.
@@ -78,7 +74,7 @@ fn a_client_that_keeps_sending_instead_of_closing_is_given_up_on() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_time_wait_from_a_run_without_the_option_blocks_every_start() {
-    let server = Server::start("broken");
+    let server = start_server("broken");
     assert_eq!(hello(&server), b"hi");
     server.wait_for("bind failed: Address already in use (os error 98)");
     let port = server.addr.port().to_string();

@@ -3,9 +3,8 @@
 
 mod common;
 
-use std::process::Command;
-
-use common::{Server, python};
+use classroom::testing::{ServerProcess, python3, run_python};
+use common::start_server;
 
 /// Document 000's client: send b'hello!', print what recv(1024) returns,
 /// close at once.
@@ -19,17 +18,8 @@ print(ret)
 sk.close()
 "#;
 
-fn run_doc_client(python: &str, server: &Server) -> String {
-    let output = Command::new(python)
-        .args(["-c", DOC_CLIENT, &server.addr.port().to_string()])
-        .output()
-        .expect("run python3");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8")
+fn run_doc_client(server: &ServerProcess) -> String {
+    run_python(DOC_CLIENT, &[&server.addr.port().to_string()])
 }
 
 // The document's client closes the moment it has its answer. Our server
@@ -38,10 +28,12 @@ fn run_doc_client(python: &str, server: &Server) -> String {
 #[cfg(target_os = "linux")]
 #[test]
 fn the_documents_client_leaves_our_broken_server_unable_to_restart() {
-    let Some(python) = python() else { return };
+    if python3().is_none() {
+        return;
+    }
     for _ in 0..5 {
-        let server = Server::start("broken");
-        assert_eq!(run_doc_client(python, &server), "b'hi'\n");
+        let server = start_server("broken");
+        assert_eq!(run_doc_client(&server), "b'hi'\n");
         let seen = server.wait_for("bind failed");
         let text = seen.join("\n");
         assert!(text.contains(" in TIME_WAIT\n"), "{text}");
@@ -55,10 +47,12 @@ fn the_documents_client_leaves_our_broken_server_unable_to_restart() {
 
 #[test]
 fn the_documents_client_and_our_fixed_server_restart_and_go_on() {
-    let Some(python) = python() else { return };
-    let server = Server::start("fixed");
+    if python3().is_none() {
+        return;
+    }
+    let server = start_server("fixed");
     for _ in 0..3 {
-        assert_eq!(run_doc_client(python, &server), "b'hi'\n");
+        assert_eq!(run_doc_client(&server), "b'hi'\n");
         let seen = server.wait_for("listening again on");
         assert!(
             seen.iter().any(|l| l.ends_with("6 bytes \"hello!\"")),
@@ -71,9 +65,11 @@ fn the_documents_client_and_our_fixed_server_restart_and_go_on() {
 #[cfg(target_os = "linux")]
 #[test]
 fn the_documents_client_closes_first_and_the_server_restarts_without_the_option() {
-    let Some(python) = python() else { return };
-    let server = Server::start("client-closes-first");
-    assert_eq!(run_doc_client(python, &server), "b'hi'\n");
+    if python3().is_none() {
+        return;
+    }
+    let server = start_server("client-closes-first");
+    assert_eq!(run_doc_client(&server), "b'hi'\n");
     let seen = server.wait_for("listening again on").join("\n");
     assert!(seen.contains("the kernel has no socket"), "{seen}");
     assert!(seen.contains("(SO_REUSEADDR off)"), "{seen}");

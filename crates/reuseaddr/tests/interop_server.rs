@@ -6,13 +6,12 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
-use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{BIN, python};
+use classroom::testing::{Python, python3, run_ok};
+use common::BIN;
 
 /// Document 000's server with its fix: SO_REUSEADDR before bind (on a port
 /// the OS picks). It closes first, as the document's does; then, when told
@@ -67,36 +66,25 @@ fn wait_for_state(local: SocketAddr, peer: SocketAddr, want: &str) {
 
 #[test]
 fn the_documents_fixed_server_restarts_while_our_client_left_it_in_time_wait() {
-    let Some(python) = python() else { return };
-    let mut server = Command::new(python)
-        .args(["-c", DOC_SERVER])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start python3");
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let mut next = || lines.next().unwrap().unwrap();
-    let port: u16 = next().parse().unwrap();
-    let ours = Command::new(BIN)
-        .args(["client", "fixed", "--port", &port.to_string()])
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&ours.stdout);
-    assert!(ours.status.success(), "{stdout}");
+    if python3().is_none() {
+        return;
+    }
+    let mut server = Python::script(DOC_SERVER).serve_interactive();
+    let port = server.addr.port();
+    let stdout = run_ok(BIN, &["client", "fixed", "--port", &port.to_string()]);
     assert!(
         stdout.contains("[client] recv #1: 2 bytes \"hi\"\n"),
         "{stdout}"
     );
     // The Python server closed first: our client saw CLOSE_WAIT on its side.
     assert!(stdout.contains(" in CLOSE_WAIT\n"), "{stdout}");
-    let client_port: u16 = next().parse().unwrap();
-    assert_eq!(next(), "b'hello!'");
+    let client_port: u16 = server.next_line().parse().unwrap();
+    assert_eq!(server.next_line(), "b'hello!'");
     let server_end = SocketAddr::from(([127, 0, 0, 1], port));
     let client_end = SocketAddr::from(([127, 0, 0, 1], client_port));
     wait_for_state(server_end, client_end, "TIME_WAIT");
-    server.stdin.take().unwrap().write_all(b"go\n").unwrap();
-    assert_eq!(next(), "reuse 0 errno 98");
-    assert_eq!(next(), "reuse 1 bound");
-    assert!(server.wait().unwrap().success());
+    server.send_input("go\n");
+    assert_eq!(server.next_line(), "reuse 0 errno 98");
+    assert_eq!(server.next_line(), "reuse 1 bound");
+    assert!(server.wait_exit().success());
 }

@@ -5,27 +5,15 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
-use std::process::{Command, Stdio};
 use std::thread;
 
+use classroom::testing::{Python, python3, run_ok, run_python};
 use common::{Server, kinds};
 use select_multiplex::log::Log;
 use select_multiplex::{http, png};
 
 const BIN: &str = env!("CARGO_BIN_EXE_select_multiplex");
-
-fn python() -> Option<&'static str> {
-    let found = Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        eprintln!("skipped: python3 is not installed, so the interop test cannot run");
-    }
-    found.then_some("python3")
-}
 
 /// Document 002's client for the select server: sendall each line, close.
 /// (The document reads the lines from input(); here they are fixed.)
@@ -101,18 +89,12 @@ while not done:
 
 #[test]
 fn the_documents_client_talks_to_each_of_our_servers() {
-    let Some(python) = python() else { return };
+    if python3().is_none() {
+        return;
+    }
     for kind in kinds() {
         let server = Server::start(kind);
-        let output = Command::new(python)
-            .args(["-c", DOC_CLIENT, &server.addr.port().to_string()])
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        run_python(DOC_CLIENT, &[&server.addr.port().to_string()]);
         // It closed without reading our echo; the loop dropped it cleanly
         // and serves the next client.
         server.wait_left(1);
@@ -124,7 +106,9 @@ fn the_documents_client_talks_to_each_of_our_servers() {
 
 #[test]
 fn the_documents_select_client_gets_cut_short_pictures_from_our_server() {
-    let Some(python) = python() else { return };
+    if python3().is_none() {
+        return;
+    }
     let image = png::picture();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -133,19 +117,9 @@ fn the_documents_select_client_gets_cut_short_pictures_from_our_server() {
     let folder =
         std::env::temp_dir().join(format!("select_multiplex-interop-{}", std::process::id()));
     std::fs::create_dir_all(&folder).unwrap();
-    let output = Command::new(python)
-        .args([
-            "-c",
-            DOC_SELECT_CLIENT,
-            &port.to_string(),
-            folder.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    run_python(
+        DOC_SELECT_CLIENT,
+        &[&port.to_string(), folder.to_str().unwrap()],
     );
     server.join().unwrap().unwrap();
     let saved: Vec<Vec<u8>> = std::fs::read_dir(&folder)
@@ -168,27 +142,18 @@ fn the_documents_select_client_gets_cut_short_pictures_from_our_server() {
 
 #[test]
 fn our_client_talks_to_the_documents_select_server() {
-    let Some(python) = python() else { return };
-    let mut server = Command::new(python)
-        .args(["-c", DOC_SELECT_SERVER])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let port = lines.next().unwrap().unwrap();
-    let output = Command::new(BIN)
-        .args(["client", "select", "--port", &port, "你好"])
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let text = String::from_utf8(output.stdout).unwrap();
-    assert!(output.status.success(), "{text}");
+    if python3().is_none() {
+        return;
+    }
+    let server = Python::script(DOC_SELECT_SERVER).serve();
+    let port = server.addr.port().to_string();
+    let text = run_ok(BIN, &["client", "select", "--port", &port, "你好"]);
     // The document's server prints what it gets and answers nothing.
     assert!(
         text.contains("[client] send #1: 6 bytes \"你好\""),
         "{text}"
     );
     assert!(text.contains("no echo within 2s"), "{text}");
-    assert_eq!(lines.next().unwrap().unwrap(), "received 你好");
-    assert!(server.wait().unwrap().success());
+    assert_eq!(server.next_line(), "received 你好");
+    assert!(server.wait_exit().success());
 }

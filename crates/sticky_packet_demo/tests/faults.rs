@@ -8,6 +8,7 @@ use std::net::TcpStream;
 use std::thread;
 use std::time::Duration;
 
+use classroom::testing::read_n;
 use common::Server;
 use socket2::SockRef;
 use sticky_packet_demo::commands::HELP;
@@ -27,13 +28,8 @@ fn glued(server: &Server) {
 
 /// Send one command, read exactly the answer we expect.
 fn ask(stream: &mut TcpStream, command: &str, answer_len: usize) -> String {
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
     stream.write_all(command.as_bytes()).unwrap();
-    let mut answer = vec![0; answer_len];
-    stream.read_exact(&mut answer).unwrap();
-    String::from_utf8(answer).unwrap()
+    String::from_utf8(read_n(stream, answer_len)).unwrap()
 }
 
 fn reset(stream: TcpStream) {
@@ -106,10 +102,7 @@ fn bad_commands_get_an_answer_and_the_server_goes_on() {
 #[test]
 fn a_very_long_command_is_cut_at_1024_bytes_and_answered() {
     let server = Server::start("leftover");
-    let mut stream = TcpStream::connect(server.addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
+    let mut stream = server.connect();
     stream.write_all(&[b'x'; 3000]).unwrap();
     // However the 3000 bytes were cut into reads, each read is one
     // "command" of at most 1024 bytes and gets an "unknown command" answer.

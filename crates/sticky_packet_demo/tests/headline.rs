@@ -4,6 +4,8 @@
 
 mod common;
 
+use classroom::testing::run_ok;
+use common::BIN;
 use sticky_packet_demo::glue::{self, MESSAGES};
 
 #[test]
@@ -22,7 +24,7 @@ fn two_sends_arrive_in_one_recv_in_100_runs_out_of_100() {
 
 #[test]
 fn the_binary_with_no_arguments_is_the_glue_demo() {
-    let text = common::run(&[]);
+    let text = run_ok(BIN, &[]);
     let expected = concat!(
         "[client] send #1: 12 bytes \"lbw正在吃\"\n",
         "[client]   hex: 6c 62 77 e6 ad a3 e5 9c a8 e5 90 83\n",

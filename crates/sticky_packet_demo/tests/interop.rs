@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{Server, python, run_python};
+use classroom::testing::{python3, run_python};
+use common::Server;
 
 /// Document 002's sticky client: two `sendall` calls, then close.
 const DOC_002_STICKY_CLIENT: &str = r#"
@@ -39,10 +40,12 @@ s.close()
 
 #[test]
 fn the_documents_sticky_client_is_glued_by_our_server() {
-    let Some(python) = python() else { return };
+    if python3().is_none() {
+        return;
+    }
     let server = Server::start("glue");
     for _ in 0..3 {
-        run_python(python, DOC_002_STICKY_CLIENT, server.addr.port());
+        run_python(DOC_002_STICKY_CLIENT, &[&server.addr.port().to_string()]);
         let seen = server.wait_for("recv #1");
         assert!(
             seen.last()
@@ -56,9 +59,11 @@ fn the_documents_sticky_client_is_glued_by_our_server() {
 
 #[test]
 fn the_documents_udp_client_gets_three_messages_the_empty_one_included() {
-    let Some(python) = python() else { return };
+    if python3().is_none() {
+        return;
+    }
     let server = Server::start("udp");
-    run_python(python, DOC_000_UDP_CLIENT, server.addr.port());
+    run_python(DOC_000_UDP_CLIENT, &[&server.addr.port().to_string()]);
     let seen: Vec<String> = server
         .wait_for("recv #3")
         .into_iter()
@@ -76,9 +81,11 @@ fn the_documents_udp_client_gets_three_messages_the_empty_one_included() {
 
 #[test]
 fn the_documents_command_client_talks_to_our_command_server() {
-    let Some(python) = python() else { return };
+    if python3().is_none() {
+        return;
+    }
     let server = Server::start("leftover");
-    let printed = run_python(python, DOC_001_NAIVE_CLIENT, server.addr.port());
+    let printed = run_python(DOC_001_NAIVE_CLIENT, &[&server.addr.port().to_string()]);
     assert_eq!(printed, sticky_packet_demo::commands::HELP);
     server.wait_for("done with");
 }

@@ -5,7 +5,7 @@ use classroom::lesson_test::Harness;
 
 #[test]
 fn lesson_04_runs_as_printed() {
-    let summary = Harness::new()
+    Harness::new()
         .bin(
             "sticky_packet_demo",
             env!("CARGO_BIN_EXE_sticky_packet_demo"),
@@ -13,15 +13,6 @@ fn lesson_04_runs_as_printed() {
         .check_lesson(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../../lessons/04-sticky-packet-demo.md"
-        ));
-    assert!(
-        summary.commands >= 8,
-        "only {} commands ran",
-        summary.commands
-    );
-    assert!(
-        summary.snippets >= 6,
-        "only {} Rust blocks checked",
-        summary.snippets
-    );
+        ))
+        .assert_at_least(8, 6);
 }

@@ -10,6 +10,7 @@ use std::io::{Read, Write};
 use std::net::Shutdown;
 use std::time::Duration;
 
+use classroom::testing::PATIENCE;
 use common::{Server, error_reply, frame, read_frame, send_and_read_error, tree};
 use serde_json::json;
 use socket2::SockRef;
@@ -79,7 +80,7 @@ fn the_length_server_refuses_bad_frames_and_goes_on() {
     assert_eq!(read_frame(&mut stream), None, "no error reply");
     let log = server.wait_for("3 bytes \"翔\"").join("\n");
     assert!(log.contains("not UTF-8 text"), "{log}");
-    assert!(server.alive());
+    assert!(server.is_running());
 }
 
 /// `json-header` server: every bad header, name and body, then a good upload.
@@ -143,7 +144,7 @@ fn the_json_header_server_refuses_bad_uploads_and_goes_on() {
     refused_each(&server, &cases);
 
     assert_eq!(tree(server.root.path()), ["files"], "nothing was written");
-    assert!(server.alive());
+    assert!(server.is_running());
     // And the next client is served as usual.
     let mut stream = server.connect();
     let mut upload = upload_header("ok.txt", 5);
@@ -220,7 +221,7 @@ fn the_case_server_refuses_bad_frames_and_goes_on() {
     }
     refused_each(&server, &cases);
     assert_eq!(tree(server.root.path()), ["files"], "nothing was written");
-    assert!(server.alive());
+    assert!(server.is_running());
 
     let mut stream = server.connect();
     stream
@@ -262,10 +263,7 @@ fn a_reset_in_the_middle_of_a_file_leaves_nothing_behind() {
             .iter()
             .any(|p| p.ends_with(".part"))
         {
-            assert!(
-                started.elapsed() < common::PATIENCE,
-                "{step}: no .part file"
-            );
+            assert!(started.elapsed() < PATIENCE, "{step}: no .part file");
             std::thread::yield_now();
         }
         SockRef::from(&stream)
@@ -325,7 +323,7 @@ fn the_ack_server_refuses_bad_headers_and_goes_on() {
     drop(stream);
     server.wait_for("after 2 of 5 data bytes");
     assert_eq!(tree(server.root.path()), ["files"]);
-    assert!(server.alive());
+    assert!(server.is_running());
 }
 
 /// `ready` server: a command that is not text, and a client that does not
@@ -349,7 +347,7 @@ fn the_ready_server_answers_bad_commands_and_goes_on() {
     let n = stream.read(&mut reply).unwrap();
     assert_eq!(&reply[..n], b"error: expected start");
     server.wait_for("did not answer start");
-    assert!(server.alive());
+    assert!(server.is_running());
     let mut stream = server.connect();
     stream.write_all(b"exit").unwrap();
     server.wait_for("done with");

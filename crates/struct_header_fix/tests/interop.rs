@@ -5,63 +5,15 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, ChildStdout, Command, Stdio};
 
-use common::{BIN, Server, binary, python};
+use classroom::testing::{Python, python3};
+use common::{Server, binary, run_client_in};
 
 /// Run a Python script with the port (and more arguments) after it, in
-/// `cwd`; return its stdout.
-fn run_python(python: &str, script: &str, args: &[&str], cwd: &Path) -> String {
-    let output = Command::new(python)
-        .args(["-c", script])
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run python3");
-    assert!(
-        output.status.success(),
-        "python failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8")
-}
-
-/// Start a Python server that prints its port first; return it and its
-/// remaining output lines.
-fn start_python(
-    python: &str,
-    script: &str,
-    cwd: &Path,
-) -> (Child, std::io::Lines<BufReader<ChildStdout>>, String) {
-    let mut child = Command::new(python)
-        .args(["-c", script])
-        .current_dir(cwd)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start python3");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let port = lines.next().expect("a port line").expect("UTF-8");
-    (child, lines, port)
-}
-
-/// Run our client with `args` and the port; return its stdout.
-fn run_ours(args: &[&str], port: &str, cwd: &Path) -> String {
-    let output = Command::new(BIN)
-        .args(args)
-        .args(["--port", port])
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
+/// `cwd`; it must exit 0. Its stdout.
+fn run_python_in(cwd: &Path, script: &str, args: &[&str]) -> String {
+    Python::script(script).args(args).current_dir(cwd).run()
 }
 
 // ---------------------------------------------------------------- document 002
@@ -108,10 +60,12 @@ sock.close()
 
 #[test]
 fn document_002s_client_talks_to_our_length_server() {
-    let Some(python) = python() else { return };
+    if python3().is_none() {
+        return;
+    }
     let server = Server::start("length");
     let port = server.addr.port().to_string();
-    run_python(python, DOC002_LENGTH_CLIENT, &[&port], server.root.path());
+    run_python_in(server.root.path(), DOC002_LENGTH_CLIENT, &[&port]);
     let seen = server.wait_for("recv #5: 0 bytes (EOF");
     let text = seen.join("\n");
     assert!(text.contains("recv #1: 4 bytes 0c 00 00 00"), "{text}");
@@ -121,14 +75,22 @@ fn document_002s_client_talks_to_our_length_server() {
 
 #[test]
 fn our_length_client_talks_to_document_002s_server() {
-    let Some(python) = python() else { return };
+    if python3().is_none() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
-    let (mut child, mut lines, port) = start_python(python, DOC002_LENGTH_SERVER, dir.path());
-    let ours = run_ours(&["client", "length", "lbw正在吃", "翔"], &port, dir.path());
+    let python = Python::script(DOC002_LENGTH_SERVER)
+        .current_dir(dir.path())
+        .serve();
+    let ours = run_client_in(
+        dir.path(),
+        &["client", "length", "lbw正在吃", "翔"],
+        python.addr.port(),
+    );
     assert!(ours.contains("send #2: 12 bytes \"lbw正在吃\""), "{ours}");
-    assert_eq!(lines.next().unwrap().unwrap(), "lbw正在吃");
-    assert_eq!(lines.next().unwrap().unwrap(), "翔");
-    assert!(child.wait().unwrap().success());
+    assert_eq!(python.next_line(), "lbw正在吃");
+    assert_eq!(python.next_line(), "翔");
+    assert!(python.wait_exit().success());
 }
 
 /// Document 002's case client, its `input()` replaced by the arguments.
@@ -231,18 +193,19 @@ sock.close()
 
 #[test]
 fn document_002s_case_client_talks_to_our_case_server() {
-    let Some(python) = python() else { return };
+    if python3().is_none() {
+        return;
+    }
     let server = Server::start("case");
     let upload = server.root.path().join("photo.bin");
     let data = binary(300_000);
     std::fs::write(&upload, &data).unwrap();
     let port = server.addr.port().to_string();
     let file_arg = format!("file|{}", upload.display());
-    run_python(
-        python,
+    run_python_in(
+        server.root.path(),
         DOC002_CASE_CLIENT,
         &[&port, "msg|你好呀", &file_arg, "Q"],
-        server.root.path(),
     );
     let seen = server.wait_for("close: the client is done").join("\n");
     assert!(seen.contains("recv #2: 9 bytes \"你好呀\""), "{seen}");
@@ -255,20 +218,24 @@ fn document_002s_case_client_talks_to_our_case_server() {
 
 #[test]
 fn our_case_client_talks_to_document_002s_server() {
-    let Some(python) = python() else { return };
+    if python3().is_none() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let data = binary(100_000);
     std::fs::write(dir.path().join("photo.bin"), &data).unwrap();
-    let (mut child, mut lines, port) = start_python(python, DOC002_CASE_SERVER, dir.path());
-    run_ours(
-        &["client", "case", "msg|你好呀", "file|photo.bin", "Q"],
-        &port,
+    let python = Python::script(DOC002_CASE_SERVER)
+        .current_dir(dir.path())
+        .serve();
+    run_client_in(
         dir.path(),
+        &["client", "case", "msg|你好呀", "file|photo.bin", "Q"],
+        python.addr.port(),
     );
-    assert_eq!(lines.next().unwrap().unwrap(), "msg 你好呀");
-    assert_eq!(lines.next().unwrap().unwrap(), "file photo.bin");
-    assert_eq!(lines.next().unwrap().unwrap(), "close");
-    assert!(child.wait().unwrap().success());
+    assert_eq!(python.next_line(), "msg 你好呀");
+    assert_eq!(python.next_line(), "file photo.bin");
+    assert_eq!(python.next_line(), "close");
+    assert!(python.wait_exit().success());
     assert_eq!(
         std::fs::read(dir.path().join("files/photo.bin")).unwrap(),
         data
@@ -327,17 +294,18 @@ sk.close()
 
 #[test]
 fn document_004s_struct_client_talks_to_our_json_header_server() {
-    let Some(python) = python() else { return };
+    if python3().is_none() {
+        return;
+    }
     let server = Server::start("json-header");
     let upload = server.root.path().join("11.mp4");
     let data = binary(200_000);
     std::fs::write(&upload, &data).unwrap();
     let port = server.addr.port().to_string();
-    run_python(
-        python,
+    run_python_in(
+        server.root.path(),
         DOC004_STRUCT_CLIENT,
         &[&port, upload.to_str().unwrap()],
-        server.root.path(),
     );
     let seen = server.wait_for("saved ").join("\n");
     assert!(seen.contains("no md5 in the header"), "{seen}");
@@ -346,15 +314,23 @@ fn document_004s_struct_client_talks_to_our_json_header_server() {
 
 #[test]
 fn our_json_header_client_talks_to_document_004s_server() {
-    let Some(python) = python() else { return };
+    if python3().is_none() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let data = binary(150_000);
     std::fs::write(dir.path().join("11.mp4"), &data).unwrap();
-    let (mut child, mut lines, port) = start_python(python, DOC004_STRUCT_SERVER, dir.path());
-    let ours = run_ours(&["client", "json-header", "11.mp4"], &port, dir.path());
+    let python = Python::script(DOC004_STRUCT_SERVER)
+        .current_dir(dir.path())
+        .serve();
+    let ours = run_client_in(
+        dir.path(),
+        &["client", "json-header", "11.mp4"],
+        python.addr.port(),
+    );
     assert!(ours.contains("closed without an answer"), "{ours}");
-    assert_eq!(lines.next().unwrap().unwrap(), "saved 111.mp4");
-    assert!(child.wait().unwrap().success());
+    assert_eq!(python.next_line(), "saved 111.mp4");
+    assert!(python.wait_exit().success());
     assert_eq!(std::fs::read(dir.path().join("111.mp4")).unwrap(), data);
 }
 
@@ -382,16 +358,17 @@ sk.close()
 
 #[test]
 fn document_004s_ack_client_talks_to_our_ack_server() {
-    let Some(python) = python() else { return };
+    if python3().is_none() {
+        return;
+    }
     let server = Server::start("ack");
     let upload = server.root.path().join("a.txt");
     std::fs::write(&upload, "hello\n").unwrap();
     let port = server.addr.port().to_string();
-    let printed = run_python(
-        python,
+    let printed = run_python_in(
+        server.root.path(),
         DOC004_ACK_CLIENT,
         &[&port, upload.to_str().unwrap()],
-        server.root.path(),
     );
     assert_eq!(printed, "b'ok'\n");
     server.wait_for("saved ");
@@ -422,10 +399,12 @@ sk.close()
 
 #[test]
 fn document_000s_header_is_understood_and_checked() {
-    let Some(python) = python() else { return };
+    if python3().is_none() {
+        return;
+    }
     let server = Server::start("json-header");
     let port = server.addr.port().to_string();
-    let printed = run_python(python, DOC000_MYSEND_CLIENT, &[&port], server.root.path());
+    let printed = run_python_in(server.root.path(), DOC000_MYSEND_CLIENT, &[&port]);
     let md5 = printed.trim();
     assert_eq!(md5.len(), 32, "{printed}");
     let seen = server.wait_for("saved ").join("\n");
@@ -462,15 +441,16 @@ s.close()
 
 #[test]
 fn document_001s_client_talks_to_our_ready_server() {
-    let Some(python) = python() else { return };
+    if python3().is_none() {
+        return;
+    }
     let server = Server::start("ready");
     std::fs::write(server.files().join("a.txt"), "x".repeat(3000)).unwrap();
     let port = server.addr.port().to_string();
-    let printed = run_python(
-        python,
+    let printed = run_python_in(
+        server.root.path(),
         DOC001_READY_CLIENT,
         &[&port, "ls", "cat a.txt"],
-        server.root.path(),
     );
     assert_eq!(printed, format!("    3000  a.txt\n{}", "x".repeat(3000)));
 }

@@ -5,24 +5,12 @@ mod common;
 
 use std::process::Command;
 
-use common::{BIN, Server, binary};
+use classroom::testing::run_command;
+use common::{BIN, Server, binary, run_client_in};
 
-/// Run our client binary in `cwd` with the server's port.
+/// Run our client binary in the server's folder with the server's port.
 fn client(server: &Server, args: &[&str]) -> String {
-    let output = Command::new(BIN)
-        .args(args)
-        .args(["--port", &server.addr.port().to_string()])
-        .current_dir(server.root.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
+    run_client_in(server.root.path(), args, server.addr.port())
 }
 
 #[test]
@@ -90,12 +78,13 @@ fn a_resumed_download_from_wrong_bytes_fails_its_md5_and_starts_over() {
     let back = server.root.path().join("downloads");
     std::fs::create_dir(&back).unwrap();
     std::fs::write(back.join(".a.bin.part"), b"not the file").unwrap();
-    let output = Command::new(BIN)
-        .args(["client", "download", "a.bin", "--port"])
-        .arg(server.addr.port().to_string())
-        .current_dir(server.root.path())
-        .output()
-        .unwrap();
+    let port = server.addr.port().to_string();
+    let output = run_command(
+        Command::new(BIN)
+            .args(["client", "download", "a.bin", "--port", &port])
+            .current_dir(server.root.path()),
+        "",
+    );
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("md5 mismatch"));
     assert!(

@@ -4,12 +4,12 @@ mod common;
 
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
-use std::process::Command;
 
-use common::{BIN, Server, read_n, read_to_end};
+use classroom::testing::{ServerProcess, read_n, read_to_end, run_failing};
+use common::{BIN, start_server};
 use socket2::SockRef;
 
-fn hello(server: &Server) -> Vec<u8> {
+fn hello(server: &ServerProcess) -> Vec<u8> {
     let mut stream = TcpStream::connect(server.addr).unwrap();
     stream.write_all(b"hello!").unwrap();
     // The server waits for us to close first, so read just the answer.
@@ -18,7 +18,7 @@ fn hello(server: &Server) -> Vec<u8> {
 
 #[test]
 fn a_client_that_leaves_without_a_word_does_not_stop_the_server() {
-    let server = Server::start("hello");
+    let server = start_server("hello");
     drop(TcpStream::connect(server.addr).unwrap());
     server.wait_for("0 bytes (EOF");
     assert_eq!(hello(&server), b"hi");
@@ -26,7 +26,7 @@ fn a_client_that_leaves_without_a_word_does_not_stop_the_server() {
 
 #[test]
 fn a_client_that_resets_does_not_stop_the_server() {
-    let server = Server::start("hello");
+    let server = start_server("hello");
     let rude = TcpStream::connect(server.addr).unwrap();
     // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
     SockRef::from(&rude)
@@ -39,7 +39,7 @@ fn a_client_that_resets_does_not_stop_the_server() {
 
 #[test]
 fn bytes_that_are_not_text_are_shown_as_hex_and_answered() {
-    let server = Server::start("hello");
+    let server = start_server("hello");
     let mut stream = TcpStream::connect(server.addr).unwrap();
     stream.write_all(&[0xff, 0x00, 0xfe]).unwrap();
     assert_eq!(read_n(&mut stream, 2), b"hi");
@@ -52,7 +52,7 @@ fn bytes_that_are_not_text_are_shown_as_hex_and_answered() {
 
 #[test]
 fn an_oversized_http_request_is_refused_and_the_server_goes_on() {
-    let server = Server::start("http");
+    let server = start_server("http");
     let mut flood = TcpStream::connect(server.addr).unwrap();
     // No blank line ever comes: the server must stop reading at its limit.
     let junk = vec![b'a'; tcp_basic::http::LIMIT + 4096];
@@ -78,13 +78,7 @@ fn connection_refused_prints_the_os_error_and_a_hint() {
         .local_addr()
         .unwrap()
         .port();
-    let output = Command::new(BIN)
-        .args(["client", "hello", "--port", &port.to_string()])
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = run_failing(BIN, &["client", "hello", "--port", &port.to_string()], 1);
     let expected = format!("error: connecting to 127.0.0.1:{port}: Connection refused (os error");
     assert!(stderr.starts_with(&expected), "{stderr}");
     assert!(
@@ -95,12 +89,7 @@ fn connection_refused_prints_the_os_error_and_a_hint() {
 
 #[test]
 fn a_step_without_a_server_role_says_which_demo_to_run() {
-    let output = Command::new(BIN)
-        .args(["server", "methods"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = run_failing(BIN, &["server", "methods"], 1);
     assert!(
         stderr.contains("run `cargo run -p tcp_basic -- demo methods` instead"),
         "{stderr}"
@@ -109,6 +98,5 @@ fn a_step_without_a_server_role_says_which_demo_to_run() {
 
 #[test]
 fn an_unknown_step_is_a_usage_error() {
-    let output = Command::new(BIN).args(["demo", "nope"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    run_failing(BIN, &["demo", "nope"], 2);
 }

@@ -4,21 +4,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-
-use common::{BIN, Server};
-
-fn python() -> Option<&'static str> {
-    let found = Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        eprintln!("skipped: python3 is not installed, so the interop test cannot run");
-    }
-    found.then_some("python3")
-}
+use classroom::testing::{Python, python3, run_ok, run_python};
+use common::{BIN, start_server};
 
 /// Document 000's client: send b'hello!', print what recv(1024) returns.
 const DOC_CLIENT: &str = r#"
@@ -57,27 +44,14 @@ sk.send("你好".encode("utf-8"))
 sk.close()
 "#;
 
-fn run_python(python: &str, script: &str, port: u16) -> String {
-    let output = Command::new(python)
-        .args(["-c", script, &port.to_string()])
-        .output()
-        .expect("run python3");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8")
-}
-
 #[test]
 fn the_documents_python_client_talks_to_our_server() {
-    let Some(python) = python() else { return };
-    let server = Server::start("hello");
-    assert_eq!(
-        run_python(python, DOC_CLIENT, server.addr.port()),
-        "b'hi'\n"
-    );
+    if python3().is_none() {
+        return;
+    }
+    let server = start_server("hello");
+    let port = server.addr.port().to_string();
+    assert_eq!(run_python(DOC_CLIENT, &[&port]), "b'hi'\n");
     let seen = server.wait_for("recv #1");
     assert!(
         seen.last().unwrap().ends_with("6 bytes \"hello!\""),
@@ -87,9 +61,11 @@ fn the_documents_python_client_talks_to_our_server() {
 
 #[test]
 fn the_documents_server_first_client_talks_to_our_server() {
-    let Some(python) = python() else { return };
-    let server = Server::start("server-first");
-    let printed = run_python(python, DOC_SERVER_FIRST_CLIENT, server.addr.port());
+    if python3().is_none() {
+        return;
+    }
+    let server = start_server("server-first");
+    let printed = run_python(DOC_SERVER_FIRST_CLIENT, &[&server.addr.port().to_string()]);
     assert_eq!(printed, "hello\n");
     let seen = server.wait_for("recv #1");
     assert!(
@@ -100,29 +76,16 @@ fn the_documents_server_first_client_talks_to_our_server() {
 
 #[test]
 fn our_client_talks_to_the_documents_python_server() {
-    let Some(python) = python() else { return };
-    let mut server = Command::new(python)
-        .args(["-c", DOC_SERVER])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start python3");
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let port = lines.next().unwrap().unwrap();
-    let ours = Command::new(BIN)
-        .args(["client", "hello", "--port", &port])
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    assert!(
-        ours.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ours.stderr)
-    );
-    let stdout = String::from_utf8(ours.stdout).unwrap();
+    if python3().is_none() {
+        return;
+    }
+    let server = Python::script(DOC_SERVER).serve();
+    let port = server.addr.port().to_string();
+    let stdout = run_ok(BIN, &["client", "hello", "--port", &port]);
     assert!(
         stdout.contains("[client] recv #1: 2 bytes \"hi\""),
         "{stdout}"
     );
-    assert_eq!(lines.next().unwrap().unwrap(), "b'hello!'");
-    assert!(server.wait().unwrap().success());
+    assert_eq!(server.next_line(), "b'hello!'");
+    assert!(server.wait_exit().success());
 }

@@ -3,13 +3,13 @@
 mod common;
 
 use std::net::UdpSocket;
-use std::process::Command;
 
-use common::{BIN, Server, recv, socket};
+use classroom::testing::{ServerProcess, run, run_failing};
+use common::{BIN, recv, socket, start_server, start_server_with_input};
 
 /// Send `datagram` to the chat server and wait until it has said what it
 /// made of it; return that line.
-fn verdict(server: &Server, client: &UdpSocket, datagram: &[u8]) -> String {
+fn verdict(server: &ServerProcess, client: &UdpSocket, datagram: &[u8]) -> String {
     client.send_to(datagram, server.addr).unwrap();
     let seen = server.wait_for("  from ");
     let recv_line = &seen[seen.len() - 2];
@@ -19,7 +19,7 @@ fn verdict(server: &Server, client: &UdpSocket, datagram: &[u8]) -> String {
 
 #[test]
 fn bad_datagrams_get_one_clear_line_and_the_chat_server_goes_on() {
-    let server = Server::with_input("chat", "pong\n");
+    let server = start_server_with_input("chat", "pong\n");
     let client = socket();
     let too_long = format!(r#"{{"name": "x", "msg": "{}"}}"#, "y".repeat(2000));
     let cases: [(&[u8], &str); 6] = [
@@ -70,7 +70,7 @@ fn bad_datagrams_get_one_clear_line_and_the_chat_server_goes_on() {
 
 #[test]
 fn a_chat_server_whose_input_has_ended_still_shows_messages() {
-    let server = Server::start("chat");
+    let server = start_server("chat");
     let client = socket();
     for _ in 0..2 {
         assert_eq!(
@@ -83,7 +83,7 @@ fn a_chat_server_whose_input_has_ended_still_shows_messages() {
 
 #[test]
 fn an_empty_datagram_is_a_message_and_is_answered() {
-    let server = Server::start("hello");
+    let server = start_server("hello");
     let client = socket();
     client.send_to(b"", server.addr).unwrap();
     assert_eq!(recv(&client).0, b"hi");
@@ -93,7 +93,7 @@ fn an_empty_datagram_is_a_message_and_is_answered() {
 
 #[test]
 fn a_datagram_longer_than_the_buffer_is_cut_and_still_answered() {
-    let server = Server::start("many");
+    let server = start_server("many");
     let client = socket();
     client.send_to(&[b'z'; 3000], server.addr).unwrap();
     let (reply, _) = recv(&client);
@@ -109,11 +109,7 @@ fn a_datagram_longer_than_the_buffer_is_cut_and_still_answered() {
 fn a_client_with_nobody_to_answer_gives_up_with_a_clear_error() {
     // A port that was free a moment ago: nothing is bound there now.
     let port = socket().local_addr().unwrap().port().to_string();
-    let output = Command::new(BIN)
-        .args(["client", "lost-reply", "--port", &port])
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let output = run(BIN, &["client", "lost-reply", "--port", &port]);
     assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(stdout.matches("no answer within 1s").count(), 3, "{stdout}");
@@ -126,12 +122,7 @@ fn a_client_with_nobody_to_answer_gives_up_with_a_clear_error() {
 
 #[test]
 fn a_step_without_a_server_role_says_which_demo_to_run() {
-    let output = Command::new(BIN)
-        .args(["server", "truncate"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = run_failing(BIN, &["server", "truncate"], 1);
     assert!(
         stderr.contains("run `cargo run -p udp_chat -- demo truncate` instead"),
         "{stderr}"
@@ -142,12 +133,7 @@ fn a_step_without_a_server_role_says_which_demo_to_run() {
 fn a_busy_port_is_reported_with_its_address() {
     let taken = socket();
     let port = taken.local_addr().unwrap().port().to_string();
-    let output = Command::new(BIN)
-        .args(["server", "hello", "--port", &port])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = run_failing(BIN, &["server", "hello", "--port", &port], 1);
     let expected = format!("error: binding 127.0.0.1:{port}: Address already in use");
     assert!(stderr.starts_with(&expected), "{stderr}");
 }

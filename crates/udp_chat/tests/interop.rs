@@ -5,21 +5,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdout, Command, Stdio};
-
-use common::{BIN, Server};
-
-fn python() -> Option<&'static str> {
-    let found = Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        eprintln!("skipped: python3 is not installed, so the interop test cannot run");
-    }
-    found.then_some("python3")
-}
+use classroom::testing::{Python, python3, run_ok};
+use common::{BIN, start_server, start_server_with_input};
 
 /// Document 000's UDP client: sendto b'hello', print the answer and its address.
 const DOC000_CLIENT: &str = r#"
@@ -99,78 +86,29 @@ sk.sendto(msg_s.encode("utf-8"), addr)
 sk.close()
 "#;
 
-/// Run a Python client against `port` with `input` on its stdin; its stdout.
-fn run_python(python: &str, script: &str, port: u16, input: &str) -> String {
-    let mut child = Command::new(python)
-        .args(["-c", script, &port.to_string()])
-        .env("PYTHONIOENCODING", "utf-8")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run python3");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8")
-}
-
-/// Start a Python server with `input` on its stdin; it prints its port first.
-fn start_python(
-    python: &str,
-    script: &str,
-    input: &str,
-) -> (Child, u16, std::io::Lines<BufReader<ChildStdout>>) {
-    let mut child = Command::new(python)
-        .args(["-c", script])
-        .env("PYTHONIOENCODING", "utf-8")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start python3");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let port = lines.next().unwrap().unwrap().parse().unwrap();
-    (child, port, lines)
+/// Run a Python client against `port` with `input` on its stdin; it must
+/// exit 0. Its stdout.
+fn run_python(script: &str, port: u16, input: &str) -> String {
+    Python::script(script)
+        .args([port.to_string()])
+        .input(input)
+        .run()
 }
 
 /// Run one of our clients; its stdout.
 fn run_ours(args: &[&str], port: u16) -> String {
-    let output = Command::new(BIN)
-        .args(args)
-        .args(["--port", &port.to_string()])
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+    let port = port.to_string();
+    run_ok(BIN, &[args, &["--port", &port]].concat())
 }
 
 #[test]
 fn the_documents_hello_client_talks_to_our_server() {
-    let Some(python) = python() else { return };
-    let server = Server::start("hello");
+    if python3().is_none() {
+        return;
+    }
+    let server = start_server("hello");
     let port = server.addr.port();
-    let printed = run_python(python, DOC000_CLIENT, port, "");
+    let printed = run_python(DOC000_CLIENT, port, "");
     assert_eq!(printed, format!("hi ('127.0.0.1', {port})\n"));
     let seen = server.wait_for("recv #1");
     assert_eq!(seen.last().unwrap(), "[server] recv #1: 5 bytes \"hello\"");
@@ -178,22 +116,27 @@ fn the_documents_hello_client_talks_to_our_server() {
 
 #[test]
 fn our_hello_client_talks_to_the_documents_server() {
-    let Some(python) = python() else { return };
-    let (mut server, port, mut lines) = start_python(python, DOC000_SERVER, "");
+    if python3().is_none() {
+        return;
+    }
+    let python = Python::script(DOC000_SERVER).serve();
+    let port = python.addr.port();
     let ours = run_ours(&["client", "hello"], port);
     assert!(
         ours.contains("[client] recv #1: 2 bytes \"hi\"\n"),
         "{ours}"
     );
-    assert_eq!(lines.next().unwrap().unwrap(), "b'hello'");
-    assert!(server.wait().unwrap().success());
+    assert_eq!(python.next_line(), "b'hello'");
+    assert!(python.wait_exit().success());
 }
 
 #[test]
 fn the_documents_chat_client_talks_to_our_chat_server() {
-    let Some(python) = python() else { return };
-    let server = Server::with_input("chat", "好的\n");
-    let printed = run_python(python, DOC000_CHAT_CLIENT, server.addr.port(), "你好\n");
+    if python3().is_none() {
+        return;
+    }
+    let server = start_server_with_input("chat", "好的\n");
+    let printed = run_python(DOC000_CHAT_CLIENT, server.addr.port(), "你好\n");
     assert_eq!(printed, "来自server的消息,消息是:好的\n");
     // Python's json.dumps escapes the Chinese as \u4f60\u597d; we read it all the same.
     let seen = server.wait_for("message from");
@@ -202,30 +145,27 @@ fn the_documents_chat_client_talks_to_our_chat_server() {
 
 #[test]
 fn our_chat_client_talks_to_the_documents_chat_server() {
-    let Some(python) = python() else { return };
-    let (mut server, port, mut lines) = start_python(python, DOC000_CHAT_SERVER, "好的\n");
+    if python3().is_none() {
+        return;
+    }
+    let python = Python::script(DOC000_CHAT_SERVER).input("好的\n").serve();
+    let port = python.addr.port();
     let ours = run_ours(&["client", "chat", "你好"], port);
     assert!(
         ours.contains("[client] message from server: 好的\n"),
         "{ours}"
     );
-    assert_eq!(
-        lines.next().unwrap().unwrap(),
-        "来自client1的消息,消息是:你好"
-    );
-    assert!(server.wait().unwrap().success());
+    assert_eq!(python.next_line(), "来自client1的消息,消息是:你好");
+    assert!(python.wait_exit().success());
 }
 
 #[test]
 fn the_document_002_client_talks_to_our_server() {
-    let Some(python) = python() else { return };
-    let server = Server::start("many");
-    let printed = run_python(
-        python,
-        DOC002_CLIENT,
-        server.addr.port(),
-        "你好\nworld\nQ\n",
-    );
+    if python3().is_none() {
+        return;
+    }
+    let server = start_server("many");
+    let printed = run_python(DOC002_CLIENT, server.addr.port(), "你好\nworld\nQ\n");
     let mut answers = printed.lines();
     let first = answers.next().unwrap();
     assert!(first.starts_with("hi 127.0.0.1:"), "{printed}");
@@ -237,14 +177,17 @@ fn the_document_002_client_talks_to_our_server() {
 
 #[test]
 fn our_many_client_talks_to_the_document_004_server() {
-    let Some(python) = python() else { return };
-    let (mut server, port, mut lines) = start_python(python, DOC004_SERVER, "收到\n");
+    if python3().is_none() {
+        return;
+    }
+    let python = Python::script(DOC004_SERVER).input("收到\n").serve();
+    let port = python.addr.port();
     let ours = run_ours(&["client", "many", "你好"], port);
     assert!(
         ours.contains("[client] recv #1: 6 bytes \"收到\"\n"),
         "{ours}"
     );
-    assert!(lines.next().unwrap().unwrap().starts_with("('127.0.0.1', "));
-    assert_eq!(lines.next().unwrap().unwrap(), "你好");
-    assert!(server.wait().unwrap().success());
+    assert!(python.next_line().starts_with("('127.0.0.1', "));
+    assert_eq!(python.next_line(), "你好");
+    assert!(python.wait_exit().success());
 }

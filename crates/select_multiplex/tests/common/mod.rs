@@ -9,13 +9,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
 
 use select_multiplex::log::{Event, Log};
 use select_multiplex::multiplex::{self, Kind};
 
-/// How long a test waits for anything before it calls it stuck.
-pub const PATIENCE: Duration = Duration::from_secs(20);
+pub use classroom::testing::PATIENCE;
 
 /// The servers this platform can run.
 pub fn kinds() -> Vec<Kind> {

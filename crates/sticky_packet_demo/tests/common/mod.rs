@@ -1,136 +1,43 @@
-//! A `sticky_packet_demo server STEP` started on a free port, for tests that
-//! play the client themselves, and the python3 check for interop tests.
+//! A `sticky_packet_demo server STEP` on a port the OS picks, with its own
+//! temporary folder, for tests that play the client themselves.
 
 #![allow(dead_code)] // each test file uses a different part
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
-use std::process::{Child, ChildStdout, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::thread;
-use std::time::Duration;
+use std::ops::Deref;
+use std::process::Command;
+
+use classroom::testing::ServerProcess;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_sticky_packet_demo");
 
-/// How long a test waits for a line it expects from the server.
-const PATIENCE: Duration = Duration::from_secs(20);
-
 /// A server process; killed when dropped.
 pub struct Server {
-    child: Child,
+    process: ServerProcess,
     // The server's temporary folder (the leftover server's sample files go
-    // there), removed when the test ends.
+    // there), removed when the test ends, after the process.
     _tmp: tempfile::TempDir,
-    pub addr: SocketAddr,
-    lines: Receiver<String>,
 }
 
 impl Server {
-    /// Start `sticky_packet_demo server STEP --port 0` and read its first
-    /// line (`listening on …` or `bound to …`).
+    /// Start `sticky_packet_demo server STEP --port 0` (its first line is
+    /// `listening on …` or `bound to …`).
     pub fn start(step: &str) -> Server {
         let tmp = tempfile::tempdir().expect("a temporary folder");
-        let mut child = Command::new(BIN)
+        let mut command = Command::new(BIN);
+        command
             .args(["server", step, "--port", "0"])
-            .env("NO_COLOR", "1")
-            .env("TMPDIR", tmp.path())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start the server");
-        let lines = read_lines(child.stdout.take().expect("piped stdout"));
-        let first = lines
-            .recv_timeout(PATIENCE)
-            .expect("the server prints its address");
-        let addr = first
-            .strip_prefix("listening on ")
-            .or_else(|| first.strip_prefix("bound to "))
-            .unwrap_or_else(|| panic!("unexpected first line: {first}"))
-            .parse()
-            .expect("an address");
+            .env("TMPDIR", tmp.path());
         Server {
-            child,
+            process: ServerProcess::spawn(&mut command, ""),
             _tmp: tmp,
-            addr,
-            lines,
         }
     }
+}
 
-    /// Wait (bounded) for a line containing `text`; return every line read.
-    pub fn wait_for(&self, text: &str) -> Vec<String> {
-        let mut seen = Vec::new();
-        while let Ok(line) = self.lines.recv_timeout(PATIENCE) {
-            let found = line.contains(text);
-            seen.push(line);
-            if found {
-                return seen;
-            }
-        }
-        panic!(
-            "the server never printed {text:?}; it printed:\n{}",
-            seen.join("\n")
-        );
+impl Deref for Server {
+    type Target = ServerProcess;
+
+    fn deref(&self) -> &ServerProcess {
+        &self.process
     }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn read_lines(stdout: ChildStdout) -> Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
-
-/// `python3` if it is installed; otherwise print why the test is skipped.
-pub fn python() -> Option<&'static str> {
-    let found = Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        eprintln!("skipped: python3 is not installed, so the interop test cannot run");
-    }
-    found.then_some("python3")
-}
-
-/// Run `python3 -c SCRIPT PORT` and return what it printed.
-pub fn run_python(python: &str, script: &str, port: u16) -> String {
-    let output = Command::new(python)
-        .args(["-c", script, &port.to_string()])
-        .output()
-        .expect("run python3");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8")
-}
-
-/// Run the binary with `args` and return its standard output.
-pub fn run(args: &[&str]) -> String {
-    let output = Command::new(BIN)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run the binary");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8")
 }

@@ -3,25 +3,21 @@
 
 #![allow(dead_code)] // each test file uses a different part
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::thread;
-use std::time::Duration;
+use std::process::Command;
+
+use classroom::testing::{ServerProcess, run_command, succeeded};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_struct_header_fix");
 
-/// How long a test waits for anything before it fails.
-pub const PATIENCE: Duration = Duration::from_secs(20);
-
 /// A server process with a scratch folder; killed when dropped.
 pub struct Server {
-    child: Child,
-    pub addr: SocketAddr,
-    lines: Receiver<String>,
+    process: ServerProcess,
     /// The scratch folder; the server's `--dir` is `files/` inside it.
+    /// Removed after the process is gone.
     pub root: tempfile::TempDir,
 }
 
@@ -29,28 +25,12 @@ impl Server {
     /// Start `struct_header_fix server STEP --port 0 --dir ROOT/files`.
     pub fn start(step: &str) -> Server {
         let root = tempfile::tempdir().expect("a scratch folder");
-        let mut child = Command::new(BIN)
+        let mut command = Command::new(BIN);
+        command
             .args(["server", step, "--port", "0", "--dir"])
-            .arg(root.path().join("files"))
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start the server");
-        let lines = read_lines(child.stdout.take().expect("piped stdout"));
-        let first = lines
-            .recv_timeout(PATIENCE)
-            .expect("the server prints its address");
-        let addr = first
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line: {first}"))
-            .parse()
-            .expect("an address");
+            .arg(root.path().join("files"));
         Server {
-            child,
-            addr,
-            lines,
+            process: ServerProcess::spawn(&mut command, ""),
             root,
         }
     }
@@ -59,59 +39,31 @@ impl Server {
     pub fn files(&self) -> PathBuf {
         self.root.path().join("files")
     }
+}
 
-    /// A connection with a read timeout, so a test never hangs.
-    pub fn connect(&self) -> TcpStream {
-        let stream = TcpStream::connect(self.addr).expect("connect");
-        stream.set_read_timeout(Some(PATIENCE)).unwrap();
-        stream
-    }
+impl Deref for Server {
+    type Target = ServerProcess;
 
-    /// Wait (bounded) for a line containing `text`; return every line read.
-    pub fn wait_for(&self, text: &str) -> Vec<String> {
-        let mut seen = Vec::new();
-        while let Ok(line) = self.lines.recv_timeout(PATIENCE) {
-            let found = line.contains(text);
-            seen.push(line);
-            if found {
-                return seen;
-            }
-        }
-        panic!(
-            "the server never printed {text:?}; it printed:\n{}",
-            seen.join("\n")
-        );
-    }
-
-    /// The server's process id.
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    /// Whether the process is still running (it never exits on its own).
-    pub fn alive(&mut self) -> bool {
-        self.child.try_wait().expect("try_wait").is_none()
+    fn deref(&self) -> &ServerProcess {
+        &self.process
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+impl DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut ServerProcess {
+        &mut self.process
     }
 }
 
-fn read_lines(stdout: ChildStdout) -> Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
+/// Run our binary in `cwd` with `args` and `--port PORT`; it must exit 0.
+/// Its stdout.
+pub fn run_client_in(cwd: &Path, args: &[&str], port: u16) -> String {
+    let mut command = Command::new(BIN);
+    command
+        .args(args)
+        .args(["--port", &port.to_string()])
+        .current_dir(cwd);
+    succeeded(run_command(&mut command, ""))
 }
 
 /// `struct.pack('i', len) + data`.
@@ -176,18 +128,6 @@ pub fn tree(root: &Path) -> Vec<String> {
     }
     found.sort();
     found
-}
-
-/// python3, or `None` with the reason printed.
-pub fn python() -> Option<&'static str> {
-    let found = Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        eprintln!("skipped: python3 is not installed, so the interop test cannot run");
-    }
-    found.then_some("python3")
 }
 
 /// Some bytes that are not text, `len` of them, the same every time.
