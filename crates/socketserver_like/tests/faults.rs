@@ -2,8 +2,6 @@
 //! that reset or go quiet; shutdown and server_close wait for exactly what
 //! they should. In-process, real sockets on 127.0.0.1 port 0.
 
-mod common;
-
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -11,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::DEADLINE;
+use classroom::testing::PATIENCE as DEADLINE;
 use socket2::SockRef;
 use socketserver_like::{
     Concurrency, DatagramRequest, MAX_LINE, RequestError, RequestHandler, Serving, StreamOptions,

@@ -4,10 +4,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Lines};
-use std::process::{Child, ChildStdout, Command, Stdio};
-
-use common::{BIN, Server, python};
+use classroom::testing::{Python, python3, run_ok, run_python};
+use common::{BIN, start_server};
 
 /// Document 000's socketserver client, the port from argv.
 const DOC_CLIENT: &str = r#"
@@ -74,51 +72,18 @@ with socketserver.UDPServer(("127.0.0.1", 0), Upper) as server:
     server.handle_request()
 "#;
 
-fn run_python(python: &str, script: &str, port: u16) -> String {
-    let output = Command::new(python)
-        .args(["-c", script, &port.to_string()])
-        .output()
-        .expect("run python3");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8")
-}
-
-/// Start a Python server script; its first line is its port.
-fn python_server(python: &str, script: &str) -> (Child, Lines<BufReader<ChildStdout>>, String) {
-    let mut child = Command::new(python)
-        .args(["-c", script])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start python3");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let port = lines.next().unwrap().unwrap();
-    (child, lines, port)
-}
-
-fn our_client(step: &str, port: &str) -> String {
-    let ours = Command::new(BIN)
-        .args(["client", step, "--port", port])
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    assert!(
-        ours.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ours.stderr)
-    );
-    String::from_utf8(ours.stdout).unwrap()
+fn our_client(step: &str, port: u16) -> String {
+    run_ok(BIN, &["client", step, "--port", &port.to_string()])
 }
 
 #[test]
 fn the_documents_python_client_talks_to_our_upper_server() {
-    let Some(python) = python() else { return };
-    let server = Server::start("upper");
+    if python3().is_none() {
+        return;
+    }
+    let server = start_server("upper");
     assert_eq!(
-        run_python(python, DOC_CLIENT, server.addr.port()),
+        run_python(DOC_CLIENT, &[&server.addr.port().to_string()]),
         "Sent: hello\nReceived: HELLO\n"
     );
     let seen = server.wait_for("send #1");
@@ -131,24 +96,28 @@ fn the_documents_python_client_talks_to_our_upper_server() {
 
 #[test]
 fn our_upper_client_talks_to_pythons_socketserver() {
-    let Some(python) = python() else { return };
-    let (mut server, mut lines, port) = python_server(python, DOC_SERVER);
-    let stdout = our_client("upper", &port);
+    if python3().is_none() {
+        return;
+    }
+    let server = Python::script(DOC_SERVER).serve();
+    let stdout = our_client("upper", server.addr.port());
     assert!(
         stdout.ends_with("[client] recv #1: 5 bytes \"HELLO\"\nSent: hello\nReceived: HELLO\n"),
         "{stdout}"
     );
-    assert_eq!(lines.next().unwrap().unwrap(), "127.0.0.1 wrote:");
-    assert_eq!(lines.next().unwrap().unwrap(), "b'hello'");
-    assert!(server.wait().unwrap().success());
+    assert_eq!(server.next_line(), "127.0.0.1 wrote:");
+    assert_eq!(server.next_line(), "b'hello'");
+    assert!(server.wait_exit().success());
 }
 
 #[test]
 fn a_python_client_talks_to_our_welcome_server() {
-    let Some(python) = python() else { return };
-    let server = Server::start("welcome");
+    if python3().is_none() {
+        return;
+    }
+    let server = start_server("welcome");
     assert_eq!(
-        run_python(python, WELCOME_CLIENT, server.addr.port()),
+        run_python(WELCOME_CLIENT, &[&server.addr.port().to_string()]),
         "Welcome!\nhello, Ada\nhello, Linus\nclosed\n"
     );
     server.wait_for("exit: closing the connection");
@@ -156,22 +125,26 @@ fn a_python_client_talks_to_our_welcome_server() {
 
 #[test]
 fn a_python_udp_client_talks_to_our_udp_server() {
-    let Some(python) = python() else { return };
-    let server = Server::start("udp");
+    if python3().is_none() {
+        return;
+    }
+    let server = start_server("udp");
     assert_eq!(
-        run_python(python, UDP_CLIENT, server.addr.port()),
+        run_python(UDP_CLIENT, &[&server.addr.port().to_string()]),
         "HELLO\n"
     );
 }
 
 #[test]
 fn our_udp_client_talks_to_pythons_udp_server() {
-    let Some(python) = python() else { return };
-    let (mut server, _lines, port) = python_server(python, UDP_SERVER);
-    let stdout = our_client("udp", &port);
+    if python3().is_none() {
+        return;
+    }
+    let server = Python::script(UDP_SERVER).serve();
+    let stdout = our_client("udp", server.addr.port());
     assert!(
         stdout.ends_with("Sent: hello\nReceived: HELLO\n"),
         "{stdout}"
     );
-    assert!(server.wait().unwrap().success());
+    assert!(server.wait_exit().success());
 }

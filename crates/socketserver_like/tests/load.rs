@@ -6,13 +6,11 @@
 //! open files of the whole test process, and another test running beside
 //! it would change those counts.
 
-mod common;
-
 use std::net::SocketAddr;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::DEADLINE;
+use classroom::testing::PATIENCE as DEADLINE;
 use socketserver_like::{DEFAULT_POLL_INTERVAL, pool};
 
 /// Clients, opened by this many threads at the same time.
