@@ -134,7 +134,7 @@ pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
         messages.iter().map(|m| m.as_bytes()).collect()
     };
     let mut out = Side::client();
-    let mut stream = TcpStream::connect(addr)?;
+    let mut stream = classroom::tcp::connect(addr)?;
     out.say(format!("connected to {addr}"));
     send_each(&mut stream, &mut out, &messages)?;
     out.say("closing");

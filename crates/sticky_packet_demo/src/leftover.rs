@@ -169,7 +169,7 @@ pub fn demo() -> io::Result<()> {
 /// answer with one `recv(1024)`, as document 001's client does.
 pub fn run_client(addr: SocketAddr, commands: &[String]) -> io::Result<()> {
     let mut out = Side::client();
-    let mut stream = TcpStream::connect(addr)?;
+    let mut stream = classroom::tcp::connect(addr)?;
     out.say(format!("connected to {addr}"));
     for command in classroom::cli::input_lines(commands) {
         let command = command.trim();

@@ -180,7 +180,7 @@ pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
         if path.is_empty() || path == "q" {
             break;
         }
-        let mut stream = TcpStream::connect(addr)?;
+        let mut stream = classroom::tcp::connect(addr)?;
         out.say(format!("connected to {addr}; uploading {path}"));
         upload(&mut stream, Path::new(&path), &mut out)?;
     }

@@ -20,7 +20,7 @@
 //! was wrong before it closes the connection.
 
 use std::io;
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::Path;
 
 use classroom::{Side, narrate};
@@ -184,12 +184,10 @@ fn upload(stream: &mut impl Conn, path: &Path, out: &mut Side) -> io::Result<()>
 
 /// Connect and send lines from `messages` or stdin.
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    let mut out = Side::client();
-    let mut stream = TcpStream::connect(addr)?;
-    out.say(format!(
-        "connected to {addr}; type msg|TEXT, file|PATH or Q"
-    ));
-    client(&mut stream, &mut out, classroom::cli::input_lines(messages))
+    classroom::tcp::client_session(addr, |mut stream, out| {
+        out.say("type msg|TEXT, file|PATH or Q");
+        client(&mut stream, out, classroom::cli::input_lines(messages))
+    })
 }
 
 /// A message, a file, a line in the wrong format, then Q.

@@ -165,7 +165,7 @@ pub fn download(
 pub fn run_client(addr: SocketAddr, messages: &[String], dest: &Folder) -> io::Result<()> {
     dest.create()?;
     let mut out = Side::client();
-    let mut stream = TcpStream::connect(addr)?;
+    let mut stream = classroom::tcp::connect(addr)?;
     out.say(format!("connected to {addr}"));
     let files = list_files(&mut stream, &mut out)?;
     show_list(&files, &out);

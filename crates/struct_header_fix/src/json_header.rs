@@ -18,7 +18,7 @@
 //! (the `pass` in the document): see [`crate::download`].
 
 use std::io;
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::Path;
 
 use classroom::{Side, narrate};
@@ -117,18 +117,16 @@ pub fn upload(stream: &mut impl Conn, path: &Path, out: &mut Side) -> io::Result
 /// Upload each file named in `messages` (or typed on stdin) over one
 /// connection.
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    let mut out = Side::client();
-    let mut stream = TcpStream::connect(addr)?;
-    out.say(format!(
-        "connected to {addr}; one file path per line, q to quit"
-    ));
-    for path in classroom::cli::input_lines(messages) {
-        if path.is_empty() || path == "q" {
-            break;
+    classroom::tcp::client_session(addr, |mut stream, out| {
+        out.say("one file path per line, q to quit");
+        for path in classroom::cli::input_lines(messages) {
+            if path.is_empty() || path == "q" {
+                break;
+            }
+            upload(&mut stream, Path::new(&path), out)?;
         }
-        upload(&mut stream, Path::new(&path), &mut out)?;
-    }
-    stream.finish_sending()
+        stream.finish_sending()
+    })
 }
 
 /// An upload that arrives intact, and one whose header lies about the md5.

@@ -8,7 +8,7 @@
 //! bytes arrive.
 
 use std::io;
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 
 use classroom::{Side, narrate};
 
@@ -64,12 +64,10 @@ pub fn client(
 
 /// Connect and send `messages`, or lines from stdin, one frame each.
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    let mut out = Side::client();
-    let mut stream = TcpStream::connect(addr)?;
-    out.say(format!(
-        "connected to {addr}; one message per line, q to quit"
-    ));
-    client(&mut stream, &mut out, classroom::cli::input_lines(messages))
+    classroom::tcp::client_session(addr, |mut stream, out| {
+        out.say("one message per line, q to quit");
+        client(&mut stream, out, classroom::cli::input_lines(messages))
+    })
 }
 
 /// The document's two messages, and an empty one, sent back to back.

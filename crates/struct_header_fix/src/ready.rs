@@ -18,7 +18,7 @@
 //! inside one folder, and no shell or process is ever started.
 
 use std::io;
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::Path;
 
 use classroom::{Side, narrate};
@@ -163,12 +163,10 @@ pub fn client(
 
 /// Connect and run commands from `messages` or stdin.
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    let mut out = Side::client();
-    let mut stream = TcpStream::connect(addr)?;
-    out.say(format!(
-        "connected to {addr}; commands: ls | cat NAME | help, exit to quit"
-    ));
-    client(&mut stream, &mut out, classroom::cli::input_lines(messages))
+    classroom::tcp::client_session(addr, |mut stream, out| {
+        out.say("commands: ls | cat NAME | help, exit to quit");
+        client(&mut stream, out, classroom::cli::input_lines(messages))
+    })
 }
 
 /// Two commands against a scratch folder: a long output, and a name the
