@@ -55,15 +55,18 @@ pub fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
 }
 
 /// The client side of `client STEP` in two terminals: connect, say so, and
-/// hand the stream to the step's client half. Reads wait at most
-/// [`PATIENCE`] for the server.
+/// hand the stream to the step's client half.
+///
+/// Reads wait as long as the documents' clients do, with no timeout: in two
+/// terminals the other side may be a person typing, or (lesson 01's
+/// `one-at-a-time`) a server that will not answer until another client
+/// leaves. Ctrl-C ends the wait.
 pub fn client_session(
     addr: SocketAddr,
     talk: impl FnOnce(TcpStream, &mut Side) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut out = Side::client();
     let stream = connect(addr)?;
-    stream.set_read_timeout(Some(PATIENCE))?;
     out.say(format!("connected to {addr}"));
     talk(stream, &mut out)
 }
@@ -188,6 +191,18 @@ mod tests {
                 Ok(())
             },
         )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_client_session_waits_as_long_as_the_server_takes() {
+        // The other side may be a person typing: no read timeout.
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        client_session(addr, |stream, _| {
+            assert_eq!(stream.read_timeout()?, None);
+            Ok(())
+        })
         .unwrap();
     }
 
