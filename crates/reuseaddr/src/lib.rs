@@ -169,11 +169,16 @@ pub type ServerHalf = fn(TcpStream, &mut Side) -> io::Result<()>;
 /// `bind` on a port the OS picks, serves one connection with `serve`, then
 /// [`restart`]s; the client role runs `client`. Returns how the restart went.
 ///
-/// The roles take turns through channels where the conversation itself
+/// This is `classroom::tcp::demo_pair` with two differences the story needs:
+/// the listener is bound `bind`'s way (the TIME_WAIT remembers how), and it
+/// outlives the conversation, so the restart can close it. The server role
+/// accepts on a clone of the listener; the restart runs here, after both
+/// roles have finished, so its lines come after the client's last line.
+///
+/// The roles take turns once, through two channels, where the conversation
 /// gives no order: the server prints that it accepted before the client
-/// prints that it connected, and the server prints its restart only after
-/// the client's last line. Everything in between is ordered by the bytes and
-/// the FINs themselves, so the output is the same on every run.
+/// prints that it connected. Everything after that is ordered by the bytes
+/// and the FINs themselves, so the output is the same on every run.
 pub fn demo_restart(
     bind: Bind,
     serve: ServerHalf,
@@ -181,27 +186,23 @@ pub fn demo_restart(
 ) -> io::Result<Restart> {
     let listener = bind.bind(classroom::cli::ephemeral())?;
     let addr = listener.local_addr()?;
+    let accepting = listener.try_clone()?;
     let mut server = Side::server();
     server.say(format!("listening on {addr} ({bind})"));
     let (accepted_tx, accepted) = mpsc::channel();
     let (go_tx, go) = mpsc::channel();
-    let (done_tx, done) = mpsc::channel();
-    let (outcome_tx, outcome) = mpsc::channel();
-    run_roles(
+    let peer = run_roles(
         move || {
-            let (conn, peer) = listener.accept()?;
+            let (conn, peer) = accepting.accept()?;
             server.say(format!("accepted a connection from {peer}"));
             let _ = accepted_tx.send(());
             // If the client role failed it dropped `go_tx`; carry on anyway.
             let _ = go.recv();
-            let local = conn.local_addr()?;
-            serve(conn, &mut server)?;
-            let _ = done.recv(); // the client's last line comes first
-            let _ = outcome_tx.send(restart(listener, bind, (local, peer), &server));
-            Ok(())
+            serve(conn, &mut server)
         },
         || {
             let stream = TcpStream::connect(addr)?;
+            let me = stream.local_addr()?; // the server's peer
             accepted
                 .recv()
                 .map_err(|_| io::Error::other("the server stopped before accepting"))?;
@@ -209,13 +210,12 @@ pub fn demo_restart(
             out.say(format!("connected to {addr}"));
             let _ = go_tx.send(());
             client(stream, &mut out)?;
-            let _ = done_tx.send(());
-            Ok(())
+            Ok(me)
         },
     )?;
-    outcome
-        .recv()
-        .map_err(|_| io::Error::other("the server role ended before its restart"))
+    // The listener was bound to 127.0.0.1, so the accepted connection's
+    // local address is the listener's own.
+    Ok(restart(listener, bind, (addr, peer), &Side::server()))
 }
 
 /// The one message a client sends: its MESSAGE argument, or `hello!` as

@@ -12,9 +12,10 @@ use std::net::SocketAddr;
 
 use classroom::cli::announce_listening;
 use classroom::errors::{context, explain};
+use classroom::tcp::serve_connection;
 use classroom::{Side, narrate};
 
-use crate::{Bind, PATIENCE, Restart, ServerHalf, restart};
+use crate::{Bind, Restart, ServerHalf, restart};
 
 /// Bind `addr` the way `bind` says, print `listening on HOST:PORT`, then
 /// serve one client with `serve`, restart, and repeat until a restart fails
@@ -34,14 +35,11 @@ pub fn serve_and_restart(addr: SocketAddr, bind: Bind, serve: ServerHalf) -> io:
                 continue;
             }
         };
-        out.say(format!("accepted a connection from {peer}"));
         let local = conn.local_addr().unwrap_or(addr);
-        let outcome = conn
-            .set_read_timeout(Some(PATIENCE))
-            .and_then(|()| serve(conn, &mut out));
-        if let Err(e) = outcome {
-            out.say(format!("gave up on {peer}: {}", explain(&e)));
-        }
+        // The workspace's one-connection step: timeouts, `serve`, and a
+        // line saying how it ended. A client that misbehaves costs only its
+        // own connection, and the restart below happens either way.
+        serve_connection(conn, peer, &mut out, serve);
         listener = match restart(listener, bind, (local, peer), &out) {
             Restart::Listening(listener) => listener,
             Restart::Failed(e) => {

@@ -6,7 +6,6 @@ mod common;
 
 use classroom::testing::{assert_same_every_run, demo_steps, repeat};
 use common::{BIN, run};
-use regex::Regex;
 
 const RUNS: usize = 20;
 
@@ -64,6 +63,7 @@ fn every_demo_prints_the_same_every_run() {
 #[cfg(target_os = "linux")]
 #[test]
 fn reuseport_accepts_every_connection_once() {
+    use regex::Regex; // only this Linux-only test needs it
     let (code, text) = run(&["demo", "reuseport"]);
     assert_eq!(code, 0, "{text}");
     let counts = Regex::new(r"listener 1 accepted (\d+), listener 2 accepted (\d+): 20 in all")

@@ -19,7 +19,7 @@ use crate::chat;
 pub const PORT: u16 = 8080;
 
 /// How long client 2 listens for an answer before it reports there is none.
-pub const PATIENCE: Duration = Duration::from_millis(300);
+pub const ANSWER_WAIT: Duration = Duration::from_millis(300);
 
 // ANCHOR: serve
 /// The server's half for one client: answer `ok: …` to each message until
@@ -71,11 +71,11 @@ pub fn demo() -> io::Result<()> {
             two.say("connected: the kernel queued the connection, but nobody has accepted it");
             send(&mut second, &mut two, "hello from client 2")?;
             let asked = Instant::now();
-            second.set_read_timeout(Some(PATIENCE))?;
+            second.set_read_timeout(Some(ANSWER_WAIT))?;
             match recv_once(&mut second, &mut two) {
                 Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                     two.say(format!(
-                        "no answer within {PATIENCE:?}: the server is still busy with client 1"
+                        "no answer within {ANSWER_WAIT:?}: the server is still busy with client 1"
                     ));
                 }
                 other => {
