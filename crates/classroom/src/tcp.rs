@@ -130,12 +130,6 @@ pub fn name_timeout(error: io::Error) -> io::Error {
 /// Run one step in one process: `serve` on a thread with the accepted
 /// connection, `client` here with the connected stream. Either side may
 /// take the stream wrapped in a type of its own (anything `From<TcpStream>`).
-///
-/// The two roles take turns once, through two channels: the server prints
-/// that it accepted, then the client prints that it connected, and only then
-/// do both start their halves. After that the conversation itself orders
-/// the lanes (a `recv` cannot print before the `send` it receives), so the
-/// output is the same on every run.
 pub fn demo_pair<S, C>(
     serve: impl FnOnce(S, &mut Side) -> io::Result<()> + Send + 'static,
     client: impl FnOnce(C, &mut Side) -> io::Result<()>,
@@ -145,13 +139,33 @@ where
     C: From<TcpStream>,
 {
     let listener = TcpListener::bind(crate::cli::ephemeral())?;
+    Side::server().say(format!("listening on {}", listener.local_addr()?));
+    demo_pair_on(listener, serve, client)
+}
+
+/// [`demo_pair`] on a listener the caller bound (and announced) its own
+/// way; returns the client's value once both roles are done.
+///
+/// The two roles take turns once, through two channels: the server prints
+/// that it accepted, then the client prints that it connected, and only then
+/// do both start their halves. After that the conversation itself orders
+/// the lanes (a `recv` cannot print before the `send` it receives), so the
+/// output is the same on every run.
+pub fn demo_pair_on<S, C, T>(
+    listener: TcpListener,
+    serve: impl FnOnce(S, &mut Side) -> io::Result<()> + Send + 'static,
+    client: impl FnOnce(C, &mut Side) -> io::Result<T>,
+) -> io::Result<T>
+where
+    S: From<TcpStream>,
+    C: From<TcpStream>,
+{
     let addr = listener.local_addr()?;
-    let mut server = Side::server();
-    server.say(format!("listening on {addr}"));
     let (accepted_tx, accepted) = mpsc::channel();
     let (go_tx, go) = mpsc::channel();
     run_roles(
         move || {
+            let mut server = Side::server();
             let (conn, peer) = listener.accept()?;
             server.say(format!("accepted a connection from {peer}"));
             let _ = accepted_tx.send(());

@@ -26,9 +26,9 @@ pub mod std_listener;
 
 use std::io::{self, ErrorKind};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::mpsc;
 
-use classroom::{Side, run_roles};
+use classroom::Side;
+use classroom::tcp::demo_pair_on;
 
 /// The workspace's shared TCP plumbing, used by every step here.
 pub use classroom::tcp::{PATIENCE, RECV_SIZE, client_session, connect, recv_once};
@@ -169,16 +169,15 @@ pub type ServerHalf = fn(TcpStream, &mut Side) -> io::Result<()>;
 /// `bind` on a port the OS picks, serves one connection with `serve`, then
 /// [`restart`]s; the client role runs `client`. Returns how the restart went.
 ///
-/// This is `classroom::tcp::demo_pair` with two differences the story needs:
+/// This is `classroom::tcp::demo_pair` with two differences the story needs,
+/// so it runs on `demo_pair_on`:
 /// the listener is bound `bind`'s way (the TIME_WAIT remembers how), and it
 /// outlives the conversation, so the restart can close it. The server role
 /// accepts on a clone of the listener; the restart runs here, after both
 /// roles have finished, so its lines come after the client's last line.
 ///
-/// The roles take turns once, through two channels, where the conversation
-/// gives no order: the server prints that it accepted before the client
-/// prints that it connected. Everything after that is ordered by the bytes
-/// and the FINs themselves, so the output is the same on every run.
+/// The turn-taking that keeps the output the same every run is
+/// `demo_pair_on`'s; after it, the bytes and the FINs order the lanes.
 pub fn demo_restart(
     bind: Bind,
     serve: ServerHalf,
@@ -186,33 +185,12 @@ pub fn demo_restart(
 ) -> io::Result<Restart> {
     let listener = bind.bind(classroom::cli::ephemeral())?;
     let addr = listener.local_addr()?;
-    let accepting = listener.try_clone()?;
-    let mut server = Side::server();
-    server.say(format!("listening on {addr} ({bind})"));
-    let (accepted_tx, accepted) = mpsc::channel();
-    let (go_tx, go) = mpsc::channel();
-    let peer = run_roles(
-        move || {
-            let (conn, peer) = accepting.accept()?;
-            server.say(format!("accepted a connection from {peer}"));
-            let _ = accepted_tx.send(());
-            // If the client role failed it dropped `go_tx`; carry on anyway.
-            let _ = go.recv();
-            serve(conn, &mut server)
-        },
-        || {
-            let stream = TcpStream::connect(addr)?;
-            let me = stream.local_addr()?; // the server's peer
-            accepted
-                .recv()
-                .map_err(|_| io::Error::other("the server stopped before accepting"))?;
-            let mut out = Side::client();
-            out.say(format!("connected to {addr}"));
-            let _ = go_tx.send(());
-            client(stream, &mut out)?;
-            Ok(me)
-        },
-    )?;
+    Side::server().say(format!("listening on {addr} ({bind})"));
+    let peer = demo_pair_on(listener.try_clone()?, serve, |stream: TcpStream, out| {
+        let me = stream.local_addr()?; // the server's peer
+        client(stream, out)?;
+        Ok(me)
+    })?;
     // The listener was bound to 127.0.0.1, so the accepted connection's
     // local address is the listener's own.
     Ok(restart(listener, bind, (addr, peer), &Side::server()))
