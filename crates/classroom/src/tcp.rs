@@ -41,12 +41,29 @@ pub fn recv_up_to(stream: &mut TcpStream, out: &mut Side, size: usize) -> io::Re
 }
 // ANCHOR_END: recv_once
 
+/// The most [`until_closed`] takes from a peer that should be closing.
+pub const DRAIN_LIMIT: usize = 64 * 1024;
+
 /// Read until the peer closes, printing anything that still arrives. A
 /// server calls this before it lets a connection go, so it never closes
-/// first by accident (lesson 02 shows what closing first costs).
+/// first by accident (lesson 02 shows what closing first costs). A peer
+/// that sends more than [`DRAIN_LIMIT`] bytes instead of closing gets an
+/// error: it must not hold a one-client-at-a-time server for ever.
 pub fn until_closed(stream: &mut TcpStream, out: &mut Side) -> io::Result<()> {
-    while !recv_once(stream, out)?.is_empty() {}
-    Ok(())
+    let mut total = 0;
+    loop {
+        let got = recv_once(stream, out)?.len();
+        if got == 0 {
+            return Ok(());
+        }
+        total += got;
+        if total > DRAIN_LIMIT {
+            return Err(io::Error::new(
+                ErrorKind::InvalidData,
+                format!("the peer sent more than {DRAIN_LIMIT} bytes instead of closing"),
+            ));
+        }
+    }
 }
 
 /// Connect to `addr`; a failure says which address it was.

@@ -10,7 +10,7 @@ use std::time::Duration;
 use classroom::{Side, narrate};
 use socket2::SockRef;
 
-use crate::{ANSWER, Bind, GREETING, Restart, demo_restart, recv_once, show_state, until_eof};
+use crate::{ANSWER, Bind, GREETING, Restart, demo_restart, recv_once, show_state, until_closed};
 
 /// How long the server's `close` may wait for the client to acknowledge our
 /// FIN (see [`serve_wait_for_client`]). On loopback it takes microseconds.
@@ -23,7 +23,7 @@ pub fn serve_wait_for_client(mut conn: TcpStream, out: &mut Side) -> io::Result<
     if !recv_once(&mut conn, out)?.is_empty() {
         out.sent(ANSWER);
         conn.write_all(ANSWER)?;
-        until_eof(&mut conn, out)?; // the client's FIN: it closed first
+        until_closed(&mut conn, out)?; // the client's FIN: it closed first
     }
     out.say("closing: my FIN answers the client's");
     // With SO_LINGER set, `close` waits until the client has acknowledged
@@ -44,7 +44,7 @@ pub fn client_close_first(mut stream: TcpStream, out: &mut Side, message: &[u8])
     recv_once(&mut stream, out)?; // the answer
     out.say("shutdown(Write): my FIN goes out first, so I am the active closer (主动关闭)");
     stream.shutdown(Shutdown::Write)?;
-    until_eof(&mut stream, out)?; // the server's FIN: we are in TIME_WAIT now
+    until_closed(&mut stream, out)?; // the server's FIN: we are in TIME_WAIT now
     show_state(out, local, peer);
     Ok(())
 }

@@ -31,7 +31,7 @@ use classroom::Side;
 use classroom::tcp::demo_pair_on;
 
 /// The workspace's shared TCP plumbing, used by every step here.
-pub use classroom::tcp::{PATIENCE, RECV_SIZE, client_session, connect, recv_once};
+pub use classroom::tcp::{PATIENCE, RECV_SIZE, client_session, connect, recv_once, until_closed};
 
 pub use bind::Bind;
 
@@ -43,30 +43,6 @@ pub const GREETING: &[u8] = b"hello!";
 
 /// What document 000's server answers.
 pub const ANSWER: &[u8] = b"hi";
-
-/// How much a peer may send while we wait for its FIN, before we give up on
-/// it: after the answer nothing more is expected, so this is generous.
-pub const LIMIT: usize = 64 * 1024;
-
-/// Read and print until the peer's FIN (a read of 0 bytes). More than
-/// [`LIMIT`] bytes first is an error: the peer does not get to keep us
-/// reading for ever.
-pub fn until_eof(stream: &mut TcpStream, out: &mut Side) -> io::Result<()> {
-    let mut total = 0;
-    loop {
-        let got = recv_once(stream, out)?.len();
-        if got == 0 {
-            return Ok(());
-        }
-        total += got;
-        if total > LIMIT {
-            return Err(io::Error::new(
-                ErrorKind::InvalidData,
-                format!("the peer sent more than {LIMIT} bytes instead of closing"),
-            ));
-        }
-    }
-}
 
 /// The kernel's TCP state for the connection `local <-> peer`, such as
 /// `Some("TIME_WAIT")`, or `None` when the kernel has no such socket.

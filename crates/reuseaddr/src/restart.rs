@@ -13,7 +13,7 @@ use std::net::{Shutdown, SocketAddr, TcpStream};
 
 use classroom::{Side, narrate};
 
-use crate::{ANSWER, Bind, GREETING, Restart, demo_restart, recv_once, show_state, until_eof};
+use crate::{ANSWER, Bind, GREETING, Restart, demo_restart, recv_once, show_state, until_closed};
 
 // ANCHOR: serve
 /// The server's half, as document 000 writes it: one `recv(1024)`, answer
@@ -29,7 +29,7 @@ pub fn serve_close_first(mut conn: TcpStream, out: &mut Side) -> io::Result<()> 
     // The read that returns 0 bytes is the client's FIN arriving: at that
     // moment our side went from FIN_WAIT2 to TIME_WAIT, where the kernel
     // keeps it for 2MSL, whatever this program does next.
-    until_eof(&mut conn, out)
+    until_closed(&mut conn, out)
 }
 // ANCHOR_END: serve
 
@@ -59,7 +59,7 @@ pub fn client_wait_for_close(
     let (local, peer) = (stream.local_addr()?, stream.peer_addr()?);
     out.sent(message);
     stream.write_all(message)?;
-    until_eof(&mut stream, out)?; // the answer, then 0 bytes: the server's FIN
+    until_closed(&mut stream, out)?; // the answer, then 0 bytes: the server's FIN
     show_state(out, local, peer); // CLOSE_WAIT: their side is closed, ours not yet
     out.say("closing: my FIN answers the server's");
     Ok(()) // dropping `stream` sends our FIN

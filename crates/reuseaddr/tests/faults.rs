@@ -58,7 +58,7 @@ fn a_client_that_keeps_sending_instead_of_closing_is_given_up_on() {
     let mut flood = TcpStream::connect(server.addr).unwrap();
     flood.write_all(b"hello!").unwrap();
     // After the server's FIN, more than 64 KiB instead of our own FIN.
-    let junk = vec![b'a'; reuseaddr::LIMIT + 4096];
+    let junk = vec![b'a'; classroom::tcp::DRAIN_LIMIT + 4096];
     let _ = flood.write_all(&junk);
     let seen = server.wait_for("gave up on");
     assert!(
