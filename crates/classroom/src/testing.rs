@@ -39,6 +39,35 @@ pub fn run_ok(bin: &str, args: &[&str]) -> String {
     succeeded(run(bin, args))
 }
 
+/// Run `bin ARGS` with its output going to a pipe nobody reads (as in
+/// `demo all | head` once `head` has quit), and check it ends quietly: no
+/// panic, killed by SIGPIPE or exiting on its own.
+#[cfg(unix)]
+pub fn assert_quiet_on_closed_pipe(bin: &str, args: &[&str]) {
+    use std::os::unix::process::ExitStatusExt;
+
+    let mut child = Command::new(bin)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {bin}: {e}"));
+    // Close the reading end before the program writes: every write fails.
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        let _ = pipe.read_to_string(&mut stderr);
+    }
+    let status = child.wait().expect("wait for the program");
+    const SIGPIPE: i32 = 13;
+    assert!(
+        !stderr.contains("panicked") && (status.success() || status.signal() == Some(SIGPIPE)),
+        "{bin} {args:?} with a closed stdout: {status}, stderr:\n{stderr}"
+    );
+}
+
 /// Run `bin ARGS`, which must exit with `code`; return its stderr.
 pub fn run_failing(bin: &str, args: &[&str], code: i32) -> String {
     let output = run(bin, args);

@@ -47,6 +47,8 @@ enum Tool {
 }
 
 fn main() -> ExitCode {
+    // `net_basics layers | head` must end quietly, not panic on a closed pipe.
+    classroom::cli::quiet_on_closed_pipe();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),

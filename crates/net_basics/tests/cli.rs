@@ -103,3 +103,9 @@ fn a_bad_address_in_subnet_is_refused() {
         "{err}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn output_piped_into_a_reader_that_quit_ends_quietly() {
+    classroom::testing::assert_quiet_on_closed_pipe(env!("CARGO_BIN_EXE_net_basics"), &["layers"]);
+}

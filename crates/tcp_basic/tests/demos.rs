@@ -41,3 +41,9 @@ fn the_list_names_every_step_in_order() {
         ]
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn output_piped_into_a_reader_that_quit_ends_quietly() {
+    classroom::testing::assert_quiet_on_closed_pipe(BIN, &["demo", "all"]);
+}
