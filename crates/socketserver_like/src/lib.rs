@@ -77,15 +77,9 @@ pub use stream::{SocketIo, Stream, StreamOptions, StreamRequest};
 pub use unix::{UnixDatagramServer, UnixStreamServer};
 
 use std::io::{self, BufRead, Read};
-use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
 use classroom::Side;
-
-/// How long a two-terminal server's handler waits for a silent client
-/// before giving up on it, so one idle client cannot hold a request (or a
-/// sequential server) for ever.
-pub const PATIENCE: Duration = Duration::from_secs(30);
 
 /// How long a demo's client listens for an answer before it reports that
 /// none came: how the demos show an absence.
@@ -138,38 +132,21 @@ pub fn chomp(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-/// Connect to `addr`; a failure says which address it was.
+/// The messages `client STEP` sends: its MESSAGE arguments, or the
+/// document's one message when it was given none.
 ///
 /// ```
-/// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-/// let stream = socketserver_like::connect(listener.local_addr()?)?;
-/// # Ok::<(), std::io::Error>(())
-/// ```
-pub fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
-    TcpStream::connect(addr)
-        .map_err(|e| classroom::errors::context(e, format!("connecting to {addr}")))
-}
-
-/// One `recv(1024)`: read once and print what came (or the end of the
-/// stream). Returns the bytes, empty at end of stream.
+/// use socketserver_like::messages_or;
 ///
+/// assert_eq!(messages_or(&[], "hello"), ["hello"]);
+/// assert_eq!(messages_or(&["a".into(), "b".into()], "hello"), ["a", "b"]);
 /// ```
-/// use classroom::Side;
-///
-/// let mut wire: &[u8] = b"HELLO";
-/// let got = socketserver_like::recv_once(&mut wire, &mut Side::client())?;
-/// assert_eq!(got, b"HELLO");
-/// # Ok::<(), std::io::Error>(())
-/// ```
-pub fn recv_once(stream: &mut impl Read, out: &mut Side) -> io::Result<Vec<u8>> {
-    let mut buf = [0u8; 1024];
-    let n = stream.read(&mut buf)?;
-    if n == 0 {
-        out.eof();
+pub fn messages_or<'a>(messages: &'a [String], default: &'a str) -> Vec<&'a str> {
+    if messages.is_empty() {
+        vec![default]
     } else {
-        out.received(&buf[..n]);
+        messages.iter().map(String::as_str).collect()
     }
-    Ok(buf[..n].to_vec())
 }
 
 /// Set a two-terminal or demo server's `handle_error` to print in the
@@ -207,3 +184,6 @@ pub fn serve_tcp(server: TcpServer) -> io::Result<()> {
 }
 
 pub use classroom::cli::no_messages;
+// The documents' `recv(1024)`, `connect` and the patience with a silent
+// peer are the same in every lesson: classroom has them.
+pub use classroom::tcp::{PATIENCE, connect, recv_once};

@@ -11,7 +11,9 @@ use std::time::Duration;
 use classroom::{Side, narrate, outln};
 
 use crate::welcome::timed_out;
-use crate::{DEFAULT_POLL_INTERVAL, DatagramRequest, RequestHandler, UdpServer, errors_in_lane};
+use crate::{
+    DEFAULT_POLL_INTERVAL, DatagramRequest, RequestHandler, UdpServer, errors_in_lane, messages_or,
+};
 
 /// The port: UDP 9999.
 pub const PORT: u16 = 9999;
@@ -163,13 +165,7 @@ pub fn serve(addr: SocketAddr) -> io::Result<()> {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    let default = [crate::upper::DATA.to_owned()];
-    let messages = if messages.is_empty() {
-        &default[..]
-    } else {
-        messages
-    };
-    for data in messages {
+    for data in messages_or(messages, crate::upper::DATA) {
         client(addr, data)?;
     }
     Ok(())

@@ -11,7 +11,7 @@ use classroom::{Side, narrate, outln};
 
 use crate::{
     BaseRequest, DEFAULT_POLL_INTERVAL, PATIENCE, RequestHandler, TcpServer, connect,
-    errors_in_lane, recv_once,
+    errors_in_lane, messages_or, recv_once,
 };
 
 /// The document's port.
@@ -145,13 +145,7 @@ pub fn demo() -> io::Result<()> {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    let default = [DATA.to_owned()];
-    let messages = if messages.is_empty() {
-        &default[..]
-    } else {
-        messages
-    };
-    for data in messages {
+    for data in messages_or(messages, DATA) {
         client(addr, data)?;
     }
     Ok(())
