@@ -32,6 +32,21 @@ fn ask(stream: &mut TcpStream, command: &str, answer_len: usize) -> String {
     String::from_utf8(read_n(stream, answer_len)).unwrap()
 }
 
+/// Write 16 MiB on another thread, never reading, and stop at the first
+/// write that fails: the server is expected to give up on us part-way.
+/// The thread hands the stream back, still open.
+fn flood(mut stream: TcpStream) -> thread::JoinHandle<TcpStream> {
+    thread::spawn(move || {
+        let junk = vec![b'x'; 1024 * 1024];
+        for _ in 0..16 {
+            if stream.write_all(&junk).is_err() {
+                break;
+            }
+        }
+        stream
+    })
+}
+
 fn reset(stream: TcpStream) {
     // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
     SockRef::from(&stream)
@@ -59,17 +74,7 @@ fn a_client_that_resets_does_not_stop_the_glue_server() {
 #[test]
 fn a_client_that_floods_is_cut_off_and_the_next_is_served() {
     let server = Server::start("glue");
-    let flood = TcpStream::connect(server.addr).unwrap();
-    let writer = thread::spawn(move || {
-        let mut flood = flood;
-        let junk = vec![b'x'; 1024 * 1024];
-        // The server closes on us part-way: the write fails, as it should.
-        for _ in 0..16 {
-            if flood.write_all(&junk).is_err() {
-                break;
-            }
-        }
-    });
+    let writer = flood(TcpStream::connect(server.addr).unwrap());
     let seen = server.wait_for("gave up on");
     assert!(
         seen.last().unwrap().contains("more than 65536 bytes"),
@@ -125,17 +130,8 @@ fn a_very_long_command_is_cut_at_1024_bytes_and_answered() {
 #[test]
 fn a_client_that_floods_commands_and_never_reads_is_cut_off() {
     let server = Server::start("leftover");
-    let flood = TcpStream::connect(server.addr).unwrap();
-    let writer = thread::spawn(move || {
-        let mut flood = flood;
-        let junk = vec![b'x'; 1024 * 1024];
-        for _ in 0..16 {
-            if flood.write_all(&junk).is_err() {
-                break;
-            }
-        }
-        flood // kept open, never read, until the test ends
-    });
+    // The stream is kept open, never read, until the test ends.
+    let writer = flood(TcpStream::connect(server.addr).unwrap());
     // Cut off at the 64 KiB limit, or when its full buffer blocked an
     // answer for longer than the write timeout: either way, not for ever.
     server.wait_for("gave up on");

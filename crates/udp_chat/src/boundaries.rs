@@ -7,9 +7,9 @@
 
 use std::io;
 
-use classroom::{Side, narrate};
+use classroom::narrate;
 
-use crate::{RECV_SIZE, demo_socket, recv_from, send_to};
+use crate::{RECV_SIZE, UnreadPair, recv_from, send_to};
 
 /// What the client sends, one datagram each, before the server reads any.
 pub const MESSAGES: [&str; 4] = ["hello", "world", "", "你好"];
@@ -17,12 +17,13 @@ pub const MESSAGES: [&str; 4] = ["hello", "world", "", "你好"];
 /// The client sends every message, then the server reads: one `recvfrom`
 /// per datagram, in one thread.
 pub fn demo() -> io::Result<()> {
-    let server = demo_socket()?;
-    let addr = server.local_addr()?;
-    let mut server_out = Side::server();
-    server_out.say(format!("bound to {addr}; not reading yet"));
-    let client = demo_socket()?;
-    let mut out = Side::client();
+    let UnreadPair {
+        server,
+        addr,
+        mut server_out,
+        client,
+        mut out,
+    } = UnreadPair::bind()?;
     for message in MESSAGES {
         send_to(&client, message.as_bytes(), addr, &mut out)?;
     }

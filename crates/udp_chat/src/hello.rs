@@ -9,8 +9,8 @@ use std::net::{SocketAddr, UdpSocket};
 
 use classroom::{Side, narrate, run_roles};
 
-use crate::lost_reply::{Retry, ask};
-use crate::{RECV_SIZE, client_socket, demo_socket, messages_or, recv_from, send_to};
+use crate::lost_reply::ask_each;
+use crate::{RECV_SIZE, demo_socket, messages_or, recv_from, send_to};
 
 /// The document's port for this step.
 pub const PORT: u16 = 9000;
@@ -78,16 +78,5 @@ pub fn demo() -> io::Result<()> {
 /// Send each message (or `hello`) to the server at `addr` and print its
 /// answer, giving up cleanly if none comes (the `lost-reply` step).
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    let mut out = Side::client();
-    let socket = client_socket(addr, &out)?;
-    for message in messages_or(messages, GREETING) {
-        ask(
-            &socket,
-            addr,
-            message.as_bytes(),
-            Retry::CLASSROOM,
-            &mut out,
-        )?;
-    }
-    Ok(())
+    ask_each(addr, messages_or(messages, GREETING))
 }

@@ -88,6 +88,39 @@ pub fn demo_socket() -> io::Result<UdpSocket> {
     UdpSocket::bind(classroom::cli::ephemeral())
 }
 
+/// The two sockets of a demo that sends everything before it reads, in one
+/// thread: a server that is bound but not reading yet, so each datagram
+/// waits whole in its queue, and a client that sends to it.
+pub struct UnreadPair {
+    /// The server's socket, bound on loopback.
+    pub server: UdpSocket,
+    /// The server's address, where the client sends.
+    pub addr: SocketAddr,
+    /// The server's lane.
+    pub server_out: Side,
+    /// The client's socket, bound on loopback.
+    pub client: UdpSocket,
+    /// The client's lane.
+    pub out: Side,
+}
+
+impl UnreadPair {
+    /// Bind both sockets and say that the server is not reading yet.
+    pub fn bind() -> io::Result<UnreadPair> {
+        let server = demo_socket()?;
+        let addr = server.local_addr()?;
+        let server_out = Side::server();
+        server_out.say(format!("bound to {addr}; not reading yet"));
+        Ok(UnreadPair {
+            server,
+            addr,
+            server_out,
+            client: demo_socket()?,
+            out: Side::client(),
+        })
+    }
+}
+
 /// An address on loopback where no UDP socket is bound: bind a free port,
 /// then let it go.
 pub fn closed_port() -> io::Result<SocketAddr> {

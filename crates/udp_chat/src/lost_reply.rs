@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use classroom::{Side, narrate, run_roles};
 
-use crate::{RECV_SIZE, closed_port, demo_socket, is_timeout, recv_from, send_to};
+use crate::{RECV_SIZE, client_socket, closed_port, demo_socket, is_timeout, recv_from, send_to};
 
 /// How long `demo lost-reply-broken` watches the blocked client.
 pub const WATCHDOG: Duration = Duration::from_millis(300);
@@ -31,23 +31,36 @@ pub const WATCHDOG: Duration = Duration::from_millis(300);
 /// How long a client waits for each answer, and how many times it asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Retry {
-    /// The read timeout for one try.
+    /// The read timeout for the first try.
     pub timeout: Duration,
     /// How many times the request is sent before giving up.
     pub tries: u32,
+    /// How many times longer each try waits than the one before.
+    pub backoff: u32,
 }
 
 impl Retry {
     /// For the demo: short, since loopback answers in microseconds.
     pub const DEMO: Retry = Retry {
-        timeout: Duration::from_millis(200),
+        timeout: Duration::from_millis(100),
         tries: 3,
+        backoff: 2,
     };
     /// For clients run by hand in a second terminal.
     pub const CLASSROOM: Retry = Retry {
-        timeout: Duration::from_secs(1),
+        timeout: Duration::from_millis(500),
         tries: 3,
+        backoff: 2,
     };
+
+    /// How long try `attempt` (1, 2, …) waits: `timeout`, then `backoff`
+    /// times longer for each try after it. A server that is slow because
+    /// it is busy is not helped by requests coming faster; so real clients
+    /// (DNS resolvers, TCP's own retransmissions) back off like this.
+    pub fn wait(self, attempt: u32) -> Duration {
+        let factor = self.backoff.saturating_pow(attempt.saturating_sub(1));
+        self.timeout.saturating_mul(factor)
+    }
 }
 
 // ANCHOR: wait_naive
@@ -63,8 +76,9 @@ pub fn wait_for_reply_naive(socket: &UdpSocket, out: &mut Side) -> io::Result<Ve
 // ANCHOR_END: wait_naive
 
 // ANCHOR: ask
-/// Send `request` to `server` and return its answer, sending again after
-/// each `retry.timeout` without one, at most `retry.tries` times.
+/// Send `request` to `server` and return its answer, sending again each
+/// time a wait ends without one (see [`Retry::wait`]), at most
+/// `retry.tries` times.
 pub fn ask(
     socket: &UdpSocket,
     server: SocketAddr,
@@ -72,18 +86,19 @@ pub fn ask(
     retry: Retry,
     out: &mut Side,
 ) -> io::Result<Vec<u8>> {
-    // FIX: every wait ends: recv_from fails with a timeout error instead.
-    socket.set_read_timeout(Some(retry.timeout))?;
     let mut buf = [0u8; RECV_SIZE];
     for attempt in 1..=retry.tries {
+        let wait = retry.wait(attempt);
+        // FIX: every wait ends: recv_from fails with a timeout error instead.
+        socket.set_read_timeout(Some(wait))?;
         send_to(socket, request, server, out)?;
         match recv_from(socket, &mut buf, out) {
             // Anyone can send us a datagram: only the server's is the answer.
             Ok((reply, from)) if from == server => return Ok(reply.to_vec()),
             Ok((_, from)) => out.say(format!("ignored: from {from}, not from the server")),
             Err(e) if is_timeout(&e) => out.say(format!(
-                "try {attempt}/{}: no answer within {:?}",
-                retry.tries, retry.timeout
+                "try {attempt}/{}: no answer within {wait:?}",
+                retry.tries
             )),
             Err(e) => return Err(e),
         }
@@ -91,12 +106,30 @@ pub fn ask(
     Err(io::Error::new(
         ErrorKind::TimedOut,
         format!(
-            "no answer from {server} after {} tries of {:?}: is the server running?",
-            retry.tries, retry.timeout
+            "no answer from {server} after {} tries: is the server running?",
+            retry.tries
         ),
     ))
 }
 // ANCHOR_END: ask
+
+/// The two-terminal client of `hello`, `many` and `lost-reply`: bind a
+/// socket for the server's address family, then `ask` each request in
+/// turn, giving up (with an error) at the first that gets no answer.
+pub fn ask_each(server: SocketAddr, requests: impl IntoIterator<Item = String>) -> io::Result<()> {
+    let mut out = Side::client();
+    let socket = client_socket(server, &out)?;
+    for request in requests {
+        ask(
+            &socket,
+            server,
+            request.as_bytes(),
+            Retry::CLASSROOM,
+            &mut out,
+        )?;
+    }
+    Ok(())
+}
 
 /// The broken client, watched: it asks a port where nothing is bound and
 /// waits in `recv_from`; the demo checks that it is still waiting after
@@ -165,6 +198,14 @@ pub fn demo_fixed() -> io::Result<()> {
     let mut server_out = Side::server();
     server_out.say(format!("bound to {addr}"));
     let mut out = Side::client();
+    // Try 1 is lost, so its short wait always runs out. Try 2's answer
+    // comes in microseconds; its wait is made long only so that a busy
+    // machine, slow to run the server thread, cannot turn this demo's
+    // second try into a third.
+    let patient = Retry {
+        backoff: 100,
+        ..retry
+    };
     run_roles(
         move || {
             let mut buf = [0u8; RECV_SIZE];
@@ -173,7 +214,7 @@ pub fn demo_fixed() -> io::Result<()> {
             let (_, from) = recv_from(&server, &mut buf, &mut server_out)?;
             send_to(&server, b"hi", from, &mut server_out)
         },
-        || ask(&socket, addr, b"hello", retry, &mut out),
+        || ask(&socket, addr, b"hello", patient, &mut out),
     )?;
 
     narrate("3. a connected socket: Linux passes on the ICMP \"port unreachable\" to it");
@@ -203,4 +244,26 @@ pub fn demo_fixed() -> io::Result<()> {
         "retries cope with loss; a reply may still be lost after the server acted, so repeated requests must be harmless",
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_try_waits_backoff_times_longer_than_the_one_before() {
+        let waits: Vec<_> = (1..=3).map(|n| Retry::DEMO.wait(n)).collect();
+        assert_eq!(waits, [100, 200, 400].map(Duration::from_millis));
+    }
+
+    #[test]
+    fn a_huge_backoff_saturates_instead_of_overflowing() {
+        let retry = Retry {
+            timeout: Duration::MAX,
+            backoff: u32::MAX,
+            ..Retry::DEMO
+        };
+        assert_eq!(retry.wait(1), Duration::MAX);
+        assert_eq!(retry.wait(u32::MAX), Duration::MAX);
+    }
 }

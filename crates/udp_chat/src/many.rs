@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use classroom::{Side, narrate};
 
-use crate::lost_reply::{Retry, ask};
-use crate::{RECV_SIZE, client_socket, demo_socket, is_timeout, recv_from, send_to, until_quit};
+use crate::lost_reply::ask_each;
+use crate::{RECV_SIZE, demo_socket, is_timeout, recv_from, send_to, until_quit};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8080;
@@ -98,10 +98,5 @@ pub fn demo() -> io::Result<()> {
 /// Send each line (or each MESSAGE) to the server and print its answer,
 /// until `q` or the end of input; document 002's input loop.
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    let mut out = Side::client();
-    let socket = client_socket(addr, &out)?;
-    for line in until_quit(classroom::cli::input_lines(messages)) {
-        ask(&socket, addr, line.as_bytes(), Retry::CLASSROOM, &mut out)?;
-    }
-    Ok(())
+    ask_each(addr, until_quit(classroom::cli::input_lines(messages)))
 }

@@ -13,9 +13,9 @@
 use std::io;
 use std::net::UdpSocket;
 
-use classroom::{Side, narrate};
+use classroom::narrate;
 
-use crate::{RECV_SIZE, demo_socket, recv_from, send_to};
+use crate::{RECV_SIZE, UnreadPair, recv_from, send_to};
 
 /// The datagram the client sends: 1024 `a`s, then 976 `b`s. A 1024-byte
 /// buffer takes exactly the `a`s.
@@ -51,12 +51,13 @@ pub fn waiting_len(_socket: &UdpSocket) -> io::Result<usize> {
 /// The client sends a 2000-byte datagram and a short one; the server reads
 /// with the document's 1024-byte buffer.
 pub fn demo() -> io::Result<()> {
-    let server = demo_socket()?;
-    let addr = server.local_addr()?;
-    let mut server_out = Side::server();
-    server_out.say(format!("bound to {addr}; not reading yet"));
-    let client = demo_socket()?;
-    let mut out = Side::client();
+    let UnreadPair {
+        server,
+        addr,
+        mut server_out,
+        client,
+        mut out,
+    } = UnreadPair::bind()?;
     let long = long_datagram();
     send_to(&client, &long, addr, &mut out)?;
     send_to(&client, NEXT, addr, &mut out)?;
