@@ -31,7 +31,7 @@ use crate::header::{FileHeader, fields, invalid, json};
 use crate::py_json::dumps;
 use classroom::tcp::demo_pair;
 
-use crate::serve::{DemoDir, sample_text};
+use crate::serve::DemoDir;
 use crate::transfer::{gone, receive_file, send_file};
 
 /// The document's port for this step.
@@ -193,10 +193,8 @@ pub const TIMED: u32 = 200;
 /// One upload, then a measurement of what the ok costs.
 pub fn demo() -> io::Result<()> {
     let dir = DemoDir::new()?;
-    let client_dir = dir.sub("client")?;
-    let folder = Folder::labelled(dir.sub("files")?, "files");
-    let path = client_dir.join("notes.txt");
-    std::fs::write(&path, sample_text(300))?;
+    let folder = dir.folder("files")?;
+    let path = dir.client_file("notes.txt", 300)?;
 
     let (saved_tx, saved) = mpsc::channel();
     let server_folder = folder.clone();

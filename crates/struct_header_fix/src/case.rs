@@ -37,8 +37,8 @@ use crate::pack::I_MAX;
 use crate::py_json::dumps;
 use classroom::tcp::demo_pair;
 
-use crate::serve::{DemoDir, sample_text};
-use crate::transfer::{receive_file, recv_reply, refuse, send_file};
+use crate::serve::DemoDir;
+use crate::transfer::{finish_and_wait_for_close, receive_file, refuse, send_file};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8001;
@@ -134,13 +134,7 @@ pub fn client(
         }
     }
     send_frame(stream, CLOSE, out)?; // also at the end of input, not only at Q
-    stream.finish_sending()?;
-    // The server answers only to say what was wrong.
-    let mut reader = FrameReader::new(stream);
-    match recv_reply(&mut reader, out)? {
-        None => Ok(()),
-        Some(reply) => Err(io::Error::other(format!("unexpected reply {reply}"))),
-    }
+    finish_and_wait_for_close(stream, out)
 }
 // ANCHOR_END: client
 
@@ -193,10 +187,8 @@ pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
 /// A message, a file, a line in the wrong format, then Q.
 pub fn demo() -> io::Result<()> {
     let dir = DemoDir::new()?;
-    let client_dir = dir.sub("client")?;
-    let folder = Folder::labelled(dir.sub("files")?, "files");
-    let path = client_dir.join("notes.txt");
-    std::fs::write(&path, sample_text(200))?;
+    let folder = dir.folder("files")?;
+    let path = dir.client_file("notes.txt", 200)?;
     let lines = vec![
         "msg|你好呀".to_owned(),
         format!("file|{}", path.display()),

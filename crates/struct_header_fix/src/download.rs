@@ -27,6 +27,7 @@ use std::time::Duration;
 
 use classroom::{Side, narrate, run_roles};
 use md5::{Digest, Md5};
+use serde::Deserialize;
 use serde_json::json;
 use socket2::SockRef;
 
@@ -84,12 +85,21 @@ pub fn send(
 }
 // ANCHOR_END: send
 
+/// `{"files": [...]}`, the answer to `{"opt": "list"}`.
+#[derive(Debug, Deserialize)]
+struct FileList {
+    files: Vec<Listed>,
+}
+
 /// The client's half of `list`.
 pub fn list_files(stream: &mut impl Conn, out: &mut Side) -> io::Result<Vec<Listed>> {
     send_json(stream, &json!({ "opt": "list" }), out)?;
     let mut reader = FrameReader::new(stream);
-    let mut reply = recv_reply(&mut reader, out)?.ok_or_else(closed)?;
-    fields(reply["files"].take(), "reply")
+    let reply = recv_reply(&mut reader, out)?.ok_or_else(closed)?;
+    // Typed, not `reply["files"]`: indexing a JSON value that is not an
+    // object (a server answering `[1, 2]`) panics.
+    let list: FileList = fields(reply, "reply")?;
+    Ok(list.files)
 }
 
 fn closed() -> io::Error {
@@ -206,8 +216,8 @@ const BROKEN_AT: u64 = 1000;
 /// List, a download that breaks off, and the resumed download.
 pub fn demo() -> io::Result<()> {
     let dir = DemoDir::new()?;
-    let folder = Folder::labelled(dir.sub("files")?, "files");
-    let dest = Folder::labelled(dir.sub("downloads")?, "downloads");
+    let folder = dir.folder("files")?;
+    let dest = dir.folder("downloads")?;
     fs::write(folder.path().join("notes.txt"), "download me\n")?;
     fs::write(folder.path().join("log.txt"), sample_text(3000))?;
 

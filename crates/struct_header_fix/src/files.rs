@@ -188,13 +188,16 @@ pub fn hash_file(path: &Path, hasher: &mut Md5) -> io::Result<()> {
 // ANCHOR: part_file
 /// A file being received: written under a temporary name in the target
 /// folder, renamed to its real name by [`PartFile::commit`]. Dropped
-/// without a commit (an error, a client that vanished), it deletes itself.
+/// without a commit (an error, a client that vanished), it deletes itself;
+/// only a resumable download's part keeps the bytes that did arrive.
 #[derive(Debug)]
 pub struct PartFile {
     file: File,
     temp: PathBuf,
     target: PathBuf,
-    keep_on_drop: bool,
+    /// A download that can be resumed: what arrived stays for the next try.
+    resumable: bool,
+    committed: bool,
 }
 
 impl PartFile {
@@ -213,7 +216,8 @@ impl PartFile {
             file,
             temp,
             target: folder.join(name),
-            keep_on_drop: false,
+            resumable: false,
+            committed: false,
         })
     }
 
@@ -222,14 +226,17 @@ impl PartFile {
     pub fn commit(mut self) -> io::Result<()> {
         self.file.sync_all()?;
         fs::rename(&self.temp, &self.target)?;
-        self.keep_on_drop = true;
+        self.committed = true;
         Ok(())
     }
 }
 
 impl Drop for PartFile {
     fn drop(&mut self) {
-        if !self.keep_on_drop {
+        // An empty part has nothing to resume from: it would only litter
+        // the folder (a download the server refused leaves no trace).
+        let worth_resuming = self.resumable && self.file.metadata().is_ok_and(|m| m.len() > 0);
+        if !self.committed && !worth_resuming {
             let _ = fs::remove_file(&self.temp);
         }
     }
@@ -238,8 +245,9 @@ impl Drop for PartFile {
 
 impl PartFile {
     /// Continue (or start) a download that can be resumed: the partial file
-    /// is `.NAME.part` and stays on disk if the transfer stops, so the next
-    /// attempt can ask for the rest. Returns the file and its current length.
+    /// is `.NAME.part` and stays on disk if the transfer stops with some
+    /// bytes in it, so the next attempt can ask for the rest. Returns the
+    /// file and its current length.
     pub fn resumable(folder: &Path, name: &str) -> io::Result<(PartFile, u64)> {
         let temp = folder.join(format!(".{name}.part"));
         let file = OpenOptions::new().create(true).append(true).open(&temp)?;
@@ -249,7 +257,8 @@ impl PartFile {
                 file,
                 temp,
                 target: folder.join(name),
-                keep_on_drop: true,
+                resumable: true,
+                committed: false,
             },
             have,
         ))
@@ -262,7 +271,7 @@ impl PartFile {
 
     /// Delete the partial file now: what it holds is known to be wrong.
     pub fn discard(mut self) {
-        self.keep_on_drop = false;
+        self.resumable = false;
     }
 }
 
@@ -332,6 +341,15 @@ mod tests {
         let (part, have) = PartFile::resumable(dir.path(), "b.bin").unwrap();
         assert_eq!(have, 3);
         part.discard();
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn an_empty_resumable_part_is_not_kept() {
+        // A download refused before any data came leaves no `.NAME.part`.
+        let dir = tempfile::tempdir().unwrap();
+        let (part, _) = PartFile::resumable(dir.path(), "nope.txt").unwrap();
+        drop(part);
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

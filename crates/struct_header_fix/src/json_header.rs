@@ -33,7 +33,7 @@ use crate::frame::HEADER_CAP;
 use crate::header::{FileHeader, Request, Saved, check_md5, parse_request};
 use classroom::tcp::demo_pair;
 
-use crate::serve::{DemoDir, sample_text};
+use crate::serve::DemoDir;
 use crate::transfer::{receive_file, recv_reply, refuse, send_file, send_json};
 
 /// The document's port for this step.
@@ -132,10 +132,8 @@ pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
 /// An upload that arrives intact, and one whose header lies about the md5.
 pub fn demo() -> io::Result<()> {
     let dir = DemoDir::new()?;
-    let client_dir = dir.sub("client")?;
-    let folder = Folder::labelled(dir.sub("files")?, "files");
-    let path = client_dir.join("report.txt");
-    std::fs::write(&path, sample_text(3000))?;
+    let folder = dir.folder("files")?;
+    let path = dir.client_file("report.txt", 3000)?;
 
     let server_folder = folder.clone();
     demo_pair(

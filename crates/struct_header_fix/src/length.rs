@@ -14,9 +14,8 @@ use classroom::{Side, narrate};
 
 use crate::conn::Conn;
 use crate::conn::Turns;
-use crate::decoder::FrameReader;
 use crate::frame::{MESSAGE_CAP, recv_frame, send_frame};
-use crate::transfer::{recv_reply, refuse};
+use crate::transfer::{finish_and_wait_for_close, refuse};
 use classroom::tcp::demo_pair;
 
 /// The document's port for this step.
@@ -54,12 +53,7 @@ pub fn client(
         }
         send_frame(stream, line.as_bytes(), out)?;
     }
-    stream.finish_sending()?;
-    let mut reader = FrameReader::new(stream);
-    match recv_reply(&mut reader, out)? {
-        None => Ok(()),
-        Some(reply) => Err(io::Error::other(format!("unexpected reply {reply}"))),
-    }
+    finish_and_wait_for_close(stream, out)
 }
 
 /// Connect and send `messages`, or lines from stdin, one frame each.

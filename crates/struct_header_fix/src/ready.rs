@@ -69,6 +69,13 @@ pub fn serve(conn: &mut impl Conn, out: &mut Side, folder: &Path) -> io::Result<
         }
         send(conn, format!("ready|{}", output.len()).as_bytes(), out)?;
         let n = conn.read(&mut buf)?;
+        if n == 0 {
+            out.eof();
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the client closed instead of answering start",
+            ));
+        }
         out.received(&buf[..n]);
         if &buf[..n] != b"start" {
             send(conn, b"error: expected start", out)?;

@@ -11,6 +11,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::files::Folder;
+
 /// A scratch folder for a demo, removed when dropped. Demos print names
 /// relative to it (`files/a.txt`), never the temporary path.
 #[derive(Debug)]
@@ -34,6 +36,19 @@ impl DemoDir {
     pub fn sub(&self, name: &str) -> io::Result<PathBuf> {
         let path = self.root.join(name);
         fs::create_dir_all(&path)?;
+        Ok(path)
+    }
+
+    /// A subfolder, created, printed by its name alone (`files/a.txt`).
+    pub fn folder(&self, name: &str) -> io::Result<Folder> {
+        Ok(Folder::labelled(self.sub(name)?, name))
+    }
+
+    /// A file for the client to upload: `len` bytes of [`sample_text`] in
+    /// a `client` subfolder, apart from the folder the server saves into.
+    pub fn client_file(&self, name: &str, len: usize) -> io::Result<PathBuf> {
+        let path = self.sub("client")?.join(name);
+        fs::write(&path, sample_text(len))?;
         Ok(path)
     }
 

@@ -141,6 +141,19 @@ pub fn gone(error: &io::Error) -> bool {
     )
 }
 
+/// The client is done: half-close, then wait for the server to close too.
+/// The `length` and `case` servers answer only to say what was wrong, so
+/// their `{"error": …}` becomes an `Err` here, and any other reply is one
+/// we did not expect.
+pub fn finish_and_wait_for_close(stream: &mut impl Conn, out: &mut Side) -> io::Result<()> {
+    stream.finish_sending()?;
+    let mut reader = FrameReader::new(stream);
+    match recv_reply(&mut reader, out)? {
+        None => Ok(()),
+        Some(reply) => Err(io::Error::other(format!("unexpected reply {reply}"))),
+    }
+}
+
 /// Read one JSON reply frame (document 000's `myrecv`). `Ok(None)` if the
 /// server closed without replying, as document 004's servers do; an
 /// `{"error": …}` reply becomes an `Err` with the server's words.

@@ -7,11 +7,12 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::net::Shutdown;
+use std::net::{Shutdown, TcpListener};
+use std::process::Command;
 use std::time::Duration;
 
-use classroom::testing::PATIENCE;
-use common::{Server, error_reply, frame, read_frame, send_and_read_error, tree};
+use classroom::testing::{PATIENCE, run_command};
+use common::{BIN, Server, error_reply, frame, read_frame, send_and_read_error, tree};
 use serde_json::json;
 use socket2::SockRef;
 
@@ -347,6 +348,13 @@ fn the_ready_server_answers_bad_commands_and_goes_on() {
     let n = stream.read(&mut reply).unwrap();
     assert_eq!(&reply[..n], b"error: expected start");
     server.wait_for("did not answer start");
+    // A client that leaves instead of answering start.
+    let mut stream = server.connect();
+    stream.write_all(b"help").unwrap();
+    let n = stream.read(&mut reply).unwrap();
+    assert!(reply[..n].starts_with(b"ready|"));
+    drop(stream);
+    server.wait_for("closed instead of answering start");
     assert!(server.is_running());
     let mut stream = server.connect();
     stream.write_all(b"exit").unwrap();
@@ -363,4 +371,35 @@ fn a_refusal_reaches_a_client_that_is_still_sending() {
     bytes.extend_from_slice(&vec![0u8; 200_000]);
     stream.write_all(&bytes).unwrap();
     assert!(error_reply(&mut stream).contains("path separator"));
+}
+
+/// The download client reads a server's bytes too: a list reply that is
+/// JSON but not `{"files": [...]}` is a clear error, not a panic, and
+/// leaves nothing in its folder.
+#[test]
+fn the_download_client_refuses_a_malformed_list_reply() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let server = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        read_frame(&mut conn).expect("the list request");
+        conn.write_all(&frame(b"[1, 2]")).unwrap();
+        conn.shutdown(Shutdown::Write).unwrap();
+        let _ = conn.read_to_end(&mut Vec::new());
+    });
+    let output = run_command(
+        Command::new(BIN)
+            .args(["client", "download", "a.txt", "--port", &port])
+            .current_dir(dir.path()),
+        "",
+    );
+    server.join().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "no panic: {stderr}");
+    assert!(
+        stderr.contains("the reply lacks a field or has a wrong one"),
+        "{stderr}"
+    );
+    assert_eq!(tree(dir.path()), ["downloads"]);
 }

@@ -5,15 +5,65 @@
 
 mod common;
 
-use std::path::Path;
-
-use classroom::testing::{Python, python3};
+use classroom::testing::{Python, ServerProcess, python3};
 use common::{Server, binary, run_client_in};
 
-/// Run a Python script with the port (and more arguments) after it, in
-/// `cwd`; it must exit 0. Its stdout.
-fn run_python_in(cwd: &Path, script: &str, args: &[&str]) -> String {
-    Python::script(script).args(args).current_dir(cwd).run()
+/// A document's Python client against our `server`: run in the server's
+/// scratch folder with the server's port, then `args`; it must exit 0.
+/// Its stdout.
+fn python_client(server: &Server, script: &str, args: &[&str]) -> String {
+    let port = server.addr.port().to_string();
+    Python::script(script)
+        .args([port.as_str()])
+        .args(args)
+        .current_dir(server.root.path())
+        .run()
+}
+
+/// A document's Python server, in a scratch folder that our client runs in
+/// too, holding `files` (name, bytes) for it to send.
+struct PythonServer {
+    process: ServerProcess,
+    dir: tempfile::TempDir,
+}
+
+impl PythonServer {
+    fn start(script: &str, files: &[(&str, &[u8])]) -> PythonServer {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, data) in files {
+            std::fs::write(dir.path().join(name), data).unwrap();
+        }
+        let process = Python::script(script).current_dir(dir.path()).serve();
+        PythonServer { process, dir }
+    }
+
+    /// Run our binary with `args` against it; it must exit 0. Its stdout.
+    fn our_client(&self, args: &[&str]) -> String {
+        run_client_in(self.dir.path(), args, self.process.addr.port())
+    }
+
+    /// The next line the Python server printed.
+    fn next_line(&self) -> String {
+        self.process.next_line()
+    }
+
+    /// A file the Python server wrote, relative to its folder.
+    fn read(&self, name: &str) -> Vec<u8> {
+        std::fs::read(self.dir.path().join(name)).unwrap()
+    }
+
+    /// Wait for the Python server to exit; it must succeed.
+    fn assert_exits_cleanly(self) {
+        assert!(self.process.wait_exit().success());
+    }
+}
+
+/// Write `data` as `name` in our server's scratch folder (the client's
+/// side, not the folder the server saves into); its path, as an argument.
+fn client_file(server: &Server, name: &str, data: &[u8]) -> String {
+    let path = server.root.path().join(name);
+    std::fs::write(&path, data).unwrap();
+    path.to_str().expect("a UTF-8 scratch path").to_owned()
 }
 
 // ---------------------------------------------------------------- document 002
@@ -64,8 +114,7 @@ fn document_002s_client_talks_to_our_length_server() {
         return;
     }
     let server = Server::start("length");
-    let port = server.addr.port().to_string();
-    run_python_in(server.root.path(), DOC002_LENGTH_CLIENT, &[&port]);
+    python_client(&server, DOC002_LENGTH_CLIENT, &[]);
     let seen = server.wait_for("recv #5: 0 bytes (EOF");
     let text = seen.join("\n");
     assert!(text.contains("recv #1: 4 bytes 0c 00 00 00"), "{text}");
@@ -78,19 +127,12 @@ fn our_length_client_talks_to_document_002s_server() {
     if python3().is_none() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let python = Python::script(DOC002_LENGTH_SERVER)
-        .current_dir(dir.path())
-        .serve();
-    let ours = run_client_in(
-        dir.path(),
-        &["client", "length", "lbw正在吃", "翔"],
-        python.addr.port(),
-    );
+    let python = PythonServer::start(DOC002_LENGTH_SERVER, &[]);
+    let ours = python.our_client(&["client", "length", "lbw正在吃", "翔"]);
     assert!(ours.contains("send #2: 12 bytes \"lbw正在吃\""), "{ours}");
     assert_eq!(python.next_line(), "lbw正在吃");
     assert_eq!(python.next_line(), "翔");
-    assert!(python.wait_exit().success());
+    python.assert_exits_cleanly();
 }
 
 /// Document 002's case client, its `input()` replaced by the arguments.
@@ -197,16 +239,9 @@ fn document_002s_case_client_talks_to_our_case_server() {
         return;
     }
     let server = Server::start("case");
-    let upload = server.root.path().join("photo.bin");
     let data = binary(300_000);
-    std::fs::write(&upload, &data).unwrap();
-    let port = server.addr.port().to_string();
-    let file_arg = format!("file|{}", upload.display());
-    run_python_in(
-        server.root.path(),
-        DOC002_CASE_CLIENT,
-        &[&port, "msg|你好呀", &file_arg, "Q"],
-    );
+    let file_arg = format!("file|{}", client_file(&server, "photo.bin", &data));
+    python_client(&server, DOC002_CASE_CLIENT, &["msg|你好呀", &file_arg, "Q"]);
     let seen = server.wait_for("close: the client is done").join("\n");
     assert!(seen.contains("recv #2: 9 bytes \"你好呀\""), "{seen}");
     assert!(seen.contains("saved "), "{seen}");
@@ -221,25 +256,14 @@ fn our_case_client_talks_to_document_002s_server() {
     if python3().is_none() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
     let data = binary(100_000);
-    std::fs::write(dir.path().join("photo.bin"), &data).unwrap();
-    let python = Python::script(DOC002_CASE_SERVER)
-        .current_dir(dir.path())
-        .serve();
-    run_client_in(
-        dir.path(),
-        &["client", "case", "msg|你好呀", "file|photo.bin", "Q"],
-        python.addr.port(),
-    );
+    let python = PythonServer::start(DOC002_CASE_SERVER, &[("photo.bin", &data)]);
+    python.our_client(&["client", "case", "msg|你好呀", "file|photo.bin", "Q"]);
     assert_eq!(python.next_line(), "msg 你好呀");
     assert_eq!(python.next_line(), "file photo.bin");
     assert_eq!(python.next_line(), "close");
-    assert!(python.wait_exit().success());
-    assert_eq!(
-        std::fs::read(dir.path().join("files/photo.bin")).unwrap(),
-        data
-    );
+    assert_eq!(python.read("files/photo.bin"), data);
+    python.assert_exits_cleanly();
 }
 
 // ---------------------------------------------------------------- document 004
@@ -298,15 +322,9 @@ fn document_004s_struct_client_talks_to_our_json_header_server() {
         return;
     }
     let server = Server::start("json-header");
-    let upload = server.root.path().join("11.mp4");
     let data = binary(200_000);
-    std::fs::write(&upload, &data).unwrap();
-    let port = server.addr.port().to_string();
-    run_python_in(
-        server.root.path(),
-        DOC004_STRUCT_CLIENT,
-        &[&port, upload.to_str().unwrap()],
-    );
+    let upload = client_file(&server, "11.mp4", &data);
+    python_client(&server, DOC004_STRUCT_CLIENT, &[&upload]);
     let seen = server.wait_for("saved ").join("\n");
     assert!(seen.contains("no md5 in the header"), "{seen}");
     assert_eq!(std::fs::read(server.files().join("11.mp4")).unwrap(), data);
@@ -317,21 +335,13 @@ fn our_json_header_client_talks_to_document_004s_server() {
     if python3().is_none() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
     let data = binary(150_000);
-    std::fs::write(dir.path().join("11.mp4"), &data).unwrap();
-    let python = Python::script(DOC004_STRUCT_SERVER)
-        .current_dir(dir.path())
-        .serve();
-    let ours = run_client_in(
-        dir.path(),
-        &["client", "json-header", "11.mp4"],
-        python.addr.port(),
-    );
+    let python = PythonServer::start(DOC004_STRUCT_SERVER, &[("11.mp4", &data)]);
+    let ours = python.our_client(&["client", "json-header", "11.mp4"]);
     assert!(ours.contains("closed without an answer"), "{ours}");
     assert_eq!(python.next_line(), "saved 111.mp4");
-    assert!(python.wait_exit().success());
-    assert_eq!(std::fs::read(dir.path().join("111.mp4")).unwrap(), data);
+    assert_eq!(python.read("111.mp4"), data);
+    python.assert_exits_cleanly();
 }
 
 /// Document 004's first fix: the dict, wait for the ok, then the file.
@@ -362,14 +372,8 @@ fn document_004s_ack_client_talks_to_our_ack_server() {
         return;
     }
     let server = Server::start("ack");
-    let upload = server.root.path().join("a.txt");
-    std::fs::write(&upload, "hello\n").unwrap();
-    let port = server.addr.port().to_string();
-    let printed = run_python_in(
-        server.root.path(),
-        DOC004_ACK_CLIENT,
-        &[&port, upload.to_str().unwrap()],
-    );
+    let upload = client_file(&server, "a.txt", b"hello\n");
+    let printed = python_client(&server, DOC004_ACK_CLIENT, &[&upload]);
     assert_eq!(printed, "b'ok'\n");
     server.wait_for("saved ");
     assert_eq!(
@@ -403,8 +407,7 @@ fn document_000s_header_is_understood_and_checked() {
         return;
     }
     let server = Server::start("json-header");
-    let port = server.addr.port().to_string();
-    let printed = run_python_in(server.root.path(), DOC000_MYSEND_CLIENT, &[&port]);
+    let printed = python_client(&server, DOC000_MYSEND_CLIENT, &[]);
     let md5 = printed.trim();
     assert_eq!(md5.len(), 32, "{printed}");
     let seen = server.wait_for("saved ").join("\n");
@@ -446,11 +449,6 @@ fn document_001s_client_talks_to_our_ready_server() {
     }
     let server = Server::start("ready");
     std::fs::write(server.files().join("a.txt"), "x".repeat(3000)).unwrap();
-    let port = server.addr.port().to_string();
-    let printed = run_python_in(
-        server.root.path(),
-        DOC001_READY_CLIENT,
-        &[&port, "ls", "cat a.txt"],
-    );
+    let printed = python_client(&server, DOC001_READY_CLIENT, &["ls", "cat a.txt"]);
     assert_eq!(printed, format!("    3000  a.txt\n{}", "x".repeat(3000)));
 }

@@ -36,4 +36,6 @@ fn lesson_05_runs_as_printed() {
     // What the two-terminal steps stored landed where the lesson says.
     assert!(scratch.path().join("files/hello.txt").is_file());
     assert!(scratch.path().join("downloads/hello.txt").is_file());
+    // The refused download of nope.txt left nothing to resume from.
+    assert!(!scratch.path().join("downloads/.nope.txt.part").exists());
 }
