@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use classroom::cli::{announce_listening, ephemeral};
 use classroom::errors::{context, explain};
-use classroom::tcp::PATIENCE;
+use classroom::tcp::{PATIENCE, name_timeout};
 use classroom::{Side, narrate, run_roles};
 
 use crate::{MESSAGE, hold_back, next_turn, recv_once};
@@ -137,7 +137,10 @@ pub fn serve_forever(addr: SocketAddr) -> io::Result<()> {
             .and_then(|()| serve(conn, &mut out));
         match outcome {
             Ok(total) => out.say(format!("done with {peer}: {total} bytes in all")),
-            Err(e) => out.say(format!("gave up on {peer}: {}", explain(&e))),
+            // A read that timed out says "Resource temporarily unavailable",
+            // which in this lesson reads like a non-blocking socket's error:
+            // name_timeout says what happened instead.
+            Err(e) => out.say(format!("gave up on {peer}: {}", explain(&name_timeout(e)))),
         }
     }
 }

@@ -76,8 +76,12 @@ fn polling_burns_more_cpu_than_blocking() {
         caps[1].parse().unwrap()
     };
     let (polling, blocking) = (percent("polling"), percent("blocking"));
-    // On a busy machine the spinning thread gets less than a whole core,
-    // but always far more than a thread asleep in the kernel.
-    assert!(polling >= 20, "polling used only {polling}%");
+    // On a busy machine (2 cores shared with other test runs) the spinning
+    // thread may get well under a core, but always clearly more than a
+    // thread asleep in the kernel.
     assert!(blocking <= 10, "blocking used {blocking}%");
+    assert!(
+        polling >= blocking + 10,
+        "polling used only {polling}%, blocking {blocking}%"
+    );
 }

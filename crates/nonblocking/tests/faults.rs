@@ -8,7 +8,7 @@ use std::io::Write;
 use std::net::{Shutdown, TcpStream};
 use std::time::Duration;
 
-use classroom::testing::{ServerProcess, read_to_end, run, run_failing};
+use classroom::testing::{ServerProcess, read_to_end, run_failing};
 use common::{BIN, start_server};
 use socket2::SockRef;
 
@@ -89,7 +89,7 @@ fn the_blocking_server_survives_a_reset_too() {
 #[test]
 fn the_fixed_client_reports_a_refused_connection_clearly() {
     let closed = nonblocking::fixed::closed_port().unwrap();
-    let output = run(
+    let output = classroom::testing::run(
         BIN,
         &["client", "fixed", "--port", &closed.port().to_string()],
     );

@@ -10,18 +10,13 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use classroom::cli::announce_listening;
-use classroom::errors::explain;
+use classroom::tcp::serve_forever;
 use classroom::{Side, narrate, run_roles};
 
 use crate::{RECV_SIZE, bind_listener, send_and_check};
 
 /// How long client 2 listens for its echo before it reports there is none.
 pub const PATIENCE: Duration = Duration::from_millis(200);
-
-/// A two-terminal server gives up on a client that stays silent this long,
-/// so one idle client cannot hold a classroom server for ever.
-pub const IDLE_LIMIT: Duration = Duration::from_secs(30);
 
 // ANCHOR: serve_one
 /// Echo everything one client sends until it leaves. Every `read` blocks
@@ -41,28 +36,12 @@ pub fn serve_one(mut conn: TcpStream, out: &mut Side) -> io::Result<()> {
 }
 // ANCHOR_END: serve_one
 
-/// `server blocking`: accept, serve that client until it leaves, repeat.
+/// `server blocking`: accept, serve that client until it leaves, repeat:
+/// the documents' one-client-at-a-time loop that every lesson shares
+/// ([`serve_forever`]), so a client silent for [`classroom::tcp::PATIENCE`]
+/// is given up on and cannot hold a classroom server for ever.
 pub fn run_server(addr: SocketAddr) -> io::Result<()> {
-    let listener = bind_listener(addr)?;
-    announce_listening(&listener)?;
-    let mut out = Side::server();
-    loop {
-        out.say("waiting in accept() (Ctrl-C to stop)");
-        let (conn, peer) = match listener.accept() {
-            Ok(accepted) => accepted,
-            Err(e) => {
-                out.say(format!("accept failed: {}", explain(&e)));
-                continue;
-            }
-        };
-        out.say(format!("accepted {peer}; serving it until it leaves"));
-        let served = conn
-            .set_read_timeout(Some(IDLE_LIMIT))
-            .and_then(|()| serve_one(conn, &mut out));
-        if let Err(e) = served {
-            out.say(format!("gave up on {peer}: {}", explain(&e)));
-        }
-    }
+    serve_forever(addr, serve_one)
 }
 
 /// Two clients against the blocking server; client 2's wait is measured.
@@ -129,7 +108,8 @@ fn clients(addr: SocketAddr, accepted: &mpsc::Receiver<()>) -> io::Result<Durati
     one.say("closing");
     drop(first);
 
-    second.set_read_timeout(None)?;
+    // Now the echo must come: wait as long as a server waits for a client.
+    second.set_read_timeout(Some(classroom::tcp::PATIENCE))?;
     let echo = crate::read_echo(&mut second, message.len())?;
     two.received(&echo);
     let waited = asked.elapsed();

@@ -22,7 +22,8 @@ pub const HEAD_LIMIT: usize = 8 * 1024;
 /// before anything is allocated.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-/// How long the server waits for a request before it gives up on a client.
+/// How long the server waits on one client (for its request, or for room
+/// to write the answer) before it gives up on it.
 const REQUEST_PATIENCE: Duration = Duration::from_secs(10);
 
 /// The request the client sends: request line, headers, blank line.
@@ -95,7 +96,10 @@ pub fn serve_image(
 ) -> io::Result<()> {
     for _ in 0..clients {
         let (mut conn, peer) = listener.accept()?;
+        // A client that neither sends its request nor reads the answer
+        // (and never closes) must not hold up the clients after it.
         conn.set_read_timeout(Some(REQUEST_PATIENCE))?;
+        conn.set_write_timeout(Some(REQUEST_PATIENCE))?;
         let head = match read_until(&mut conn, HEAD_LIMIT, |d| body_start(d).is_some()) {
             Ok(head) => head,
             Err(e) => {

@@ -60,7 +60,7 @@ use socket2::{Domain, Socket, Type};
 pub const PORT: u16 = 8001;
 
 /// How many bytes one read asks for: the documents' `recv(1024)`.
-pub const RECV_SIZE: usize = 1024;
+pub use classroom::tcp::RECV_SIZE;
 
 /// How long one round of the event loop waits at most, in milliseconds: the
 /// document's `select.select(inputs, [], [], 0.05)`.
@@ -118,9 +118,14 @@ pub fn send_and_check(stream: &mut TcpStream, out: &mut Side, message: &[u8]) ->
     stream.write_all(message)?;
     let echo = read_echo(stream, message.len())?;
     if echo.is_empty() {
-        out.say(format!(
-            "no echo within {ECHO_PATIENCE:?} (a server that only prints, like the document's, sends none)"
-        ));
+        // Name the wait this stream really had: a demo waits longer than
+        // a two-terminal client, and without a timeout only EOF ends it.
+        out.say(match stream.read_timeout()? {
+            Some(waited) => format!(
+                "no echo within {waited:?} (a server that only prints, like the document's, sends none)"
+            ),
+            None => "no echo: the server closed the connection".to_owned(),
+        });
     } else {
         out.received(&echo);
     }

@@ -12,7 +12,7 @@ use classroom::cli::announce_listening;
 use classroom::{Side, narrate};
 
 use crate::log::{Event, Log};
-use crate::{ECHO_PATIENCE, ROUND_MS, bind_listener, send_and_check};
+use crate::{ROUND_MS, bind_listener, send_and_check};
 
 /// How long a demo waits for the server to react before it calls the run
 /// failed (it normally takes well under a millisecond).
@@ -155,7 +155,10 @@ fn two_clients(addr: SocketAddr, events: &Receiver<Event>) -> io::Result<()> {
 pub fn arrive(addr: SocketAddr, out: &Side, events: &Receiver<Event>) -> io::Result<TcpStream> {
     out.say("connecting");
     let stream = crate::connect(addr)?;
-    stream.set_read_timeout(Some(ECHO_PATIENCE))?;
+    // Our server always echoes: the bound is for a broken run, not a
+    // guess at how fast a loaded machine answers (ECHO_PATIENCE is for
+    // servers that may not echo at all).
+    stream.set_read_timeout(Some(REACTION))?;
     wait_for(events, Event::Accepted(stream.local_addr()?))?;
     Ok(stream)
 }
