@@ -94,17 +94,6 @@ pub fn line(text: &str) {
     println!("{text}");
 }
 
-/// `println!` under the name the lessons use; see [`line`].
-#[macro_export]
-macro_rules! outln {
-    () => {
-        $crate::output::line("")
-    };
-    ($($arg:tt)*) => {
-        $crate::output::line(&format!($($arg)*))
-    };
-}
-
 /// Print a narration line: what just happened and why, in one sentence.
 pub fn narrate(text: impl Display) {
     if colour() {

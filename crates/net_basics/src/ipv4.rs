@@ -14,7 +14,6 @@ use std::error::Error;
 use std::fmt;
 
 use classroom::narrate;
-use classroom::outln;
 
 /// Document 000's example address, `100.4.5.6`.
 pub const DOC_EXAMPLE: u32 = u32::from_be_bytes([100, 4, 5, 6]);
@@ -108,8 +107,8 @@ pub fn bit_range(position: usize) -> String {
 
 /// The `ip` tool: print `addr` in binary, octet by octet, and as one number.
 pub fn explain(addr: u32) {
-    outln!("address      {}", dotted(addr));
-    outln!("binary       {}", binary(addr));
+    println!("address      {}", dotted(addr));
+    println!("binary       {}", binary(addr));
     for (index, octet) in octets(addr).into_iter().enumerate() {
         let position = index + 1;
         let note = match position {
@@ -117,13 +116,13 @@ pub fn explain(addr: u32) {
             4 => " (least significant)",
             _ => "",
         };
-        outln!(
+        println!(
             "octet {position}      {octet:>3} = {octet:08b} = 0x{octet:02x}   {}{note}",
             bit_range(position)
         );
     }
-    outln!("one number   {addr} = {}", place_values(addr));
-    outln!(
+    println!("one number   {addr} = {}", place_values(addr));
+    println!(
         "on the wire  {} (network byte order, 网络字节序: octet 1 first)",
         classroom::bytes::hex(&octets(addr))
     );

@@ -13,7 +13,6 @@ use std::net::{SocketAddr, TcpStream};
 
 use classroom::bytes::{hex, show};
 use classroom::narrate;
-use classroom::outln;
 use classroom::output::describe;
 
 use crate::http::{self, TinyServer};
@@ -150,14 +149,12 @@ pub fn hex_rows(bytes: &[u8]) -> Vec<String> {
 
 /// Print the OSI table and its TCP/IP column.
 pub fn print_model() {
-    outln!(
+    println!(
         "{:<16}{:<14}{:<34}中文",
-        "OSI layer",
-        "TCP/IP layer",
-        "in this request"
+        "OSI layer", "TCP/IP layer", "in this request"
     );
     for layer in OSI {
-        outln!(
+        println!(
             "{:<16}{:<14}{:<34}{}",
             format!("{} {}", layer.number, layer.name),
             layer.tcp_ip,
@@ -175,7 +172,7 @@ pub fn print_model() {
 /// layer adds, with the ports and addresses read from the socket.
 pub fn walk() -> io::Result<()> {
     print_model();
-    outln!();
+    println!();
     let server = TinyServer::start()?;
     narrate(format_args!(
         "a tiny HTTP server listens on {} in this process: loopback only, no internet",
@@ -185,13 +182,13 @@ pub fn walk() -> io::Result<()> {
     // returns, the kernel has picked our source port and the 4-tuple exists.
     let mut stream = TcpStream::connect(server.addr())?;
     let (local, peer) = (stream.local_addr()?, stream.peer_addr()?);
-    outln!("connected: {local} -> {peer} (the 4-tuple, 四元组)");
-    outln!();
+    println!("connected: {local} -> {peer} (the 4-tuple, 四元组)");
+    println!();
 
     let request = http::get_request("localhost");
     let size = encapsulate(request.len());
     print_layers(&request, size, local, peer);
-    outln!();
+    println!();
 
     let response = http::fetch(&mut stream, &request)?;
     let served = server.join()?;
@@ -202,48 +199,48 @@ pub fn walk() -> io::Result<()> {
 
 /// Top to bottom, what each layer adds to `request` on its way out.
 fn print_layers(request: &[u8], size: Wrapped, local: SocketAddr, peer: SocketAddr) {
-    outln!(
+    println!(
         "7 application (应用层): the HTTP request, {} bytes",
         size.data
     );
-    outln!("  {}", show(request));
+    println!("  {}", show(request));
     for row in hex_rows(request) {
-        outln!("  {row}");
+        println!("  {row}");
     }
-    outln!("6 presentation (表示层): the text as UTF-8 bytes (plain ASCII here), no header");
-    outln!("5 session (会话层): the connection connect() opened above, no header");
-    outln!(
+    println!("6 presentation (表示层): the text as UTF-8 bytes (plain ASCII here), no header");
+    println!("5 session (会话层): the connection connect() opened above, no header");
+    println!(
         "4 transport (传输层): + TCP header {TCP_HEADER} bytes = segment (段) of {} bytes",
         size.segment
     );
-    outln!(
+    println!(
         "  source port       {}  (picked by the kernel at connect)",
         local.port()
     );
-    outln!(
+    println!(
         "  destination port  {}  (where the server listens)",
         peer.port()
     );
-    outln!(
+    println!(
         "3 network (网络层): + IPv4 header {IPV4_HEADER} bytes = packet (数据包) of {} bytes",
         size.packet
     );
-    outln!("  source IP         {}", local.ip());
-    outln!("  destination IP    {}", peer.ip());
-    outln!(
+    println!("  source IP         {}", local.ip());
+    println!("  destination IP    {}", peer.ip());
+    println!(
         "2 data link (数据链路层): + Ethernet header {ETHERNET_HEADER} bytes + FCS {ETHERNET_FCS} bytes = frame (帧) of {} bytes",
         size.frame
     );
-    outln!(
+    println!(
         "  destination MAC   {}  (example: the next hop's card, found by ARP)",
         mac(EXAMPLE_NEXT_HOP_MAC)
     );
-    outln!(
+    println!(
         "  source MAC        {}  (example: this machine's card)",
         mac(EXAMPLE_SOURCE_MAC)
     );
-    outln!("  type              0x0800 (IPv4)");
-    outln!(
+    println!("  type              0x0800 (IPv4)");
+    println!(
         "1 physical (物理层): {} bytes = {} bits, as signals on a cable, a fibre or radio",
         size.frame,
         size.frame * 8
@@ -256,8 +253,8 @@ fn print_layers(request: &[u8], size: Wrapped, local: SocketAddr, peer: SocketAd
 /// What came back, and what the server saw arrive.
 fn print_arrival(response: &[u8], served: &http::Served, local: SocketAddr) {
     match http::status_line(response) {
-        Some(status) => outln!("the server answered: {status}"),
-        None => outln!(
+        Some(status) => println!("the server answered: {status}"),
+        None => println!(
             "the server answered without a status line: {}",
             show(response)
         ),
@@ -267,8 +264,8 @@ fn print_arrival(response: &[u8], served: &http::Served, local: SocketAddr) {
     } else {
         "not our source address and port!"
     };
-    outln!("the server's accept() saw {}: {verdict}", served.peer);
-    outln!("the server received {}", describe(&served.request));
+    println!("the server's accept() saw {}: {verdict}", served.peer);
+    println!("the server received {}", describe(&served.request));
     narrate(
         "on the way up every layer took its own header off (解封装), so the server got exactly the bytes we wrote",
     );

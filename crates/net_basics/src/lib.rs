@@ -22,20 +22,19 @@ pub mod subnet;
 
 use std::io;
 
-use classroom::outln;
 use classroom::{heading, narrate};
 
 /// The tour `net_basics` runs with no arguments: each tool on the
 /// documents' own example.
 pub fn tour() -> io::Result<()> {
     narrate("lesson 00: each tool on the documents' own example; `--help` lists them");
-    outln!();
+    println!();
     heading(format_args!(
         "net_basics ip {}",
         ipv4::dotted(ipv4::DOC_EXAMPLE)
     ));
     ipv4::explain(ipv4::DOC_EXAMPLE);
-    outln!();
+    println!();
     let (a, b, mask) = subnet::DOC_EXAMPLE;
     heading(format_args!(
         "net_basics subnet {} {} {}",
@@ -44,10 +43,10 @@ pub fn tour() -> io::Result<()> {
         ipv4::dotted(mask.bits())
     ));
     subnet::explain(a, b, mask);
-    outln!();
+    println!();
     heading("net_basics layers");
     layers::walk()?;
-    outln!();
+    println!();
     narrate("next: lesson 01 (cargo run -p tcp_basic) opens the sockets these layers carry");
     Ok(())
 }

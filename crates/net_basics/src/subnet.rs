@@ -12,7 +12,6 @@ use std::error::Error;
 use std::fmt;
 
 use classroom::narrate;
-use classroom::outln;
 
 use crate::ipv4::{self, AddrError, binary, dotted};
 
@@ -110,26 +109,26 @@ pub fn and_steps(addr: u32, mask: Mask) -> [String; 3] {
 /// say whether they share a subnet.
 pub fn explain(a: u32, b: u32, mask: Mask) {
     let len = mask.prefix_len();
-    outln!(
+    println!(
         "mask {} = /{len}: {len} network bits (网络部分), {} host bits (主机部分)",
         dotted(mask.bits()),
         32 - len
     );
     for addr in [a, b] {
-        outln!();
+        println!();
         for line in and_steps(addr, mask) {
-            outln!("{line}");
+            println!("{line}");
         }
     }
-    outln!();
+    println!();
     if same_subnet(a, b, mask) {
-        outln!("same subnet: yes");
+        println!("same subnet: yes");
         narrate(format_args!(
             "both are on {}: they reach each other directly, through a switch (交换机), no router needed",
             cidr(a, mask)
         ));
     } else {
-        outln!("same subnet: no");
+        println!("same subnet: no");
         narrate(format_args!(
             "{} is on {} but {} is on {}: their packets must go through a gateway (网关), a router",
             dotted(a),

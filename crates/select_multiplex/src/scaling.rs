@@ -19,7 +19,7 @@ use std::net::{TcpListener, TcpStream};
 use std::os::fd::{AsFd, AsRawFd, RawFd};
 use std::time::{Duration, Instant};
 
-use classroom::{Side, narrate, outln};
+use classroom::{Side, narrate};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::select::{FD_SETSIZE, FdSet, select};
 use socket2::{Domain, SockRef, Socket, Type};
@@ -216,13 +216,13 @@ pub fn demo() -> io::Result<()> {
     narrate(format!(
         "one round trip: a busy client sends 1 byte, the wait call reports it, the server echoes it; median of {ROUNDS}"
     ));
-    outln!("| idle connections |     select |       poll |      epoll |");
-    outln!("|-----------------:|-----------:|-----------:|-----------:|");
+    println!("| idle connections |     select |       poll |      epoll |");
+    println!("|-----------------:|-----------:|-----------:|-----------:|");
     // The rows select could measure, for the growth from first to last.
     let mut select_rows: Vec<(usize, [Option<Duration>; 3])> = Vec::new();
     for n in SIZES {
         if limits.soft < descriptors_for(n) {
-            outln!(
+            println!(
                 "| {:>16} | {:>10} | {:>10} | {:>10} |",
                 thousands(n),
                 "n/a",
@@ -246,7 +246,7 @@ pub fn demo() -> io::Result<()> {
         #[cfg(not(target_os = "linux"))]
         let epoll = None;
         let (select, poll, epoll) = (cell(select)?, cell(poll)?, cell(epoll)?);
-        outln!(
+        println!(
             "| {:>16} | {:>10} | {:>10} | {:>10} |",
             thousands(n),
             select.0,

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::time::Duration;
 
-use classroom::{Side, narrate, outln};
+use classroom::{Side, narrate};
 
 use crate::welcome::timed_out;
 use crate::{
@@ -106,8 +106,8 @@ pub fn client(server: SocketAddr, data: &str) -> io::Result<String> {
     })?;
     out.received(&buf[..n]);
     let received = String::from_utf8_lossy(&buf[..n]).into_owned();
-    outln!("Sent: {data}");
-    outln!("Received: {received}");
+    println!("Sent: {data}");
+    println!("Received: {received}");
     Ok(received)
 }
 // ANCHOR_END: client

@@ -7,7 +7,7 @@
 use std::io::{self, Write};
 use std::net::SocketAddr;
 
-use classroom::{Side, narrate, outln};
+use classroom::{Side, narrate};
 
 use crate::{
     BaseRequest, DEFAULT_POLL_INTERVAL, PATIENCE, RequestHandler, TcpServer, connect,
@@ -104,8 +104,8 @@ pub fn client(addr: SocketAddr, data: &str) -> io::Result<String> {
     stream.write_all(request.as_bytes())?;
     let received = recv_once(&mut stream, &mut out)?;
     let received = String::from_utf8_lossy(&received);
-    outln!("Sent: {data}");
-    outln!("Received: {received}");
+    println!("Sent: {data}");
+    println!("Received: {received}");
     Ok(received.into_owned())
 }
 // ANCHOR_END: client
