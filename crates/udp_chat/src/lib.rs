@@ -122,9 +122,17 @@ impl UnreadPair {
 }
 
 /// An address on loopback where no UDP socket is bound: bind a free port,
-/// then let it go.
+/// then let it go. Use it at once: once let go, any program may be given
+/// that port next.
 pub fn closed_port() -> io::Result<SocketAddr> {
     demo_socket()?.local_addr()
+}
+
+/// A socket that never reads: to a client, a server that is down or hung
+/// looks just like it. Unlike a port let go, it keeps its port for as long
+/// as it lives, so no other program can be given it mid-demo and answer.
+pub fn silent_server() -> io::Result<UdpSocket> {
+    demo_socket()
 }
 
 /// Whether `error` is a read timeout running out. Unix reports `EAGAIN`

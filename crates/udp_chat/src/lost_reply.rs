@@ -23,7 +23,10 @@ use std::time::Duration;
 
 use classroom::{Side, narrate, run_roles};
 
-use crate::{RECV_SIZE, client_socket, closed_port, demo_socket, is_timeout, recv_from, send_to};
+use crate::{
+    RECV_SIZE, client_socket, closed_port, demo_socket, is_timeout, recv_from, send_to,
+    silent_server,
+};
 
 /// How long `demo lost-reply-broken` watches the blocked client.
 pub const WATCHDOG: Duration = Duration::from_millis(300);
@@ -131,16 +134,17 @@ pub fn ask_each(server: SocketAddr, requests: impl IntoIterator<Item = String>) 
     Ok(())
 }
 
-/// The broken client, watched: it asks a port where nothing is bound and
+/// The broken client, watched: it asks a server that never answers and
 /// waits in `recv_from`; the demo checks that it is still waiting after
 /// [`WATCHDOG`], then sends it a datagram itself so the process can end.
 pub fn demo_broken() -> io::Result<()> {
-    let nobody = closed_port()?;
+    let silent = silent_server()?;
+    let nobody = silent.local_addr()?;
     let socket = demo_socket()?;
     let client_addr = socket.local_addr()?;
     let mut out = Side::client();
     out.say(format!(
-        "bound to {client_addr}; asking {nobody}, where nothing is bound"
+        "bound to {client_addr}; asking {nobody}, where nothing answers"
     ));
     let (waiting_tx, waiting) = mpsc::channel();
     let (done_tx, done) = mpsc::channel();
@@ -177,8 +181,11 @@ pub fn demo_broken() -> io::Result<()> {
 pub fn demo_fixed() -> io::Result<()> {
     let retry = Retry::DEMO;
 
-    narrate("1. nobody at the address: a bounded wait, a bounded number of tries, a clear message");
-    let nobody = closed_port()?;
+    narrate(
+        "1. nothing answers at the address: a bounded wait, a bounded number of tries, a clear message",
+    );
+    let silent = silent_server()?;
+    let nobody = silent.local_addr()?;
     let socket = demo_socket()?;
     let mut out = Side::client();
     match ask(&socket, nobody, b"hello", retry, &mut out) {
@@ -218,6 +225,8 @@ pub fn demo_fixed() -> io::Result<()> {
     )?;
 
     narrate("3. a connected socket: Linux passes on the ICMP \"port unreachable\" to it");
+    // A port let go just now: nothing is bound there, so the kernel refuses.
+    let nobody = closed_port()?;
     let socket = demo_socket()?;
     socket.connect(nobody)?;
     let mut out = Side::client();
