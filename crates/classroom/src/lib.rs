@@ -12,6 +12,7 @@
 //! * [`read`]: reading from a peer with a limit on what it can make us hold.
 //! * [`errors`]: print an I/O error with its OS number and a hint naming the
 //!   lesson that explains it.
+//! * [`units`]: numbers as a person reads them (`10,000`, `9.8 µs`).
 //!
 //! With the `lesson-test` feature, for the lesson crates' tests only:
 //!
@@ -30,6 +31,7 @@ pub mod read;
 pub mod roles;
 pub mod tcp;
 pub mod tcp_state;
+pub mod units;
 
 #[cfg(feature = "lesson-test")]
 pub mod lesson_test;

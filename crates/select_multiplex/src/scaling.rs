@@ -19,11 +19,12 @@ use std::net::{TcpListener, TcpStream};
 use std::os::fd::{AsFd, AsRawFd, RawFd};
 use std::time::{Duration, Instant};
 
-use classroom::{Side, narrate};
+use classroom::{Side, narrate, units};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::select::{FD_SETSIZE, FdSet, select};
 use socket2::{Domain, SockRef, Socket, Type};
 
+use crate::multiplex::Kind;
 use crate::rlimit::raise_open_files;
 
 /// How many idle connections each row has open.
@@ -40,21 +41,27 @@ const WARMUP: usize = 20;
 const PER_LISTENER: usize = 100;
 
 /// The descriptors a row with `n` idle connections needs, with room to spare.
-fn descriptors_for(n: usize) -> u64 {
+pub fn descriptors_for(n: usize) -> u64 {
     (n + n / PER_LISTENER + 64) as u64
 }
 
-/// One busy connection and `n` idle ones.
-struct Connections {
+/// One busy connection and `n` idle ones: one row of the table.
+/// `crates/bench` measures the same rows, more of them and for longer.
+pub struct Connections {
     busy_client: TcpStream,
     busy_server: TcpStream,
     idle: Vec<TcpStream>,
     /// Hold the idle connections' other ends in their accept queues.
     _listeners: Vec<TcpListener>,
+    /// Round trips timed per measurement.
+    rounds: usize,
 }
 
 impl Connections {
-    fn open(n: usize) -> io::Result<Connections> {
+    /// Open the busy pair and `n` idle connections; each measurement will
+    /// time `rounds` round trips. The caller raises the descriptor limit
+    /// first ([`descriptors_for`]).
+    pub fn open(n: usize, rounds: usize) -> io::Result<Connections> {
         // The busy pair first, so that it gets low descriptor numbers.
         let listener = TcpListener::bind(classroom::cli::ephemeral())?;
         let busy_client = TcpStream::connect(listener.local_addr()?)?;
@@ -84,15 +91,36 @@ impl Connections {
             busy_server,
             idle,
             _listeners: listeners,
+            rounds: rounds.max(1),
         })
+    }
+
+    /// The median round trip while `kind` waits, or `None` where `kind`
+    /// cannot watch these connections: `select` past descriptor 1023, or
+    /// `epoll` off Linux.
+    pub fn median(&self, kind: Kind) -> Option<io::Result<Duration>> {
+        match kind {
+            Kind::Select => self.selectable().then(|| self.with_select()),
+            Kind::Poll => Some(self.with_poll()),
+            #[cfg(target_os = "linux")]
+            Kind::Epoll => Some(self.with_epoll()),
+            #[cfg(not(target_os = "linux"))]
+            Kind::Epoll => None,
+        }
+    }
+
+    /// Whether `select` can watch every descriptor here: it cannot watch
+    /// one numbered `FD_SETSIZE` (1024) or more.
+    fn selectable(&self) -> bool {
+        usize::try_from(self.highest_fd()).is_ok_and(|fd| fd < FD_SETSIZE)
     }
 
     /// The median round trip, with `wait` returning once the busy server
     /// end is readable.
     fn round_trip(&self, mut wait: impl FnMut() -> io::Result<()>) -> io::Result<Duration> {
-        let mut times = Vec::with_capacity(ROUNDS);
+        let mut times = Vec::with_capacity(self.rounds);
         let mut byte = [0u8; 1];
-        for round in 0..WARMUP + ROUNDS {
+        for round in 0..WARMUP + self.rounds {
             let start = Instant::now();
             (&self.busy_client).write_all(b"x")?;
             wait()?;
@@ -180,32 +208,9 @@ fn cell(result: Option<io::Result<Duration>>) -> io::Result<(String, Option<Dura
         None => ("n/a".to_owned(), None),
         Some(time) => {
             let time = time?;
-            (show(time), Some(time))
+            (units::time(time), Some(time))
         }
     })
-}
-
-/// `9.8 µs`, or `1.32 ms` from a millisecond up.
-fn show(time: Duration) -> String {
-    let micros = time.as_secs_f64() * 1e6;
-    if micros < 1000.0 {
-        format!("{micros:.1} µs")
-    } else {
-        format!("{:.2} ms", micros / 1000.0)
-    }
-}
-
-/// `1000` → `1,000`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The demo: the table, row by row.
@@ -224,31 +229,25 @@ pub fn demo() -> io::Result<()> {
         if limits.soft < descriptors_for(n) {
             println!(
                 "| {:>16} | {:>10} | {:>10} | {:>10} |",
-                thousands(n),
+                units::thousands(n as u64),
                 "n/a",
                 "skipped",
                 "skipped"
             );
             narrate(format!(
                 "{} idle connections need {} descriptors; the hard limit allows fewer",
-                thousands(n),
+                units::thousands(n as u64),
                 descriptors_for(n)
             ));
             continue;
         }
-        let conns = Connections::open(n)?;
-        // select cannot watch a descriptor numbered FD_SETSIZE or more.
-        let watchable = usize::try_from(conns.highest_fd()).is_ok_and(|fd| fd < FD_SETSIZE);
-        let select = watchable.then(|| conns.with_select());
-        let poll = Some(conns.with_poll());
-        #[cfg(target_os = "linux")]
-        let epoll = Some(conns.with_epoll());
-        #[cfg(not(target_os = "linux"))]
-        let epoll = None;
-        let (select, poll, epoll) = (cell(select)?, cell(poll)?, cell(epoll)?);
+        let conns = Connections::open(n, ROUNDS)?;
+        let select = cell(conns.median(Kind::Select))?;
+        let poll = cell(conns.median(Kind::Poll))?;
+        let epoll = cell(conns.median(Kind::Epoll))?;
         println!(
             "| {:>16} | {:>10} | {:>10} | {:>10} |",
-            thousands(n),
+            units::thousands(n as u64),
             select.0,
             poll.0,
             epoll.0
@@ -264,8 +263,8 @@ pub fn demo() -> io::Result<()> {
         };
         narrate(format!(
             "from {} to {} idle connections, one round trip grew: select {}, poll {}, epoll {}",
-            thousands(*low),
-            thousands(*high),
+            units::thousands(*low as u64),
+            units::thousands(*high as u64),
             growth(0),
             growth(1),
             growth(2)
@@ -282,17 +281,4 @@ pub fn demo() -> io::Result<()> {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     ));
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_are_separated() {
-        assert_eq!(thousands(10), "10");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(10_000), "10,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-    }
 }
