@@ -15,6 +15,7 @@
 
 use std::io::{self, ErrorKind, Read, Write};
 
+use crate::files::CHUNK;
 use crate::frame::{FrameError, unpack_len};
 
 /// How much one read asks the socket for.
@@ -163,9 +164,10 @@ impl<R: Read> FrameReader<R> {
             sink.write_all(&piece)?;
             left -= piece.len() as u64;
         }
-        let mut buf = vec![0u8; READ_SIZE];
+        // A file's body goes through the same buffer size the sender uses.
+        let mut buf = vec![0u8; CHUNK];
         while left > 0 {
-            let want = left.min(READ_SIZE as u64) as usize;
+            let want = left.min(CHUNK as u64) as usize;
             let n = match self.inner.read(&mut buf[..want]) {
                 Ok(0) => {
                     return Err(FrameError::EofInBody {
@@ -233,15 +235,16 @@ mod tests {
 
     #[test]
     fn streamed_data_starts_with_what_was_buffered() {
-        let mut wire = encode_frame(&[7u8; 20_000]).unwrap();
+        let data = vec![7u8; 3 * CHUNK];
+        let mut wire = encode_frame(&data).unwrap();
         wire.extend(encode_frame(b"next").unwrap());
         let mut reader = FrameReader::new(&wire[..]);
         let len = reader.read_len(u64::MAX).unwrap().unwrap();
         let mut sink = Vec::new();
         let mut pieces = 0;
         reader.copy_data(len, &mut sink, |_| pieces += 1).unwrap();
-        assert_eq!(sink, vec![7u8; 20_000]);
-        assert!(pieces >= 3, "read through a small buffer, not at once");
+        assert_eq!(sink, data);
+        assert!(pieces >= 3, "read through a fixed buffer, not at once");
         assert_eq!(reader.read_frame(MESSAGE_CAP).unwrap().unwrap(), b"next");
         assert!(reader.read_frame(MESSAGE_CAP).unwrap().is_none());
     }
