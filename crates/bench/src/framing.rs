@@ -26,7 +26,7 @@ use struct_header_fix::ready::parse_ready;
 use crate::Size;
 use crate::machine::Machine;
 use crate::plot::BarChart;
-use crate::report::{Section, Table};
+use crate::report::{Plot, Section, Table};
 use crate::stats::{per_second, rate, ratio};
 
 /// Data bytes in each message.
@@ -229,7 +229,7 @@ pub fn section(measured: &[Measured], machine: &Machine) -> Section {
             .iter()
             .map(|m| (format!("{:?}", m.fix).to_lowercase(), vec![Some(m.rate())]))
             .collect(),
-        log_y: true,
+        log_y: false,
         note: machine.note(),
     };
     let markdown = format!(
@@ -243,6 +243,10 @@ pub fn section(measured: &[Measured], machine: &Machine) -> Section {
         name: "framing",
         lesson: "lessons/05-struct-header-fix.md",
         markdown,
-        plot: Some(("bench-framing.svg".into(), chart.to_svg())),
+        plot: Some(Plot {
+            file: "bench-framing.svg",
+            title: chart.title.clone(),
+            svg: chart.to_svg(),
+        }),
     }
 }

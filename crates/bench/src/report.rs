@@ -71,8 +71,19 @@ pub struct Section {
     pub lesson: &'static str,
     /// The markdown: tables, the machine, and what the numbers say.
     pub markdown: String,
-    /// The plot, if this comparison draws one, as `(file name, svg)`.
-    pub plot: Option<(String, String)>,
+    /// The plot, if this comparison draws one.
+    pub plot: Option<Plot>,
+}
+
+/// A drawn plot and where it goes.
+#[derive(Debug, Clone)]
+pub struct Plot {
+    /// The file name in `lessons/img/`.
+    pub file: &'static str,
+    /// What it shows, for readers who cannot see it (the image's alt text).
+    pub title: String,
+    /// The SVG itself.
+    pub svg: String,
 }
 
 impl Section {
@@ -80,7 +91,7 @@ impl Section {
     /// file is written in `lessons/img/`) and the markdown.
     pub fn lesson_text(&self) -> String {
         match &self.plot {
-            Some((file, _)) => format!("![{}](img/{file})\n\n{}", self.name, self.markdown),
+            Some(plot) => format!("![{}](img/{})\n\n{}", plot.title, plot.file, self.markdown),
             None => self.markdown.clone(),
         }
     }
@@ -127,8 +138,8 @@ pub fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
 /// Put `section` into its file under the repository's `root`, and its
 /// plot in `root/lessons/img/`.
 pub fn update_lesson(root: &Path, section: &Section) -> io::Result<()> {
-    if let Some((file, svg)) = &section.plot {
-        write_atomically(&root.join("lessons/img").join(file), svg)?;
+    if let Some(plot) = &section.plot {
+        write_atomically(&root.join("lessons/img").join(plot.file), &plot.svg)?;
     }
     let path = root.join(section.lesson);
     let text = fs::read_to_string(&path)?;
@@ -171,12 +182,16 @@ mod tests {
             name: "t",
             lesson: "lessons/05-x.md",
             markdown: "| a |\n".into(),
-            plot: Some(("t.svg".into(), "<svg/>".into())),
+            plot: Some(Plot {
+                file: "t.svg",
+                title: "T".into(),
+                svg: "<svg/>".into(),
+            }),
         };
         update_lesson(dir.path(), &section).unwrap();
         let text = fs::read_to_string(&lesson).unwrap();
         assert!(
-            text.contains("![t](img/t.svg)\n\n| a |\n<!-- END bench:t -->"),
+            text.contains("![T](img/t.svg)\n\n| a |\n<!-- END bench:t -->"),
             "{text}"
         );
         assert_eq!(

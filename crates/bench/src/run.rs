@@ -5,7 +5,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bench::machine::Machine;
 use bench::report::{Section, update_lesson};
@@ -41,6 +41,18 @@ enum Commands {
         /// and the plots into its lessons/img/.
         #[arg(long, value_name = "ROOT")]
         write: Option<PathBuf>,
+    },
+    /// Load any echo server with the servers comparison's client, e.g. one
+    /// of `cargo run -p select_multiplex -- server epoll`.
+    Load {
+        /// The echo server's address, HOST:PORT.
+        addr: SocketAddr,
+        /// How many clients at once.
+        #[arg(long, default_value_t = 10)]
+        clients: usize,
+        /// How many seconds to measure (after a 0.5 s warm-up).
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
     },
     /// A child process: one echo server, until killed.
     #[command(hide = true)]
@@ -90,6 +102,11 @@ pub fn main() -> ExitCode {
             };
             run(&comparisons, &size, write.as_deref())
         }
+        Commands::Load {
+            addr,
+            clients,
+            seconds,
+        } => load(addr, clients, seconds),
         Commands::Serve { model } => servers::serve(model),
         Commands::Receive { way, dir } => transfer::receive(way, &dir),
         Commands::Send { way, addr, file } => transfer::send(way, addr, &file),
@@ -127,6 +144,27 @@ fn run(comparisons: &[Comparison], size: &Size, root: Option<&Path>) -> io::Resu
     }
     std::fs::remove_dir_all(&scratch)?;
     println!("(all of it took {:.0} s)", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// `bench load`: one load run, printed in one line.
+fn load(addr: SocketAddr, clients: usize, seconds: f64) -> io::Result<()> {
+    let window = Duration::try_from_secs_f64(seconds)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, format!("--seconds: {e}")))?;
+    let load = servers::load(addr, clients, Duration::from_millis(500), window)?;
+    let p = |q| {
+        load.latencies
+            .percentile(q)
+            .map_or("n/a".into(), classroom::units::time)
+    };
+    println!(
+        "{clients} clients: {} requests, {}, p50 {}, p99 {}, load thread {:.2} cores",
+        load.requests,
+        bench::stats::rate(load.rate()),
+        p(50.0),
+        p(99.0),
+        load.client_cores
+    );
     Ok(())
 }
 

@@ -16,7 +16,7 @@ use select_multiplex::scaling::{Connections, descriptors_for};
 use crate::Size;
 use crate::machine::Machine;
 use crate::plot::{LineChart, Series};
-use crate::report::{Section, Table};
+use crate::report::{Plot, Section, Table};
 use crate::stats::ratio;
 
 /// The three waits, in the table's column order.
@@ -101,6 +101,10 @@ against the first row.\n\n{}",
         name: "scale",
         lesson: "lessons/07-select-multiplex.md",
         markdown,
-        plot: Some(("bench-scale.svg".into(), chart.to_svg())),
+        plot: Some(Plot {
+            file: "bench-scale.svg",
+            title: chart.title.clone(),
+            svg: chart.to_svg(),
+        }),
     }
 }

@@ -27,7 +27,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::child::{Running, announce};
 use crate::machine::Machine;
 use crate::plot::BarChart;
-use crate::report::{Section, Table};
+use crate::report::{Plot, Section, Table};
 use crate::stats::{Latencies, per_second, rate, ratio};
 use crate::{Size, python};
 
@@ -353,76 +353,91 @@ pub fn measure(bench: &std::path::Path, size: &Size, models: &[Model]) -> Vec<Ro
         .collect()
 }
 
+/// `1 client`, `10 clients`.
+fn clients(n: usize) -> String {
+    format!("{n} client{}", if n == 1 { "" } else { "s" })
+}
+
+/// A table with a `server` column, then one column per client count
+/// named by `column`, then `extra` columns.
+fn per_clients_table(column: impl Fn(usize) -> String, extra: &[String]) -> Table {
+    let mut header = vec!["server".to_owned()];
+    header.extend(CLIENTS.iter().map(|&n| column(n)));
+    header.extend(extra.iter().cloned());
+    Table::new(header)
+}
+
+/// `p50 / p99 / worst` of one load.
+fn latency_cell(load: &Load) -> String {
+    let p = |q| {
+        load.latencies
+            .percentile(q)
+            .map_or("n/a".into(), classroom::units::time)
+    };
+    format!("{} / {} / {}", p(50.0), p(99.0), p(100.0))
+}
+
+/// `load thread / server` cores of one load.
+fn cpu_cell(load: &Load) -> String {
+    let server = load
+        .server_cores
+        .map_or("n/a".into(), |c| format!("{c:.2}"));
+    format!("{:.2} / {server}", load.client_cores)
+}
+
+/// The server's CPU time per request, from its cores and the request rate.
+fn cpu_per_request(load: &Load) -> String {
+    match load.server_cores {
+        Some(cores) if load.rate() > 0.0 => {
+            classroom::units::time(Duration::from_secs_f64(cores / load.rate()))
+        }
+        _ => "n/a".to_owned(),
+    }
+}
+
 /// The comparison as lesson 08 shows it.
 pub fn section(rows: &[Row], machine: &Machine) -> Section {
-    let rate_of = |model: Model, column: usize| {
+    let last = CLIENTS.len() - 1;
+    let most = CLIENTS[last];
+    let rate_of = |model: Model| {
         rows.iter()
             .find(|row| row.model == model)
             .and_then(|row| row.loads.as_ref().ok())
-            .map(|loads| loads[column].rate())
+            .map(|loads| loads[last].rate())
     };
-    let last = CLIENTS.len() - 1;
-    let python = rate_of(Model::Python, last);
-    let tokio = rate_of(Model::Tokio, last);
+    let (python, tokio) = (rate_of(Model::Python), rate_of(Model::Tokio));
 
-    let mut header: Vec<String> = vec!["server".into()];
-    header.extend(
-        CLIENTS
-            .iter()
-            .map(|n| format!("{n} client{}", if *n == 1 { "" } else { "s" })),
+    let ratios = [format!("× Python at {most}"), format!("× tokio at {most}")];
+    let mut throughput = per_clients_table(clients, &ratios);
+    let mut latency = per_clients_table(|n| format!("{n}: p50 / p99 / worst"), &[]);
+    let mut cpu = per_clients_table(
+        |n| format!("load / server, {n}"),
+        &[format!("server CPU per request, {most}")],
     );
-    header.extend([
-        format!("× Python at {}", CLIENTS[last]),
-        format!("× tokio at {}", CLIENTS[last]),
-    ]);
-    let mut throughput = Table::new(header);
-    let mut header: Vec<String> = vec!["server".into()];
-    header.extend(CLIENTS.iter().map(|n| format!("p50 / p99, {n}")));
-    let mut latency = Table::new(header);
-    let mut header: Vec<String> = vec!["server".into()];
-    header.extend(CLIENTS.iter().map(|n| format!("load / server, {n}")));
-    let mut cpu = Table::new(header);
-
     for row in rows {
-        match &row.loads {
-            Ok(loads) => {
-                let mut cells = vec![row.model.label().to_owned()];
-                cells.extend(loads.iter().map(|load| rate(load.rate())));
-                cells.push(ratio(loads[last].rate(), python));
-                cells.push(ratio(loads[last].rate(), tokio));
-                throughput.row(cells);
-                let mut cells = vec![row.model.label().to_owned()];
-                cells.extend(loads.iter().map(|load| {
-                    let p = |q| {
-                        load.latencies
-                            .percentile(q)
-                            .map_or("n/a".into(), classroom::units::time)
-                    };
-                    format!("{} / {}", p(50.0), p(99.0))
-                }));
-                latency.row(cells);
-                let mut cells = vec![row.model.label().to_owned()];
-                cells.extend(loads.iter().map(|load| {
-                    let server = load
-                        .server_cores
-                        .map_or("n/a".into(), |c| format!("{c:.2}"));
-                    format!("{:.2} / {server}", load.client_cores)
-                }));
-                cpu.row(cells);
-            }
+        let label = row.model.label().to_owned();
+        let loads = match &row.loads {
+            Ok(loads) => loads,
             Err(why) => {
-                throughput.row([row.model.label().to_owned(), format!("did not run: {why}")])
+                throughput.row([label, format!("did not run: {why}")]);
+                continue;
             }
-        }
+        };
+        let cells = |cell: fn(&Load) -> String| {
+            std::iter::once(label.clone()).chain(loads.iter().map(cell))
+        };
+        throughput.row(cells(|load| rate(load.rate())).chain([
+            ratio(loads[last].rate(), python),
+            ratio(loads[last].rate(), tokio),
+        ]));
+        latency.row(cells(latency_cell));
+        cpu.row(cells(cpu_cell).chain([cpu_per_request(&loads[last])]));
     }
 
     let chart = BarChart {
-        title: "Echo requests per second, 64-byte requests".into(),
+        title: format!("Echo requests per second, {REQUEST}-byte requests"),
         y_label: "requests per second".into(),
-        groups: CLIENTS
-            .iter()
-            .map(|n| format!("{n} client{}", if *n == 1 { "" } else { "s" }))
-            .collect(),
+        groups: CLIENTS.iter().map(|&n| clients(n)).collect(),
         bars: rows
             .iter()
             .map(|row| {
@@ -436,17 +451,17 @@ pub fn section(rows: &[Row], machine: &Machine) -> Section {
         log_y: false,
         note: machine.note(),
     };
+    let window = rows
+        .iter()
+        .find_map(|row| row.loads.as_ref().ok().map(|loads| loads[0].window))
+        .unwrap_or_default();
     let markdown = format!(
         "Measured on {machine}: each client sends {REQUEST}-byte requests and waits for each echo, \
 {SESSION} to a connection, for {window:?} after a warm-up; one load thread drives every server.\n\n\
-{throughput}\nRound trip, median / 99th percentile:\n\n{latency}\n\
+{throughput}\nRound trip: median, 99th percentile, and the slowest one:\n\n{latency}\n\
 CPU used while loading, in cores (1.00 is one core busy all the time), by the load thread and by \
 the server process:\n\n{cpu}",
         machine = machine.describe(),
-        window = rows
-            .iter()
-            .find_map(|row| row.loads.as_ref().ok().map(|loads| loads[0].window))
-            .unwrap_or_default(),
         throughput = throughput.markdown(),
         latency = latency.markdown(),
         cpu = cpu.markdown(),
@@ -455,6 +470,10 @@ the server process:\n\n{cpu}",
         name: "servers",
         lesson: "lessons/08-socketserver-like.md",
         markdown,
-        plot: Some(("bench-servers.svg".into(), chart.to_svg())),
+        plot: Some(Plot {
+            file: "bench-servers.svg",
+            title: chart.title.clone(),
+            svg: chart.to_svg(),
+        }),
     }
 }

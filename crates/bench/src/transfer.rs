@@ -30,7 +30,7 @@ use struct_header_fix::json_header;
 use crate::child::{Running, announce, report_peak_rss, run_to_end};
 use crate::machine::Machine;
 use crate::plot::BarChart;
-use crate::report::{Section, Table};
+use crate::report::{Plot, Section, Table};
 use crate::stats::{self, ratio, throughput};
 use crate::{Size, python};
 
@@ -96,15 +96,7 @@ pub fn receive(way: Way, dir: &Path) -> io::Result<()> {
             if let Some(limit) = buffer_limit("rmem_max") {
                 SockRef::from(&stream).set_recv_buffer_size(limit)?;
             }
-            let mut file = File::create(dir.join(RECEIVED))?;
-            let mut buf = vec![0u8; PLAIN_BUF];
-            loop {
-                let n = stream.read(&mut buf)?;
-                if n == 0 {
-                    break;
-                }
-                file.write_all(&buf[..n])?;
-            }
+            copy_plain(&mut stream, &mut File::create(dir.join(RECEIVED))?)?;
         }
         Way::Length => {
             return Err(io::Error::other(
@@ -113,6 +105,21 @@ pub fn receive(way: Way, dir: &Path) -> io::Result<()> {
         }
     }
     report_peak_rss()
+}
+
+/// The plain copy: [`PLAIN_BUF`]-byte reads, each written out whole, until
+/// `from` ends. (`std::io::copy` would pick its own buffer size, or hand the
+/// work to the kernel with `sendfile`/`splice`, which is not what the
+/// documents' programs do.)
+fn copy_plain(from: &mut impl Read, to: &mut impl Write) -> io::Result<()> {
+    let mut buf = vec![0u8; PLAIN_BUF];
+    loop {
+        let n = from.read(&mut buf)?;
+        if n == 0 {
+            return Ok(());
+        }
+        to.write_all(&buf[..n])?;
+    }
 }
 
 /// `bench send WAY ADDR FILE`: send `file` to `addr`, then report peak
@@ -138,15 +145,7 @@ pub fn send(way: Way, addr: SocketAddr, file: &Path) -> io::Result<()> {
                 })?;
                 stream.write_all(&len.to_le_bytes())?;
             }
-            let mut source = File::open(file)?;
-            let mut buf = vec![0u8; PLAIN_BUF];
-            loop {
-                let n = source.read(&mut buf)?;
-                if n == 0 {
-                    break;
-                }
-                stream.write_all(&buf[..n])?;
-            }
+            copy_plain(&mut File::open(file)?, &mut stream)?;
             stream.shutdown(Shutdown::Write)?;
         }
     }
@@ -357,6 +356,10 @@ written the file and exited; the fastest of {} runs.\n\n{}",
         name: "transfer",
         lesson: "lessons/05-struct-header-fix.md",
         markdown,
-        plot: Some(("bench-transfer.svg".into(), chart.to_svg())),
+        plot: Some(Plot {
+            file: "bench-transfer.svg",
+            title: chart.title.clone(),
+            svg: chart.to_svg(),
+        }),
     }
 }

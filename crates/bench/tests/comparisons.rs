@@ -23,7 +23,11 @@ fn bench_exe() -> &'static Path {
 
 #[test]
 fn every_server_model_echoes_for_every_client_count() {
-    let rows = servers::measure(bench_exe(), &Size::TINY, &Model::ALL);
+    let models: Vec<Model> = Model::ALL
+        .into_iter()
+        .filter(|&model| model != Model::Python || classroom::testing::python3().is_some())
+        .collect();
+    let rows = servers::measure(bench_exe(), &Size::TINY, &models);
     for row in &rows {
         let loads = row
             .loads
@@ -41,7 +45,7 @@ fn every_server_model_echoes_for_every_client_count() {
         }
     }
     let section = servers::section(&rows, &Machine::this());
-    for model in Model::ALL {
+    for model in models {
         assert!(
             section.markdown.contains(model.label()),
             "{}",
@@ -69,6 +73,9 @@ fn a_server_child_says_where_it_listens_and_echoes() {
 
 #[test]
 fn every_transfer_arrives_intact_in_bounded_memory() {
+    if classroom::testing::python3().is_none() {
+        return; // one of the transfers is document 002's Python receiver
+    }
     let scratch = tempfile::tempdir().unwrap();
     let size = Size::TINY;
     let transfers = transfer::measure(bench_exe(), &size, scratch.path()).unwrap();
