@@ -9,6 +9,14 @@ pub fn interpreter() -> String {
     std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned())
 }
 
+/// Whether the interpreter runs here: without it the Python rows are left out.
+pub fn available() -> bool {
+    Command::new(interpreter())
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success())
+}
+
 /// `python3 -c SCRIPT ARGS…`.
 pub fn command(script: &str, args: &[&str]) -> Command {
     let mut command = Command::new(interpreter());
