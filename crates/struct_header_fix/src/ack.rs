@@ -32,7 +32,7 @@ use crate::py_json::dumps;
 use classroom::tcp::demo_pair;
 
 use crate::serve::DemoDir;
-use crate::transfer::{gone, receive_file, send_file};
+use crate::transfer::{gone, receive_unhashed, send_file};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8001;
@@ -92,7 +92,7 @@ pub fn serve(conn: &mut impl Conn, out: &mut Side, folder: &Folder) -> io::Resul
         conn.write_all(OK)?; // the client may send the data now
         let mut reader = FrameReader::new(&mut *conn);
         let name = &header.filename;
-        if let Err(e) = receive_file(&mut reader, header.filesize, folder, name, None) {
+        if let Err(e) = receive_unhashed(&mut reader, header.filesize, folder, name) {
             return refuse(conn, e, out);
         }
         out.say(format!(

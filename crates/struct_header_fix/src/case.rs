@@ -38,7 +38,7 @@ use crate::py_json::dumps;
 use classroom::tcp::demo_pair;
 
 use crate::serve::DemoDir;
-use crate::transfer::{finish_and_wait_for_close, receive_file, refuse, send_file};
+use crate::transfer::{finish_and_wait_for_close, receive_unhashed, refuse, send_file};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8001;
@@ -95,7 +95,7 @@ fn next<C: Conn>(reader: &mut FrameReader<C>, out: &mut Side, folder: &Folder) -
             // The size is a frame header too: any non-negative 'i'.
             let size = reader.read_len(I_MAX as u64)?.ok_or_else(missing)?;
             out.say(format!("{size} bytes of file data follow"));
-            receive_file(reader, size, folder, name, None)?;
+            receive_unhashed(reader, size, folder, name)?;
             out.say(format!("saved {} ({size} bytes)", folder.show(name)));
         }
         ("file", None) => return Err(invalid("a file type frame needs a file_name")),

@@ -33,18 +33,13 @@ pub fn receive_file<R: Read>(
     name: &str,
     md5: Option<&str>,
 ) -> io::Result<String> {
-    let mut part = PartFile::create(folder.path(), name)?;
     let mut hasher = Md5::new();
-    let bar = progress::bar(len, 0);
-    reader.copy_data(len, &mut part, |piece| {
-        hasher.update(piece);
-        bar.inc(piece.len() as u64);
-    })?; // EOF before `len` bytes: an error, and `part` deletes itself
-    bar.finish_and_clear();
+    let part = receive_part(reader, len, folder, name, |piece| hasher.update(piece))?;
     let got = hex(&hasher.finalize());
     if let Some(want) = md5
         && !want.eq_ignore_ascii_case(&got)
     {
+        // Returning drops `part`, which deletes the temporary file.
         return Err(invalid(format!(
             "md5 mismatch: the header says {want}, the data hashes to {got}"
         )));
@@ -52,7 +47,38 @@ pub fn receive_file<R: Read>(
     part.commit()?;
     Ok(got)
 }
+
+/// Stream `len` bytes into a temporary file for `folder/name`, showing
+/// each piece to `each` on the way. The file gets its real name only when
+/// the caller commits it.
+fn receive_part<R: Read>(
+    reader: &mut FrameReader<R>,
+    len: u64,
+    folder: &Folder,
+    name: &str,
+    mut each: impl FnMut(&[u8]),
+) -> io::Result<PartFile> {
+    let mut part = PartFile::create(folder.path(), name)?;
+    let bar = progress::bar(len, 0);
+    reader.copy_data(len, &mut part, |piece| {
+        each(piece);
+        bar.inc(piece.len() as u64);
+    })?; // EOF before `len` bytes: an error, and `part` deletes itself
+    bar.finish_and_clear();
+    Ok(part)
+}
 // ANCHOR_END: receive_file
+
+/// [`receive_file`] for protocols that send no checksum (documents 002's
+/// `case` and 004's `ack`): only the size is checked, and nothing is hashed.
+pub fn receive_unhashed<R: Read>(
+    reader: &mut FrameReader<R>,
+    len: u64,
+    folder: &Folder,
+    name: &str,
+) -> io::Result<()> {
+    receive_part(reader, len, folder, name, |_| {})?.commit()
+}
 
 /// Send `len` bytes of the file at `path` (from `offset`), in chunks, with
 /// a progress bar for big files. Small files are shown as one send.
