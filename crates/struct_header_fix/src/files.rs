@@ -21,8 +21,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use md5::{Digest, Md5};
 
-/// How much is read or written at a time when a file is streamed.
-pub const CHUNK: usize = 64 * 1024;
+/// How much is read or written at a time when a file is streamed: few
+/// system calls per megabyte, and still a small, fixed amount of memory.
+pub const CHUNK: usize = 256 * 1024;
 
 /// Why a name from the network was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
