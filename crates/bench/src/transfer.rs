@@ -1,8 +1,10 @@
 //! Comparison 3 (lesson 05): one big file over loopback, three ways.
 //!
-//! * **framed**: lesson 05's `json-header` step as it is: a length, a JSON
-//!   header with the size and md5, the data in 64 KiB pieces hashed on
-//!   the way, a `.part` file renamed when the md5 matches, a JSON answer.
+//! * **json-header**: lesson 05's step 6 as it is: a length, a JSON header
+//!   with the size and md5, the data in 64 KiB pieces hashed on the way, a
+//!   `.part` file renamed when the md5 matches, a JSON answer.
+//! * **case**: lesson 05's step 7 as it is: a type frame, a 4-byte size,
+//!   the data into a `.part` file renamed when the size is right; no hash.
 //! * **plain copy**: the same bytes with no header, no hash, no answer:
 //!   1 MiB reads and writes through a socket whose buffers are set to the
 //!   largest this machine allows (`net.core.rmem_max` / `wmem_max`).
@@ -25,7 +27,7 @@ use classroom::Side;
 use socket2::SockRef;
 use struct_header_fix::conn::Conn;
 use struct_header_fix::files::{Folder, md5_of_file};
-use struct_header_fix::json_header;
+use struct_header_fix::{case, json_header};
 
 use crate::child::{Running, announce, report_peak_rss, run_to_end};
 use crate::machine::Machine;
@@ -35,7 +37,8 @@ use crate::stats::{self, ratio, throughput};
 use crate::{Size, python};
 
 /// The rows' labels.
-const FRAMED: &str = "framed (05 json-header)";
+const FRAMED: &str = "05 json-header: JSON header, md5 checked";
+const CASE: &str = "05 case: 4-byte size, no hash";
 const PLAIN: &str = "plain copy";
 const PYTHON: &str = "document 002 recv_file (Python)";
 const MD5_ALONE: &str = "md5 of the file alone, no network";
@@ -49,6 +52,8 @@ const RECEIVED: &str = "received.bin";
 pub enum Way {
     /// Lesson 05's `json-header` upload.
     Framed,
+    /// Lesson 05's `case` upload.
+    Case,
     /// No framing: bytes until EOF.
     Plain,
     /// Document 002's framing: a 4-byte `struct.pack('i')` length first.
@@ -92,6 +97,7 @@ pub fn receive(way: Way, dir: &Path) -> io::Result<()> {
     let (mut stream, _) = listener.accept()?;
     match way {
         Way::Framed => json_header::serve(&mut stream, &mut Side::server(), &Folder::new(dir))?,
+        Way::Case => case::serve(&mut stream, &mut Side::server(), &Folder::new(dir))?,
         Way::Plain => {
             if let Some(limit) = buffer_limit("rmem_max") {
                 SockRef::from(&stream).set_recv_buffer_size(limit)?;
@@ -130,6 +136,10 @@ pub fn send(way: Way, addr: SocketAddr, file: &Path) -> io::Result<()> {
         Way::Framed => {
             json_header::upload(&mut stream, file, &mut Side::client())?;
             stream.finish_sending()?;
+        }
+        Way::Case => {
+            let line = format!("file|{}", file.display());
+            case::client(&mut stream, &mut Side::client(), std::iter::once(line))?;
         }
         Way::Plain | Way::Length => {
             if let Some(limit) = buffer_limit("wmem_max") {
@@ -213,7 +223,7 @@ fn run_once(
     let receiver_rss = start_receiver.finish()?;
     let elapsed = start.elapsed();
     let saved = match send_way {
-        Way::Framed => scratch.join(file.file_name().unwrap_or_default()),
+        Way::Framed | Way::Case => scratch.join(file.file_name().unwrap_or_default()),
         Way::Plain | Way::Length => scratch.join(RECEIVED),
     };
     if !same_contents(file, &saved)? {
@@ -266,8 +276,9 @@ fn measure_in(bench: &Path, size: &Size, folder: &Path) -> io::Result<Vec<Transf
         command
     };
     let python = || python::command(python::RECV_FILE, &[&received.to_string_lossy()]);
-    let ways: [(&'static str, &dyn Fn() -> Command, Way); 3] = [
+    let ways: [(&'static str, &dyn Fn() -> Command, Way); 4] = [
         (FRAMED, &|| receiver(Way::Framed), Way::Framed),
+        (CASE, &|| receiver(Way::Case), Way::Case),
         (PLAIN, &|| receiver(Way::Plain), Way::Plain),
         (PYTHON, &python, Way::Length),
     ];
