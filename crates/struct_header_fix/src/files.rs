@@ -23,7 +23,7 @@ use md5::{Digest, Md5};
 
 /// How much is read or written at a time when a file is streamed: few
 /// system calls per megabyte, and still a small, fixed amount of memory.
-pub const CHUNK: usize = 256 * 1024;
+pub const CHUNK: usize = 1024 * 1024;
 
 /// Why a name from the network was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
