@@ -77,18 +77,30 @@ fn every_transfer_arrives_intact_in_bounded_memory() {
     let size = Size::TINY;
     let transfers = transfer::measure(bench_exe(), &size, scratch.path()).unwrap();
     let labels: Vec<&str> = transfers.iter().map(|t| t.label).collect();
-    // Framed, plain, md5 alone, and document 002's Python receiver if python3 runs.
-    let expected = 3 + usize::from(classroom::testing::python3().is_some());
+    // json-header, case, plain, md5 alone, and document 002's Python
+    // receiver if python3 runs.
+    let expected = 4 + usize::from(classroom::testing::python3().is_some());
     assert_eq!(labels.len(), expected, "{labels:?}");
     for t in &transfers {
         assert_eq!(t.bytes, size.file, "{}", t.label);
     }
     // The file is larger than the bound: memory does not follow its size.
     assert!(size.file > 32 << 20);
-    let (sender, receiver) = transfers[0].peak_rss_kib;
-    for (who, kib) in [("sender", sender), ("receiver", receiver)] {
-        let kib = kib.unwrap_or_else(|| panic!("the framed {who} reported no peak memory"));
-        assert!(kib < 32 * 1024, "the framed {who} peaked at {kib} KiB");
+    // Lesson 05's two uploads, json-header and case, on both ends.
+    assert!(
+        labels[0].contains("json-header") && labels[1].contains("case"),
+        "{labels:?}"
+    );
+    for t in &transfers[..2] {
+        let (sender, receiver) = t.peak_rss_kib;
+        for (who, kib) in [("sender", sender), ("receiver", receiver)] {
+            let kib = kib.unwrap_or_else(|| panic!("{}: the {who} reported no memory", t.label));
+            assert!(
+                kib < 32 * 1024,
+                "{}: the {who} peaked at {kib} KiB",
+                t.label
+            );
+        }
     }
     let section = transfer::section(&transfers, size.transfer_runs, &Machine::this());
     assert!(section.markdown.contains("40 MiB"), "{}", section.markdown);
