@@ -2,8 +2,9 @@
 # Measure what the lessons compare, print the tables, and put tables and
 # plots into lessons 05, 07, 08 and the README.
 #
-#   scripts/bench.sh            the numbers the lessons show (about 10 minutes)
-#   scripts/bench.sh --quick    every table, shorter runs (under 3 minutes)
+#   scripts/bench.sh            the numbers the lessons show (about 3 minutes)
+#   scripts/bench.sh --quick    every table, shorter runs (about 1 minute); printed
+#                               only: the lessons keep the full run's numbers
 #   scripts/bench.sh --no-write print only; leave the lessons as they are
 #   scripts/bench.sh scale      one comparison (servers scale transfer framing build)
 #
@@ -17,7 +18,7 @@ write=(--write .)
 comparisons=()
 for arg in "$@"; do
   case "$arg" in
-    --quick) size=(--quick) ;;
+    --quick) size=(--quick); write=() ;;
     --no-write) write=() ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     -*) echo "bench.sh: unknown option $arg" >&2; exit 2 ;;

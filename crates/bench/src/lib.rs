@@ -57,7 +57,8 @@ pub struct Size {
 }
 
 impl Size {
-    /// `scripts/bench.sh`: the numbers the lessons show (about 10 minutes).
+    /// `scripts/bench.sh`: the numbers the lessons show (about 3 minutes on
+    /// 2 cores, once the bench is built).
     pub const FULL: Size = Size {
         measure: Duration::from_secs(3),
         warmup: Duration::from_millis(500),
@@ -68,7 +69,7 @@ impl Size {
         messages: 20_000,
     };
 
-    /// `scripts/bench.sh --quick`: every table, in under 3 minutes.
+    /// `scripts/bench.sh --quick`: every table, in about a minute.
     pub const QUICK: Size = Size {
         measure: Duration::from_millis(800),
         warmup: Duration::from_millis(200),

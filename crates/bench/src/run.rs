@@ -31,7 +31,7 @@ enum Commands {
     Run {
         /// Which comparisons (all when none is named).
         comparisons: Vec<Comparison>,
-        /// Shorter runs and a 256 MiB file: every table in under 3 minutes.
+        /// Shorter runs and a 256 MiB file: every table in about a minute.
         #[arg(long, conflicts_with = "tiny")]
         quick: bool,
         /// The smallest sizes, for checking that the bench works at all.
