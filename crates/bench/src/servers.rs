@@ -13,7 +13,7 @@
 //! count, and every server gets the same client.
 
 use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
@@ -35,8 +35,8 @@ use crate::{Size, python};
 pub const REQUEST: usize = 64;
 /// Requests per connection before the client reconnects.
 pub const SESSION: usize = 100;
-/// The listen backlog of every server, Python's included.
-pub const BACKLOG: i32 = 1024;
+/// The listen backlog of every server, Python's included: lesson 07's.
+pub use select_multiplex::BACKLOG;
 /// How many clients load the server, one column each.
 pub const CLIENTS: [usize; 3] = [1, 10, 100];
 /// Worker threads of the pool model.
@@ -147,11 +147,9 @@ fn serve_multiplexed(kind: Kind) -> io::Result<()> {
 /// tokio's echo server, from its README: a task per connection on a
 /// runtime with a worker thread per core.
 fn serve_tokio() -> io::Result<()> {
-    let listener = TcpListener::bind(classroom::cli::ephemeral())?;
-    let listener = socket2::Socket::from(listener);
-    listener.listen(BACKLOG)?; // the same backlog as the others
-    listener.set_nonblocking(true)?;
-    let listener = TcpListener::from(listener);
+    // Lesson 07's listener: the same backlog as every other server here.
+    let listener = select_multiplex::bind_listener(classroom::cli::ephemeral())?;
+    listener.set_nonblocking(true)?; // tokio's listener requires it
     announce(&listener)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_io()

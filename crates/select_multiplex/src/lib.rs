@@ -69,12 +69,15 @@ pub const ROUND_MS: u16 = 50;
 /// How long a client waits for its echo before it says none came.
 pub const ECHO_PATIENCE: Duration = Duration::from_secs(2);
 
+/// The accept queue [`bind_listener`] asks for.
+pub const BACKLOG: i32 = 1024;
+
 /// A listening socket on `addr`.
 ///
-/// The documents call `listen(5)`. We ask for a longer accept queue (the
-/// kernel caps it at its own maximum) so that a burst of clients, such as the
-/// tests' 200, is queued rather than made to retry its handshake a second
-/// later.
+/// The documents call `listen(5)`. We ask for a longer accept queue,
+/// [`BACKLOG`] (the kernel caps it at its own maximum), so that a burst of
+/// clients, such as the tests' 200, is queued rather than made to retry its
+/// handshake a second later.
 pub fn bind_listener(addr: SocketAddr) -> io::Result<TcpListener> {
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
     // What std's TcpListener::bind does on Unix too: a restarted server can
@@ -84,7 +87,7 @@ pub fn bind_listener(addr: SocketAddr) -> io::Result<TcpListener> {
     socket
         .bind(&addr.into())
         .map_err(|e| classroom::errors::context(e, format!("binding {addr}")))?;
-    socket.listen(1024)?;
+    socket.listen(BACKLOG)?;
     Ok(socket.into())
 }
 
