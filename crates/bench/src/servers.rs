@@ -384,12 +384,20 @@ fn cpu_cell(load: &Load) -> String {
 }
 
 /// The server's CPU time per request, from its cores and the request rate.
-fn cpu_per_request(load: &Load) -> String {
-    match load.server_cores {
-        Some(cores) if load.rate() > 0.0 => {
-            classroom::units::time(Duration::from_secs_f64(cores / load.rate()))
-        }
-        _ => "n/a".to_owned(),
+fn cpu_per_request(load: &Load) -> Option<Duration> {
+    let cores = load.server_cores?;
+    (load.rate() > 0.0).then(|| Duration::from_secs_f64(cores / load.rate()))
+}
+
+/// `time (×ratio)` against `reference`, or `n/a` without a time.
+fn time_and_ratio(time: Option<Duration>, reference: Option<Duration>) -> String {
+    match time {
+        Some(time) => format!(
+            "{} ({})",
+            classroom::units::time(time),
+            ratio(time.as_secs_f64(), reference.map(|r| r.as_secs_f64()))
+        ),
+        None => "n/a".to_owned(),
     }
 }
 
@@ -397,20 +405,25 @@ fn cpu_per_request(load: &Load) -> String {
 pub fn section(rows: &[Row], machine: &Machine) -> Section {
     let last = CLIENTS.len() - 1;
     let most = CLIENTS[last];
-    let rate_of = |model: Model| {
+    // The loads at the most clients, which the ratios compare.
+    let busiest = |model: Model| {
         rows.iter()
             .find(|row| row.model == model)
             .and_then(|row| row.loads.as_ref().ok())
-            .map(|loads| loads[last].rate())
+            .map(|loads| &loads[last])
     };
-    let (python, tokio) = (rate_of(Model::Python), rate_of(Model::Tokio));
+    let (python, tokio) = (busiest(Model::Python), busiest(Model::Tokio));
+    let p99 = |load: &Load| load.latencies.percentile(99.0);
 
     let ratios = [format!("× Python at {most}"), format!("× tokio at {most}")];
     let mut throughput = per_clients_table(clients, &ratios);
-    let mut latency = per_clients_table(|n| format!("{n}: p50 / p99 / worst"), &[]);
+    let mut latency = per_clients_table(
+        |n| format!("{n}: p50 / p99 / worst"),
+        &[format!("p99 at {most} (× tokio)")],
+    );
     let mut cpu = per_clients_table(
         |n| format!("load / server, {n}"),
-        &[format!("server CPU per request, {most}")],
+        &[format!("server CPU per request at {most} (× Python)")],
     );
     for row in rows {
         let label = row.model.label().to_owned();
@@ -424,12 +437,16 @@ pub fn section(rows: &[Row], machine: &Machine) -> Section {
         let cells = |cell: fn(&Load) -> String| {
             std::iter::once(label.clone()).chain(loads.iter().map(cell))
         };
+        let mine = &loads[last];
         throughput.row(cells(|load| rate(load.rate())).chain([
-            ratio(loads[last].rate(), python),
-            ratio(loads[last].rate(), tokio),
+            ratio(mine.rate(), python.map(Load::rate)),
+            ratio(mine.rate(), tokio.map(Load::rate)),
         ]));
-        latency.row(cells(latency_cell));
-        cpu.row(cells(cpu_cell).chain([cpu_per_request(&loads[last])]));
+        latency.row(cells(latency_cell).chain([time_and_ratio(p99(mine), tokio.and_then(p99))]));
+        cpu.row(cells(cpu_cell).chain([time_and_ratio(
+            cpu_per_request(mine),
+            python.and_then(cpu_per_request),
+        )]));
     }
 
     let chart = BarChart {
