@@ -7,7 +7,6 @@
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener};
-use std::path::Path;
 use std::process::{Child, ChildStdout, Command, Stdio};
 
 /// The line a child starts with.
@@ -22,25 +21,14 @@ pub fn announce(listener: &TcpListener) -> io::Result<()> {
     stdout.flush()
 }
 
-/// Report this process's peak resident memory (VmHWM), if /proc has it.
+/// Report this process's peak resident memory, where the OS tells it.
 pub fn report_peak_rss() -> io::Result<()> {
-    if let Some(kib) = peak_rss_kib(Path::new("/proc/self/status")) {
+    if let Some(kib) = classroom::memory::peak_rss_kib(std::process::id()) {
         let mut stdout = io::stdout().lock();
         writeln!(stdout, "{PEAK_RSS}{kib}")?;
         stdout.flush()?;
     }
     Ok(())
-}
-
-/// `VmHWM:   12345 kB` from a `/proc/PID/status` file.
-fn peak_rss_kib(status: &Path) -> Option<u64> {
-    let text = std::fs::read_to_string(status).ok()?;
-    text.lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
 }
 
 /// A child that has announced its address. Dropping it kills it.
@@ -145,20 +133,4 @@ pub fn run_to_end(mut command: Command) -> io::Result<Option<u64>> {
         .lines()
         .find_map(|line| line.strip_prefix(PEAK_RSS))
         .and_then(|kib| kib.parse().ok()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn peak_rss_is_read_from_proc() {
-        let dir = tempfile::tempdir().unwrap();
-        let status = dir.path().join("status");
-        std::fs::write(&status, "Name:\tx\nVmPeak:\t  9 kB\nVmHWM:\t   5120 kB\n").unwrap();
-        assert_eq!(peak_rss_kib(&status), Some(5120));
-        std::fs::write(&status, "Name:\tx\n").unwrap();
-        assert_eq!(peak_rss_kib(&status), None);
-        assert!(peak_rss_kib(Path::new("/proc/self/status")).is_some_and(|kib| kib > 0));
-    }
 }

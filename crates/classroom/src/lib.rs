@@ -13,6 +13,7 @@
 //! * [`errors`]: print an I/O error with its OS number and a hint naming the
 //!   lesson that explains it.
 //! * [`units`]: numbers as a person reads them (`10,000`, `9.8 µs`).
+//! * [`memory`]: a process's peak memory, read from `/proc` (Linux).
 //!
 //! With the `lesson-test` feature, for the lesson crates' tests only:
 //!
@@ -26,6 +27,7 @@
 pub mod bytes;
 pub mod cli;
 pub mod errors;
+pub mod memory;
 pub mod output;
 pub mod read;
 pub mod roles;

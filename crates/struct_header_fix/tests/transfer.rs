@@ -104,12 +104,7 @@ mod memory {
 
     /// The peak memory of a process, from /proc (Linux only).
     fn peak_kib(pid: u32) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-        let line = status
-            .lines()
-            .find(|l| l.starts_with("VmHWM:"))
-            .expect("VmHWM in /proc/PID/status");
-        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+        classroom::memory::peak_rss_kib(pid).expect("VmHWM in /proc/PID/status")
     }
 
     /// 32 MiB in, 32 MiB out: the server's peak memory stays far below the
