@@ -208,7 +208,8 @@ pub fn load(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let cpu_before = thread_cpu()?;
+    // Lesson 06 measures its busy loop with the same call.
+    let cpu_before = nonblocking::os::cpu_time()?;
     let started = Instant::now();
     let mut load = runtime.block_on(async move {
         let from = Instant::now() + warmup;
@@ -228,7 +229,7 @@ pub fn load(
             server_cores: None,
         })
     })?;
-    load.client_cores = cores(thread_cpu()? - cpu_before, started.elapsed());
+    load.client_cores = cores(nonblocking::os::cpu_time()? - cpu_before, started.elapsed());
     Ok(load)
 }
 
@@ -247,16 +248,6 @@ fn load_server(server: &Running, clients: usize, size: &Size) -> io::Result<Load
 /// `cpu` spread over `elapsed`, in cores.
 fn cores(cpu: Duration, elapsed: Duration) -> f64 {
     cpu.as_secs_f64() / elapsed.as_secs_f64().max(1e-9)
-}
-
-/// The CPU time this thread has used (user and system).
-fn thread_cpu() -> io::Result<Duration> {
-    use nix::sys::resource::{UsageWho, getrusage};
-    let usage = getrusage(UsageWho::RUSAGE_THREAD)?;
-    let time = |t: nix::sys::time::TimeVal| {
-        Duration::new(t.tv_sec().max(0) as u64, (t.tv_usec().max(0) as u32) * 1000)
-    };
-    Ok(time(usage.user_time()) + time(usage.system_time()))
 }
 
 /// The CPU time process `pid` has used, from `/proc/PID/stat` (fields 14
