@@ -2,8 +2,10 @@
 //! drawn as SVG, and written into the lesson between two markers.
 
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::Path;
+
+use struct_header_fix::files::PartFile;
 
 /// A markdown table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -121,18 +123,20 @@ pub fn replace_section(text: &str, name: &str, content: &str) -> io::Result<Stri
     Ok(format!("{}{content}{}", &text[..start], &text[stop..]))
 }
 
-/// Write `contents` to `path` through a temporary file renamed over it, so
-/// an interrupted run never leaves half a lesson or half a plot.
+/// Write `contents` to `path` the way lesson 05 saves an upload: into a
+/// temporary file that gets the real name only when it is complete, so an
+/// interrupted run never leaves half a lesson or half a plot.
 pub fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)?;
-    }
-    let mut temp = path.as_os_str().to_owned();
-    temp.push(format!(".{}.tmp", std::process::id()));
-    fs::write(&temp, contents)?;
-    fs::rename(&temp, path).inspect_err(|_| {
-        let _ = fs::remove_file(&temp); // the rename's error is the one to report
-    })
+    let (Some(folder), Some(name)) = (path.parent(), path.file_name()) else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} names no file", path.display()),
+        ));
+    };
+    fs::create_dir_all(folder)?;
+    let mut part = PartFile::create(folder, &name.to_string_lossy())?;
+    part.write_all(contents.as_bytes())?;
+    part.commit() // dropped before this, `part` deletes itself
 }
 
 /// Put `section` into its file under the repository's `root`, and its
@@ -198,5 +202,9 @@ mod tests {
             fs::read_to_string(dir.path().join("lessons/img/t.svg")).unwrap(),
             "<svg/>"
         );
+        let img = fs::read_dir(dir.path().join("lessons/img"))
+            .unwrap()
+            .count();
+        assert_eq!(img, 1, "a temporary file was left beside the plot");
     }
 }
