@@ -57,9 +57,9 @@ enum Commands {
     /// A child process: one echo server, until killed.
     #[command(hide = true)]
     Serve { model: Model },
-    /// A child process: receive one file into DIR.
+    /// A child process: receive one file of SIZE bytes into DIR.
     #[command(hide = true)]
-    Receive { way: Way, dir: PathBuf },
+    Receive { way: Way, dir: PathBuf, size: u64 },
     /// A child process: send FILE to ADDR.
     #[command(hide = true)]
     Send {
@@ -108,7 +108,7 @@ pub fn main() -> ExitCode {
             seconds,
         } => load(addr, clients, seconds),
         Commands::Serve { model } => servers::serve(model),
-        Commands::Receive { way, dir } => transfer::receive(way, &dir),
+        Commands::Receive { way, dir, size } => transfer::receive(way, &dir, size),
         Commands::Send { way, addr, file } => transfer::send(way, addr, &file),
     };
     match outcome {

@@ -91,7 +91,7 @@ fn buffer_limit(name: &str) -> Option<usize> {
 
 /// `bench receive WAY DIR`: accept one connection and receive one file
 /// into `dir`, then report peak memory.
-pub fn receive(way: Way, dir: &Path) -> io::Result<()> {
+pub fn receive(way: Way, dir: &Path, size: u64) -> io::Result<()> {
     let listener = TcpListener::bind(classroom::cli::ephemeral())?;
     announce(&listener)?;
     let (mut stream, _) = listener.accept()?;
@@ -102,7 +102,17 @@ pub fn receive(way: Way, dir: &Path) -> io::Result<()> {
             if let Some(limit) = buffer_limit("rmem_max") {
                 SockRef::from(&stream).set_recv_buffer_size(limit)?;
             }
-            copy_plain(&mut stream, &mut File::create(dir.join(RECEIVED))?)?;
+            // No header tells the plain copy when to stop, so the size it
+            // was told bounds what a peer can make it write.
+            let path = dir.join(RECEIVED);
+            let got = copy_plain(&mut (&mut stream).take(size + 1), &mut File::create(&path)?)?;
+            if got > size {
+                fs::remove_file(&path)?; // no half-kept file
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("the sender sent more than the {size} bytes expected"),
+                ));
+            }
         }
         Way::Length => {
             return Err(io::Error::other(
@@ -114,17 +124,19 @@ pub fn receive(way: Way, dir: &Path) -> io::Result<()> {
 }
 
 /// The plain copy: [`PLAIN_BUF`]-byte reads, each written out whole, until
-/// `from` ends. (`std::io::copy` would pick its own buffer size, or hand the
-/// work to the kernel with `sendfile`/`splice`, which is not what the
-/// documents' programs do.)
-fn copy_plain(from: &mut impl Read, to: &mut impl Write) -> io::Result<()> {
+/// `from` ends; how many bytes. (`std::io::copy` would pick its own buffer
+/// size, or hand the work to the kernel with `sendfile`/`splice`, which is
+/// not what the documents' programs do.)
+fn copy_plain(from: &mut impl Read, to: &mut impl Write) -> io::Result<u64> {
     let mut buf = vec![0u8; PLAIN_BUF];
+    let mut copied = 0;
     loop {
         let n = from.read(&mut buf)?;
         if n == 0 {
-            return Ok(());
+            return Ok(copied);
         }
         to.write_all(&buf[..n])?;
+        copied += n as u64;
     }
 }
 
@@ -272,7 +284,8 @@ fn measure_in(bench: &Path, size: &Size, folder: &Path) -> io::Result<Vec<Transf
         command
             .arg("receive")
             .arg(format!("{way:?}").to_lowercase())
-            .arg(&received);
+            .arg(&received)
+            .arg(size.file.to_string());
         command
     };
     let python = || python::command(python::RECV_FILE, &[&received.to_string_lossy()]);

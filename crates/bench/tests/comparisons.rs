@@ -107,6 +107,28 @@ fn every_transfer_arrives_intact_in_bounded_memory() {
 }
 
 #[test]
+fn the_plain_receiver_refuses_more_than_it_was_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = Command::new(bench_exe());
+    command
+        .arg("receive")
+        .arg("plain")
+        .arg(dir.path())
+        .arg("10");
+    let receiver = Running::start(command).unwrap();
+    let mut peer = TcpStream::connect(receiver.addr()).unwrap();
+    peer.write_all(&[b'x'; 100]).unwrap();
+    peer.shutdown(std::net::Shutdown::Write).unwrap();
+    let error = receiver.finish().unwrap_err();
+    assert!(error.to_string().contains("failed"), "{error}");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "a file was left"
+    );
+}
+
+#[test]
 fn every_framing_delivers_every_message() {
     // `measure_one` fails unless the receiver counted every message.
     for fix in Fix::ALL {
