@@ -393,6 +393,19 @@ impl Drop for ServerProcess {
 
 // ------------------------------------------------------------ python
 
+/// Document 000's TCP client, which lessons 01 and 02 both run against
+/// their servers: send `b'hello!'`, print what one `recv(1024)` returns,
+/// close at once. The port is its first argument.
+pub const DOC000_CLIENT: &str = r#"
+import socket, sys
+sk = socket.socket()
+sk.connect(('127.0.0.1', int(sys.argv[1])))
+sk.send(b'hello!')
+ret = sk.recv(1024)
+print(ret)
+sk.close()
+"#;
+
 /// `python3`, or `None` when it is not installed, with the reason the
 /// calling test is skipped printed.
 pub fn python3() -> Option<&'static str> {

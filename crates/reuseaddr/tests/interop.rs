@@ -3,23 +3,11 @@
 
 mod common;
 
-use classroom::testing::{ServerProcess, python3, run_python};
+use classroom::testing::{DOC000_CLIENT, ServerProcess, python3, run_python};
 use common::start_server;
 
-/// Document 000's client: send b'hello!', print what recv(1024) returns,
-/// close at once.
-const DOC_CLIENT: &str = r#"
-import socket, sys
-sk = socket.socket()
-sk.connect(('127.0.0.1', int(sys.argv[1])))
-sk.send(b'hello!')
-ret = sk.recv(1024)
-print(ret)
-sk.close()
-"#;
-
 fn run_doc_client(server: &ServerProcess) -> String {
-    run_python(DOC_CLIENT, &[&server.addr.port().to_string()])
+    run_python(DOC000_CLIENT, &[&server.addr.port().to_string()])
 }
 
 // The document's client closes the moment it has its answer. Our server

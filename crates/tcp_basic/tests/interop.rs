@@ -4,19 +4,8 @@
 
 mod common;
 
-use classroom::testing::{Python, python3, run_ok, run_python};
+use classroom::testing::{DOC000_CLIENT, Python, python3, run_ok, run_python};
 use common::{BIN, start_server};
-
-/// Document 000's client: send b'hello!', print what recv(1024) returns.
-const DOC_CLIENT: &str = r#"
-import socket, sys
-sk = socket.socket()
-sk.connect(('127.0.0.1', int(sys.argv[1])))
-sk.send(b'hello!')
-ret = sk.recv(1024)
-print(ret)
-sk.close()
-"#;
 
 /// Document 000's server, on a port the OS picks (printed first).
 const DOC_SERVER: &str = r#"
@@ -51,7 +40,7 @@ fn the_documents_python_client_talks_to_our_server() {
     }
     let server = start_server("hello");
     let port = server.addr.port().to_string();
-    assert_eq!(run_python(DOC_CLIENT, &[&port]), "b'hi'\n");
+    assert_eq!(run_python(DOC000_CLIENT, &[&port]), "b'hi'\n");
     let seen = server.wait_for("recv #1");
     assert!(
         seen.last().unwrap().ends_with("6 bytes \"hello!\""),
