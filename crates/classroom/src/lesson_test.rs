@@ -358,6 +358,70 @@ impl LessonFile {
     }
 }
 
+/// Every `// ANCHOR: NAME` in the sources of `crates` (folder names under
+/// `crates/`) that no lesson in `lessons` shows as
+/// `// crates/CRATE/src/FILE.rs (anchor: NAME)`, as `FILE:NAME`. A region
+/// marked for a lesson and shown by none is code a student never reads
+/// about: show it, or drop the markers.
+pub fn unshown_anchors(root: &Path, crates: &[&str]) -> Vec<String> {
+    let lessons: String = std::fs::read_dir(root.join("lessons"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "md"))
+        .filter_map(|path| std::fs::read_to_string(path).ok())
+        .collect();
+    let mut unshown = Vec::new();
+    for krate in crates {
+        let mut files = Vec::new();
+        rust_files(&root.join("crates").join(krate).join("src"), &mut files);
+        files.sort();
+        for file in files {
+            let source = std::fs::read_to_string(&file).unwrap_or_default();
+            let shown_as = file
+                .strip_prefix(root)
+                .unwrap_or(&file)
+                .to_string_lossy()
+                .replace('\\', "/");
+            for line in source.lines() {
+                let Some(name) = line.trim().strip_prefix("// ANCHOR: ") else {
+                    continue;
+                };
+                let name = name.trim();
+                if !lessons.contains(&format!("// {shown_as} (anchor: {name})")) {
+                    unshown.push(format!("{shown_as}:{name}"));
+                }
+            }
+        }
+    }
+    unshown
+}
+
+/// Panic with a list of [`unshown_anchors`], if there are any. `lesson` is
+/// a lesson file's path; its folder's parent is the workspace root.
+#[track_caller]
+pub fn assert_every_anchor_shown(lesson: impl AsRef<Path>, crates: &[&str]) {
+    let root = LessonFile::read(lesson.as_ref()).root().to_owned();
+    let unshown = unshown_anchors(&root, crates);
+    assert!(
+        unshown.is_empty(),
+        "ANCHOR regions no lesson shows (show them, or drop the markers):\n{}",
+        unshown.join("\n")
+    );
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
 /// `text` with the first `shown` after `after` replaced by `instead`.
 fn with_line_changed(
     text: &str,
@@ -933,6 +997,21 @@ mod tests {
         let harness = Harness::new();
         let hidden = "```console not-run\n$ cargo run -q -p x\n```\n";
         assert!(harness.check_text("l.md", hidden, Path::new(".")).is_err());
+    }
+
+    #[test]
+    fn an_anchor_no_lesson_shows_is_named() {
+        let root = std::env::temp_dir().join(format!("unshown-{}", std::process::id()));
+        let src = root.join("crates/x/src");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::create_dir_all(root.join("lessons")).unwrap();
+        let code = "// ANCHOR: one\nlet a = 1;\n// ANCHOR_END: one\n// ANCHOR: two\n// ANCHOR_END: two\n";
+        std::fs::write(src.join("a.rs"), code).unwrap();
+        let lesson = "```rust\n// crates/x/src/a.rs (anchor: one)\nlet a = 1;\n```\n";
+        std::fs::write(root.join("lessons/l.md"), lesson).unwrap();
+        let unshown = unshown_anchors(&root, &["x"]);
+        let _ = std::fs::remove_dir_all(&root);
+        assert_eq!(unshown, ["crates/x/src/a.rs:two"]);
     }
 
     #[test]

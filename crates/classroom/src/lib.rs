@@ -4,11 +4,19 @@
 //!   per-side numbering of every send and receive.
 //! * [`bytes`]: how bytes are shown: quoted text when they are UTF-8, a hex
 //!   dump otherwise.
+//! * [`traced`]: [`Traced`], a socket that prints each `send #N` /
+//!   `recv #N` as it makes the system call, so lesson code reads and writes
+//!   with plain std calls.
 //! * [`cli`]: the command-line contract every lesson follows
 //!   (`demo [STEP]`, `server [STEP]`, `client [STEP]`, `--host`, `--port`).
+//! * [`runner`]: what no lesson teaches: a demo's two halves on two threads
+//!   ([`runner::pair`]), and `server STEP`'s next-client loop
+//!   ([`runner::serve`]).
 //! * [`roles`]: run a server role and a client role in one process.
-//! * [`tcp`]: the one-client-at-a-time server loop, `recv(1024)`, a client
-//!   session, and the two-role demo runner every TCP lesson uses.
+//! * [`tcp`]: one copy of the small things every lesson's sockets share:
+//!   `RECV_SIZE`, `PATIENCE`, `until_closed`, `is_timeout`, `closed_port`.
+//! * [`files`]: names a peer may use for a file, and a private scratch
+//!   folder.
 //! * [`read`]: reading from a peer with a limit on what it can make us hold.
 //! * [`errors`]: print an I/O error with its OS number and a hint naming the
 //!   lesson that explains it.
@@ -27,12 +35,15 @@
 pub mod bytes;
 pub mod cli;
 pub mod errors;
+pub mod files;
 pub mod memory;
 pub mod output;
 pub mod read;
 pub mod roles;
+pub mod runner;
 pub mod tcp;
 pub mod tcp_state;
+pub mod traced;
 pub mod units;
 
 #[cfg(feature = "lesson-test")]
@@ -43,3 +54,4 @@ pub mod testing;
 pub use cli::{Endpoint, Lesson};
 pub use output::{Lane, Side, heading, narrate};
 pub use roles::run_roles;
+pub use traced::Traced;

@@ -15,6 +15,7 @@
 //! mid-line. *Which* line comes first is up to
 //! the demo: it synchronises its roles so the order is the same every run.
 
+use std::cell::Cell;
 use std::ffi::OsString;
 use std::fmt::{self, Display};
 use std::io::IsTerminal;
@@ -113,13 +114,14 @@ pub fn heading(text: impl Display) {
 }
 
 /// One side of a conversation: prints its lines and numbers its sends and
-/// receives.
+/// receives. Lesson code meets it inside [`crate::Traced`], which calls
+/// [`Side::sent`] and [`Side::received`] once per system call.
 #[derive(Debug)]
 pub struct Side {
     lane: Lane,
     label: String,
-    sends: u32,
-    recvs: u32,
+    sends: Cell<u32>,
+    recvs: Cell<u32>,
 }
 
 impl Side {
@@ -146,14 +148,19 @@ impl Side {
         Side {
             lane,
             label: lane.label().to_owned(),
-            sends: 0,
-            recvs: 0,
+            sends: Cell::new(0),
+            recvs: Cell::new(0),
         }
     }
 
     /// Which lane this side prints in.
     pub fn lane(&self) -> Lane {
         self.lane
+    }
+
+    /// How many sends and receives this side has printed.
+    pub fn counts(&self) -> (u32, u32) {
+        (self.sends.get(), self.recvs.get())
     }
 
     /// Print a free-form line in this lane.
@@ -166,24 +173,35 @@ impl Side {
         ));
     }
 
-    /// Print `send #N: COUNT bytes BYTES` for bytes about to be sent.
-    pub fn sent(&mut self, data: &[u8]) {
-        self.sends += 1;
-        self.say(format!("send #{}: {}", self.sends, describe(data)));
+    /// Print `send #N: COUNT bytes BYTES` for bytes offered to one send call.
+    pub fn sent(&self, data: &[u8]) {
+        self.sends.set(self.sends.get() + 1);
+        self.say(format!("send #{}: {}", self.sends.get(), describe(data)));
     }
 
-    /// Print `recv #N: COUNT bytes BYTES` for bytes just received.
-    pub fn received(&mut self, data: &[u8]) {
-        self.recvs += 1;
-        self.say(format!("recv #{}: {}", self.recvs, describe(data)));
+    /// After a send call: if the kernel took fewer bytes than were offered,
+    /// say how many it took.
+    pub fn took(&self, taken: usize, offered: usize) {
+        if taken < offered {
+            self.say(format!(
+                "  the kernel took {taken} of those {offered} bytes"
+            ));
+        }
+    }
+
+    /// Print `recv #N: COUNT bytes BYTES` for bytes one receive call
+    /// returned, or the end-of-stream line when it returned none.
+    pub fn received(&self, data: &[u8]) {
+        self.recvs.set(self.recvs.get() + 1);
+        self.say(format!("recv #{}: {}", self.recvs.get(), describe(data)));
     }
 
     /// Print a TCP read that returned 0 bytes: the peer closed its side.
-    pub fn eof(&mut self) {
-        self.recvs += 1;
+    pub fn eof(&self) {
+        self.recvs.set(self.recvs.get() + 1);
         self.say(format!(
             "recv #{}: 0 bytes (EOF: the peer closed its side)",
-            self.recvs
+            self.recvs.get()
         ));
     }
 }
@@ -235,11 +253,11 @@ mod tests {
 
     #[test]
     fn each_side_numbers_its_own_sends_and_receives() {
-        let mut side = Side::client();
+        let side = Side::client();
         side.sent(b"a");
         side.sent(b"b");
         side.received(b"c");
         side.eof();
-        assert_eq!((side.sends, side.recvs), (2, 2));
+        assert_eq!(side.counts(), (2, 2));
     }
 }

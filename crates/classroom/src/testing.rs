@@ -616,6 +616,96 @@ pub fn assert_same_every_run(
     printed
 }
 
+/// What `strace -f` saw a demo do, beside what the demo printed.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Syscalls {
+    /// `sendto` calls (std's TCP `write` and UDP `send_to` are `sendto`).
+    pub sendto: usize,
+    /// `recvfrom` calls, those with `MSG_PEEK` left out: a peek only waits
+    /// for bytes, it takes none.
+    pub recvfrom: usize,
+    /// Printed `send #N:` lines.
+    pub printed_sends: usize,
+    /// Printed `recv #N:` lines.
+    pub printed_recvs: usize,
+}
+
+/// Run `bin ARGS` under `strace -f`, counting its `sendto` and `recvfrom`
+/// system calls and its printed `send #N` / `recv #N` lines, or `None`
+/// (with the reason printed) where strace is not installed or may not
+/// trace here.
+pub fn syscalls_under_strace(bin: &str, args: &[&str]) -> Option<Syscalls> {
+    let dir = std::env::temp_dir().join(format!(
+        "strace-{}-{:?}",
+        std::process::id(),
+        thread::current().id()
+    ));
+    let log = dir.with_extension("log");
+    let output = Command::new("strace")
+        .args(["-f", "-qq", "-e", "trace=sendto,recvfrom", "-o"])
+        .arg(&log)
+        .arg(bin)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output();
+    let output = match output {
+        Ok(output) if output.status.success() => output,
+        Ok(output) => {
+            eprintln!(
+                "skipped: strace could not run {bin}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            return None;
+        }
+        Err(e) => {
+            eprintln!("skipped: strace is not installed ({e})");
+            return None;
+        }
+    };
+    let trace = std::fs::read_to_string(&log).unwrap_or_default();
+    let _ = std::fs::remove_file(&log);
+    // A call another thread interrupts is split over two lines,
+    // `recvfrom(3, <unfinished ...>` and `<... recvfrom resumed>…, MSG_PEEK…`:
+    // count each call once, on the line where it completes.
+    let calls = |name: &str| {
+        let (call, resumed) = (format!("{name}("), format!("<... {name} resumed>"));
+        trace
+            .lines()
+            .filter(|l| {
+                (l.contains(&call) && !l.contains("<unfinished")) || l.contains(&resumed)
+            })
+            .filter(|l| !l.contains("MSG_PEEK"))
+            .count()
+    };
+    let printed = String::from_utf8_lossy(&output.stdout).into_owned();
+    let lines = |re: &str| {
+        let re = Regex::new(re).expect("a valid regex");
+        printed.lines().filter(|l| re.is_match(l)).count()
+    };
+    Some(Syscalls {
+        sendto: calls("sendto"),
+        recvfrom: calls("recvfrom"),
+        printed_sends: lines(r"^\[[a-z0-9 ]+\] send #\d+:"),
+        printed_recvs: lines(r"^\[[a-z0-9 ]+\] recv #\d+:"),
+    })
+}
+
+/// Check that every printed `send #N` / `recv #N` of `bin ARGS` is one
+/// `sendto` / `recvfrom` system call, and no call goes unprinted.
+pub fn assert_one_line_per_syscall(bin: &str, args: &[&str]) {
+    let Some(seen) = syscalls_under_strace(bin, args) else {
+        return;
+    };
+    assert!(seen.printed_sends + seen.printed_recvs > 0, "{seen:?}");
+    assert_eq!(
+        (seen.printed_sends, seen.printed_recvs),
+        (seen.sendto, seen.recvfrom),
+        "`{bin} {}`: printed sends and receives differ from the system calls strace saw",
+        args.join(" ")
+    );
+}
+
 /// The first line (1-based) where `a` and `b` differ, and the two lines
 /// there (`<end>` past the last line).
 fn first_difference<'t>(a: &'t str, b: &'t str) -> Option<(usize, &'t str, &'t str)> {
