@@ -21,7 +21,7 @@
 //!   why, and should be rare.
 //! * ```` ```rust ```` blocks must come from the crate: their first line is
 //!   `// crates/CRATE/src/FILE.rs (anchor: NAME)` and the rest must equal the
-//!   lines between `// ANCHOR: NAME` and `// ANCHOR_END: NAME` in that file
+//!   lines between the markers `// ANCHOR:` NAME and `// ANCHOR_END:` NAME in that file
 //!   (the markers mdBook uses), with common indentation removed.
 //! * Every fence must name a language, so nothing is silently skipped.
 //!
@@ -47,6 +47,11 @@ use snapbox::{Assert, Data};
 /// bytes a buffer took, how many calls a loop made): a measurement, like a
 /// time.
 pub const PLACEHOLDERS: [&str; 4] = ["[PORT]", "[ADDR]", "[TIME]", "[COUNT]"];
+
+/// The markers around a region a lesson shows (mdBook's): `OPEN name` …
+/// `CLOSE name`.
+const OPEN: &str = "// ANCHOR:";
+const CLOSE: &str = "// ANCHOR_END:";
 
 /// How long one command may run before it counts as hung.
 const COMMAND_DEADLINE: Duration = Duration::from_secs(60);
@@ -358,7 +363,7 @@ impl LessonFile {
     }
 }
 
-/// Every `// ANCHOR: NAME` in the sources of `crates` (folder names under
+/// Every region marked `// ANCHOR:` NAME in the sources of `crates` (folder names under
 /// `crates/`) that no lesson in `lessons` shows as
 /// `// crates/CRATE/src/FILE.rs (anchor: NAME)`, as `FILE:NAME`. A region
 /// marked for a lesson and shown by none is code a student never reads
@@ -385,7 +390,11 @@ pub fn unshown_anchors(root: &Path, crates: &[&str]) -> Vec<String> {
                 .to_string_lossy()
                 .replace('\\', "/");
             for line in source.lines() {
-                let Some(name) = line.trim().strip_prefix("// ANCHOR: ") else {
+                let Some(name) = line
+                    .trim()
+                    .strip_prefix(OPEN)
+                    .and_then(|rest| rest.strip_prefix(' '))
+                else {
                     continue;
                 };
                 let name = name.trim();
@@ -841,9 +850,8 @@ fn check_snippet(fence: &Fence, root: &Path) -> Result<(), String> {
         .ok_or("a rust block must start with `// crates/CRATE/src/FILE.rs (anchor: NAME)`: lesson code comes from the crate")?;
     let source = std::fs::read_to_string(root.join(&file))
         .map_err(|e| format!("cannot read {file}: {e}"))?;
-    let region = anchored(&source, &anchor).ok_or_else(|| {
-        format!("{file} has no `// ANCHOR: {anchor}` … `// ANCHOR_END: {anchor}` region")
-    })?;
+    let region = anchored(&source, &anchor)
+        .ok_or_else(|| format!("{file} has no `{OPEN} {anchor}` … `{CLOSE} {anchor}` region"))?;
     let shown = &fence.body[1..];
     if shown == region.as_slice() {
         Ok(())
@@ -860,8 +868,8 @@ fn check_snippet(fence: &Fence, root: &Path) -> Result<(), String> {
 /// The lines between the anchor markers, other markers left out and common
 /// indentation removed.
 fn anchored(source: &str, name: &str) -> Option<Vec<String>> {
-    let start = format!("// ANCHOR: {name}");
-    let end = format!("// ANCHOR_END: {name}");
+    let start = format!("{OPEN} {name}");
+    let end = format!("{CLOSE} {name}");
     let mut lines = source.lines().skip_while(|l| l.trim() != start);
     lines.next()?;
     let mut region = Vec::new();
@@ -1005,7 +1013,7 @@ mod tests {
         let src = root.join("crates/x/src");
         std::fs::create_dir_all(&src).unwrap();
         std::fs::create_dir_all(root.join("lessons")).unwrap();
-        let code = "// ANCHOR: one\nlet a = 1;\n// ANCHOR_END: one\n// ANCHOR: two\n// ANCHOR_END: two\n";
+        let code = format!("{OPEN} one\nlet a = 1;\n{CLOSE} one\n{OPEN} two\n{CLOSE} two\n");
         std::fs::write(src.join("a.rs"), code).unwrap();
         let lesson = "```rust\n// crates/x/src/a.rs (anchor: one)\nlet a = 1;\n```\n";
         std::fs::write(root.join("lessons/l.md"), lesson).unwrap();
@@ -1016,10 +1024,12 @@ mod tests {
 
     #[test]
     fn anchors_are_extracted_without_markers_or_indentation() {
-        let source = "fn a() {\n    // ANCHOR: body\n    let x = 1;\n    // ANCHOR: inner\n    x\n    // ANCHOR_END: inner\n    // ANCHOR_END: body\n}\n";
-        assert_eq!(anchored(source, "body").unwrap(), ["let x = 1;", "x"]);
-        assert_eq!(anchored(source, "inner").unwrap(), ["x"]);
-        assert!(anchored(source, "missing").is_none());
+        let source = format!(
+            "fn a() {{\n    {OPEN} body\n    let x = 1;\n    {OPEN} inner\n    x\n    {CLOSE} inner\n    {CLOSE} body\n}}\n"
+        );
+        assert_eq!(anchored(&source, "body").unwrap(), ["let x = 1;", "x"]);
+        assert_eq!(anchored(&source, "inner").unwrap(), ["x"]);
+        assert!(anchored(&source, "missing").is_none());
     }
 
     #[test]
@@ -1028,7 +1038,7 @@ mod tests {
         std::fs::create_dir_all(dir.join("src")).unwrap();
         std::fs::write(
             dir.join("src/a.rs"),
-            "// ANCHOR: one\nlet x = 1;\n// ANCHOR_END: one\n",
+            &format!("{OPEN} one\nlet x = 1;\n{CLOSE} one\n"),
         )
         .unwrap();
         let block = |body: &str| Fence {

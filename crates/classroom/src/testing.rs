@@ -672,9 +672,7 @@ pub fn syscalls_under_strace(bin: &str, args: &[&str]) -> Option<Syscalls> {
         let (call, resumed) = (format!("{name}("), format!("<... {name} resumed>"));
         trace
             .lines()
-            .filter(|l| {
-                (l.contains(&call) && !l.contains("<unfinished")) || l.contains(&resumed)
-            })
+            .filter(|l| (l.contains(&call) && !l.contains("<unfinished")) || l.contains(&resumed))
             .filter(|l| !l.contains("MSG_PEEK"))
             .count()
     };

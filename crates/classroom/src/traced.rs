@@ -259,7 +259,8 @@ mod tests {
     #[test]
     fn reads_and_writes_pass_through_and_are_counted() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let mut client = Traced::client(TcpStream::connect(listener.local_addr().unwrap()).unwrap());
+        let mut client =
+            Traced::client(TcpStream::connect(listener.local_addr().unwrap()).unwrap());
         let (conn, _) = listener.accept().unwrap();
         let mut conn = Traced::server(conn);
         client.write_all(b"ping").unwrap();
