@@ -1038,7 +1038,7 @@ mod tests {
         std::fs::create_dir_all(dir.join("src")).unwrap();
         std::fs::write(
             dir.join("src/a.rs"),
-            &format!("{OPEN} one\nlet x = 1;\n{CLOSE} one\n"),
+            format!("{OPEN} one\nlet x = 1;\n{CLOSE} one\n"),
         )
         .unwrap();
         let block = |body: &str| Fence {
