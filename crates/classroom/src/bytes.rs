@@ -30,6 +30,36 @@ pub fn show(bytes: &[u8]) -> String {
     }
 }
 
+/// A string a peer chose (a file name, a chat name, a message), made safe to
+/// print: control characters, and the marks that reorder text on screen,
+/// are shown escaped (`\u{1b}`, `\r`) instead of reaching the terminal,
+/// where `ESC [2J` would clear the screen and `\r[server] …` would forge a
+/// line. Everything else, Chinese included, prints as it is.
+///
+/// ```
+/// use classroom::bytes::escape;
+/// assert_eq!(escape("a.txt"), "a.txt");
+/// assert_eq!(escape("你好"), "你好");
+/// assert_eq!(escape("x\u{1b}[2J\r[server] ok"), "x\\u{1b}[2J\\r[server] ok");
+/// ```
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || reorders(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Unicode's bidirectional controls: they make text print in another order
+/// than it is stored, so `txt.exe` can be shown as `exe.txt`.
+fn reorders(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// The bytes as a hex dump: `68 69` for `b"hi"`.
 ///
 /// ```
@@ -92,6 +122,15 @@ mod tests {
         assert_eq!(show(&[0xc7, 0x00, 0x00, 0x00]), "c7 00 00 00");
         // Half of a three-byte character is not text.
         assert_eq!(show(&"翔".as_bytes()[..2]), "e7 bf");
+    }
+
+    #[test]
+    fn control_characters_from_a_peer_never_reach_the_terminal() {
+        let name = "\u{1b}]0;PWNED\u{7}\u{1b}[2J\r[server] saved ok.txt";
+        let shown = escape(name);
+        assert!(!shown.chars().any(|c| c.is_control()), "{shown}");
+        assert_eq!(escape("a\u{202e}txt.exe"), "a\\u{202e}txt.exe");
+        assert_eq!(escape("lbw正在吃翔"), "lbw正在吃翔");
     }
 
     #[test]
