@@ -2,12 +2,11 @@
 //! 004 §4.2, the persistent version, port 8080). Each side takes turns:
 //! the client sends a line, the server answers one.
 
-use std::io::{self, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 
-use classroom::{Side, narrate};
-
-use classroom::tcp::{demo_pair, recv_once};
+use classroom::tcp::RECV_SIZE;
+use classroom::{Traced, narrate, runner};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8080;
@@ -15,56 +14,51 @@ pub const PORT: u16 = 8080;
 /// The word that ends the conversation, from either side.
 pub const QUIT: &str = "q";
 
-// ANCHOR: serve
-/// The server's half: answer each message with the next line of `replies`
-/// until either side says `q` or the client leaves.
-pub fn serve(
-    mut conn: TcpStream,
-    out: &mut Side,
-    replies: &mut dyn Iterator<Item = String>,
-) -> io::Result<()> {
+// ANCHOR: server
+/// The server's half, for one client: answer each message with the next
+/// line of `replies` until either side says `q` or the client leaves.
+pub fn server(listener: &TcpListener, replies: &mut dyn Iterator<Item = String>) -> io::Result<()> {
+    let (conn, peer) = listener.accept()?;
+    let mut conn = Traced::accepted(conn, peer)?;
+    let mut buf = [0u8; RECV_SIZE];
     loop {
-        let message = recv_once(&mut conn, out)?;
-        if message.is_empty() {
+        let n = conn.read(&mut buf)?; // Python: ret = conn.recv(1024)
+        if n == 0 {
             return Ok(()); // the client closed without saying q
         }
-        if message == QUIT.as_bytes() {
-            out.say("the client said q: closing");
+        if &buf[..n] == QUIT.as_bytes() {
+            conn.say("the client said q: closing");
             return Ok(());
         }
         let Some(reply) = replies.next() else {
             return Ok(()); // no more input on this side
         };
-        out.sent(reply.as_bytes());
-        conn.write_all(reply.as_bytes())?;
+        conn.write_all(reply.as_bytes())?; // Python: conn.send(info.encode('utf-8'))
         if reply == QUIT {
             return Ok(());
         }
     }
 }
-// ANCHOR_END: serve
+// ANCHOR_END: server
 
 // ANCHOR: client
 /// The client's half: send each line, wait for the answer, stop at `q`.
-pub fn client(
-    mut stream: TcpStream,
-    out: &mut Side,
-    lines: impl Iterator<Item = String>,
-) -> io::Result<()> {
+pub fn client(addr: SocketAddr, lines: impl Iterator<Item = String>) -> io::Result<()> {
+    let mut stream = Traced::connected(TcpStream::connect(addr)?)?;
+    let mut buf = [0u8; RECV_SIZE];
     for line in lines {
         if line.is_empty() {
             // A zero-byte write sends nothing, and the server would wait
             // for ever for a message that never comes.
-            out.say("an empty line is not sent: TCP has no empty messages");
+            stream.say("an empty line is not sent: TCP has no empty messages");
             continue;
         }
-        out.sent(line.as_bytes());
-        stream.write_all(line.as_bytes())?;
+        stream.write_all(line.as_bytes())?; // Python: sk.send(info.encode('utf-8'))
         if line == QUIT {
             return Ok(());
         }
-        let reply = recv_once(&mut stream, out)?;
-        if reply.is_empty() || reply == QUIT.as_bytes() {
+        let n = stream.read(&mut buf)?; // Python: ret = sk.recv(1024)
+        if n == 0 || &buf[..n] == QUIT.as_bytes() {
             return Ok(());
         }
     }
@@ -76,19 +70,11 @@ pub fn client(
 pub fn demo() -> io::Result<()> {
     let lines = ["你好", "how is the lesson going?", "", "q"].map(String::from);
     let replies = ["hi!", "fine, thanks"].map(String::from);
-    demo_pair(
-        move |conn, out| serve(conn, out, &mut replies.into_iter()),
-        |stream, out| client(stream, out, lines.into_iter()),
+    runner::pair(
+        move |listener| server(listener, &mut replies.into_iter()),
+        |addr| client(addr, lines.into_iter()),
     )?;
     narrate("one connection carried the whole conversation; each side took turns to send");
     narrate("a second client would wait until this one said q: `demo one-at-a-time`");
     Ok(())
-}
-
-/// Connect and chat, with lines from `messages` or stdin.
-pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    classroom::tcp::client_session(addr, |stream, out| {
-        out.say("type a line and press Enter; q quits");
-        client(stream, out, classroom::cli::input_lines(messages))
-    })
 }

@@ -4,11 +4,10 @@
 //! port 8080).
 
 use std::io;
-use std::net::{SocketAddr, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 
-use classroom::{Side, narrate};
-
-use classroom::tcp::{demo_pair, until_closed};
+use classroom::tcp::until_closed;
+use classroom::{Traced, narrate, runner};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8080;
@@ -24,30 +23,30 @@ pub fn four_tuple(stream: &TcpStream) -> io::Result<String> {
 }
 // ANCHOR_END: four_tuple
 
-/// The server's half: wait for the client to leave, then print the
+// ANCHOR: halves
+/// The server's half: accept, wait for the client to leave, then print the
 /// 4-tuple (the connection keeps its addresses until this side closes too).
-pub fn serve(mut conn: TcpStream, out: &mut Side) -> io::Result<()> {
-    until_closed(&mut conn, out)?;
-    out.say(four_tuple(&conn)?);
+pub fn server(listener: &TcpListener) -> io::Result<()> {
+    let (conn, peer) = listener.accept()?; // Python: conn, addr = sk.accept()
+    let mut conn = Traced::accepted(conn, peer)?;
+    until_closed(&mut conn)?;
+    conn.say(four_tuple(&conn)?);
     Ok(())
 }
 
-/// The client's half: print the 4-tuple and close.
-pub fn client(stream: TcpStream, out: &mut Side) -> io::Result<()> {
-    out.say(four_tuple(&stream)?);
-    out.say("closing");
+/// The client's half: connect, print the 4-tuple, close.
+pub fn client(addr: SocketAddr) -> io::Result<()> {
+    let stream = Traced::connected(TcpStream::connect(addr)?)?; // Python: sk.connect(addr)
+    stream.say(four_tuple(&stream)?);
+    stream.say("closing");
     Ok(())
 }
+// ANCHOR_END: halves
 
 /// Both halves in one process.
 pub fn demo() -> io::Result<()> {
-    demo_pair(serve, client)?;
+    runner::pair(server, client)?;
     narrate("the two views mirror each other: the client's local address is the server's peer");
     narrate("the server's side uses the listening port; the client's port was picked by the OS");
     Ok(())
-}
-
-/// Connect, print the 4-tuple, close.
-pub fn run_client(addr: SocketAddr) -> io::Result<()> {
-    classroom::tcp::client_session(addr, client)
 }

@@ -4,73 +4,64 @@
 //! (documents 004 §2.3.1 and 001 §四次挥手; port 8001 as in document 002).
 
 use std::io::{self, Write};
-use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 
-use classroom::{Side, narrate};
-
-use classroom::tcp::{demo_pair, recv_once};
+use classroom::tcp::until_closed;
+use classroom::{Traced, narrate, runner};
 
 /// The port document 002 uses for its TCP examples.
 pub const PORT: u16 = 8001;
 
-// ANCHOR: serve
+/// What the client sends when it is given nothing else.
+pub const MESSAGE: &str = "hello";
+
+// ANCHOR: server
 /// The server's half: read everything until EOF, then answer and close.
-pub fn serve(mut conn: TcpStream, out: &mut Side) -> io::Result<()> {
-    let mut total = 0;
-    loop {
-        let got = recv_once(&mut conn, out)?;
-        if got.is_empty() {
-            break; // FIN received: the client will send no more
-        }
-        total += got.len();
-    }
-    report_state(&conn, out);
-    let answer = format!("got {total} bytes, bye");
-    out.sent(answer.as_bytes());
-    conn.write_all(answer.as_bytes())?;
+pub fn server(listener: &TcpListener) -> io::Result<()> {
+    let (conn, peer) = listener.accept()?;
+    let mut conn = Traced::accepted(conn, peer)?;
+    // Read until a read returns 0 bytes: the client's FIN, "no more data".
+    let total = until_closed(&mut conn)?;
+    report_state(&conn);
+    conn.write_all(format!("got {total} bytes, bye").as_bytes())?;
     Ok(()) // dropping `conn` sends our FIN: the fourth step of the close
 }
-// ANCHOR_END: serve
+// ANCHOR_END: server
 
 // ANCHOR: client
 /// The client's half: send each message, shut down the sending side, keep
-/// receiving.
-pub fn client(mut stream: TcpStream, out: &mut Side, messages: &[&[u8]]) -> io::Result<()> {
+/// receiving until the server closes too.
+pub fn client(addr: SocketAddr, messages: &[impl AsRef<[u8]>]) -> io::Result<()> {
+    let mut stream = Traced::connected(TcpStream::connect(addr)?)?;
+    stream.say("after the last message, shutdown(Write): a FIN; this side can still receive");
     for message in messages {
-        out.sent(message);
+        stream.write_all(message.as_ref())?;
     }
-    out.say("shutdown(Write): send FIN; this side can still receive");
-    for message in messages {
-        stream.write_all(message)?;
-    }
-    stream.shutdown(Shutdown::Write)?;
-    while !recv_once(&mut stream, out)?.is_empty() {}
+    stream.shutdown(Shutdown::Write)?; // Python: sk.shutdown(socket.SHUT_WR)
+    until_closed(&mut stream)?; // the answer, then the server's FIN
     Ok(())
 }
 // ANCHOR_END: client
 
 /// Print the server socket's TCP state, read from the kernel (Linux).
-fn report_state(conn: &TcpStream, out: &Side) {
+fn report_state(conn: &Traced<TcpStream>) {
     let (Ok(SocketAddr::V4(local)), Ok(SocketAddr::V4(peer))) =
         (conn.local_addr(), conn.peer_addr())
     else {
         return;
     };
     match classroom::tcp_state::state_of(local, peer) {
-        Ok(Some(state)) => out.say(format!(
+        Ok(Some(state)) => conn.say(format!(
             "my socket is now {state}: the client has closed, I may still send"
         )),
         Ok(None) => {}
-        Err(e) => out.say(format!("(TCP state not shown: {e})")),
+        Err(e) => conn.say(format!("(TCP state not shown: {e})")),
     }
 }
 
-/// What the client sends.
-pub const MESSAGE: &[u8] = b"hello";
-
 /// Both halves in one process.
 pub fn demo() -> io::Result<()> {
-    demo_pair(serve, |stream, out| client(stream, out, &[MESSAGE]))?;
+    runner::pair(server, |addr| client(addr, &[MESSAGE]))?;
     narrate(
         "each direction closed on its own: client FIN -> ACK, then server FIN -> ACK, four steps",
     );
@@ -78,14 +69,4 @@ pub fn demo() -> io::Result<()> {
         "the side that closes first ends in TIME_WAIT: lesson 02 (reuseaddr) shows why that matters",
     );
     Ok(())
-}
-
-/// Connect and run the client with the messages, or `hello`.
-pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    let messages: Vec<&[u8]> = if messages.is_empty() {
-        vec![MESSAGE]
-    } else {
-        messages.iter().map(|m| m.as_bytes()).collect()
-    };
-    classroom::tcp::client_session(addr, |stream, out| client(stream, out, &messages))
 }

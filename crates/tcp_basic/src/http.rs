@@ -3,12 +3,10 @@
 //! the server is a tiny HTTP server on loopback, so no internet is needed.
 
 use std::io::{self, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 
 use classroom::read::read_until;
-use classroom::{Side, narrate};
-
-use classroom::tcp::demo_pair;
+use classroom::{Traced, narrate, runner};
 
 /// The port for this step's server (open it in a browser too).
 pub const PORT: u16 = 8000;
@@ -60,56 +58,48 @@ pub fn parse_status(response: &[u8]) -> Option<(u16, &str)> {
 // ANCHOR_END: status
 
 /// Print bytes line by line, each line quoted so `\r\n` shows.
-fn show_lines(out: &Side, data: &[u8]) {
+fn show_lines<S>(lane: &Traced<S>, what: &str, data: &[u8]) {
+    lane.say(format!("{what}, line by line:"));
     for line in String::from_utf8_lossy(data).split_inclusive('\n') {
-        out.say(format!("  {line:?}"));
+        lane.say(format!("  {line:?}"));
     }
 }
 
+// ANCHOR: halves
 /// The server's half: read the request head, answer, close.
-pub fn serve(mut conn: TcpStream, out: &mut Side) -> io::Result<()> {
-    let head = read_until(&mut conn, LIMIT, has_blank_line)?;
-    out.say(format!("received a {}-byte request:", head.len()));
-    show_lines(out, &head);
+pub fn server(listener: &TcpListener) -> io::Result<()> {
+    let (conn, peer) = listener.accept()?;
+    let mut conn = Traced::accepted(conn, peer)?;
+    let head = read_until(&mut conn, LIMIT, has_blank_line)?; // reads until "\r\n\r\n"
+    show_lines(&conn, "the request", &head);
     let target = String::from_utf8_lossy(&head)
         .split_whitespace()
         .nth(1)
         .unwrap_or("/")
         .to_owned();
-    let reply = response(&target);
-    out.say(format!(
-        "sending a {}-byte response and closing",
-        reply.len()
-    ));
-    conn.write_all(reply.as_bytes())
+    conn.write_all(response(&target).as_bytes())
+    // dropping `conn` closes: with `Connection: close`, that ends the response
 }
 
 /// The client's half: write the request, read the response to EOF.
-pub fn client(mut stream: TcpStream, out: &mut Side) -> io::Result<()> {
-    let request = request();
-    out.say(format!("sending a {}-byte request:", request.len()));
-    show_lines(out, request.as_bytes());
-    stream.write_all(request.as_bytes())?;
-    let reply = read_until(&mut stream, LIMIT, |_| false)?;
-    out.say(format!("received {} bytes, then EOF:", reply.len()));
-    show_lines(out, &reply);
+pub fn client(addr: SocketAddr) -> io::Result<()> {
+    let mut stream = Traced::connected(TcpStream::connect(addr)?)?;
+    stream.write_all(request().as_bytes())?;
+    let reply = read_until(&mut stream, LIMIT, |_| false)?; // reads until EOF
+    show_lines(&stream, "the response", &reply);
     match parse_status(&reply) {
-        Some((code, reason)) => out.say(format!("status: {code} {reason}")),
-        None => out.say("that was not an HTTP response"),
+        Some((code, reason)) => stream.say(format!("status: {code} {reason}")),
+        None => stream.say("that was not an HTTP response"),
     }
     Ok(())
 }
+// ANCHOR_END: halves
 
 /// Both halves in one process.
 pub fn demo() -> io::Result<()> {
-    demo_pair(serve, client)?;
+    runner::pair(server, client)?;
     narrate("application layer = bytes with an agreed shape; TCP just carried them");
     Ok(())
-}
-
-/// Connect and run the client once.
-pub fn run_client(addr: SocketAddr) -> io::Result<()> {
-    classroom::tcp::client_session(addr, client)
 }
 
 #[cfg(test)]

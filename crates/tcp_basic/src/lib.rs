@@ -1,13 +1,14 @@
 //! Lesson 01: TCP sockets, the way the documents build them, one idea per
 //! module.
 //!
-//! Each module holds the two halves of one step: what the server does with
-//! one connection, and what the client does. The plumbing around them (the
-//! server loop, `recv(1024)`, the two-role demo runner) is shared by every
-//! lesson and lives in `classroom::tcp`. The same functions run in two
-//! terminals (`server STEP` / `client STEP`) and in the narrated `demo STEP`,
-//! where the two roles share one process and are synchronised so the output
-//! reads the same every run.
+//! Each module holds the two halves of one step, and the socket calls they
+//! are about. The server half takes a bound `&TcpListener` and serves one
+//! client: it calls `accept()`, then reads and writes. The client half takes
+//! the server's address and calls `TcpStream::connect`. Both wrap their
+//! socket in `classroom::Traced`, which prints each `send #N` / `recv #N`
+//! as the system call is made. `classroom::runner` does the rest: `demo
+//! STEP` runs both halves in one process (`runner::pair`), and `server STEP`
+//! calls the server half for one client after another (`runner::serve`).
 //!
 //! | step | module | documents |
 //! |---|---|---|

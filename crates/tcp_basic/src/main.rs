@@ -5,8 +5,10 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use classroom::tcp::serve_forever;
-use classroom::{Endpoint, Lesson};
+use classroom::cli::{input_lines, no_messages, no_role};
+use classroom::errors::context;
+use classroom::tcp::messages_or;
+use classroom::{Endpoint, Lesson, Side, runner};
 use tcp_basic::{
     chat, connect, half_close, hello, http, methods, one_at_a_time, sendall, server_first,
 };
@@ -63,45 +65,58 @@ impl Lesson for Step {
 
     fn server(self, at: &Endpoint) -> io::Result<()> {
         match self {
-            Step::Connect => serve_forever(at.addr(connect::PORT)?, connect::serve),
-            Step::Hello => serve_forever(at.addr(hello::PORT)?, hello::serve),
-            Step::ServerFirst => serve_forever(at.addr(server_first::PORT)?, server_first::serve),
+            Step::Connect => runner::serve(at.addr(connect::PORT)?, connect::server),
+            Step::Hello => runner::serve(at.addr(hello::PORT)?, hello::server),
+            Step::ServerFirst => runner::serve(at.addr(server_first::PORT)?, server_first::server),
             Step::Chat => {
                 // The server's replies are typed on its own terminal.
-                let mut replies = classroom::cli::input_lines(&[]);
-                serve_forever(at.addr(chat::PORT)?, |conn, out| {
-                    chat::serve(conn, out, &mut replies)
+                let mut replies = input_lines(&[]);
+                runner::serve(at.addr(chat::PORT)?, |listener| {
+                    chat::server(listener, &mut replies)
                 })
             }
-            Step::OneAtATime => serve_forever(at.addr(one_at_a_time::PORT)?, one_at_a_time::serve),
-            Step::HalfClose => serve_forever(at.addr(half_close::PORT)?, half_close::serve),
-            Step::Http => serve_forever(at.addr(http::PORT)?, http::serve),
-            Step::Methods | Step::Sendall | Step::All => {
-                Err(classroom::cli::no_role(self, "server"))
-            }
+            Step::OneAtATime => runner::serve(at.addr(one_at_a_time::PORT)?, one_at_a_time::server),
+            Step::HalfClose => runner::serve(at.addr(half_close::PORT)?, half_close::server),
+            Step::Http => runner::serve(at.addr(http::PORT)?, http::server),
+            Step::Methods | Step::Sendall | Step::All => Err(no_role(self, "server")),
         }
     }
 
     fn client(self, at: &Endpoint, messages: &[String]) -> io::Result<()> {
-        match self {
-            Step::Connect => {
-                classroom::cli::no_messages("connect", messages)?;
-                connect::run_client(at.addr(connect::PORT)?)
+        let port = match self {
+            Step::Connect => connect::PORT,
+            Step::Hello => hello::PORT,
+            Step::ServerFirst => server_first::PORT,
+            Step::Chat => chat::PORT,
+            Step::OneAtATime => one_at_a_time::PORT,
+            Step::HalfClose => half_close::PORT,
+            Step::Http => http::PORT,
+            Step::Methods | Step::Sendall | Step::All => return Err(no_role(self, "client")),
+        };
+        let addr = at.addr(port)?;
+        let talk = || match self {
+            Step::Connect => no_messages("connect", messages).and_then(|()| connect::client(addr)),
+            Step::Hello => messages_or(messages, hello::GREETING)
+                .iter()
+                .try_for_each(|message| hello::client(addr, message.as_bytes())),
+            Step::ServerFirst => {
+                server_first::client(addr, &messages_or(messages, server_first::ANSWER).join(" "))
             }
-            Step::Hello => hello::run_client(at.addr(hello::PORT)?, messages),
-            Step::ServerFirst => server_first::run_client(at.addr(server_first::PORT)?, messages),
-            Step::Chat => chat::run_client(at.addr(chat::PORT)?, messages),
             // The one-at-a-time server is talked to like the chat server.
-            Step::OneAtATime => chat::run_client(at.addr(one_at_a_time::PORT)?, messages),
-            Step::HalfClose => half_close::run_client(at.addr(half_close::PORT)?, messages),
-            Step::Http => {
-                classroom::cli::no_messages("http", messages)?;
-                http::run_client(at.addr(http::PORT)?)
+            Step::Chat | Step::OneAtATime => {
+                if messages.is_empty() {
+                    Side::client().say("type a line and press Enter; q quits");
+                }
+                chat::client(addr, input_lines(messages))
             }
-            Step::Methods | Step::Sendall | Step::All => {
-                Err(classroom::cli::no_role(self, "client"))
+            Step::HalfClose => {
+                half_close::client(addr, &messages_or(messages, half_close::MESSAGE))
             }
-        }
+            Step::Http => no_messages("http", messages).and_then(|()| http::client(addr)),
+            Step::Methods | Step::Sendall | Step::All => unreachable!("no client role"),
+        };
+        // The step's own error, with the address it was talking to.
+        talk().map_err(|e| context(e, format!("talking to {addr}")))
     }
 }
 

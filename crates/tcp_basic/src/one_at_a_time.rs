@@ -4,16 +4,14 @@
 //! reads what it sends until the first client leaves (document 004 §4.3).
 //! Lessons 07 (select) and 08 (threads) fix this.
 
-use std::io::{self, ErrorKind, Write};
+use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use classroom::{Side, narrate, run_roles};
+use classroom::tcp::{PATIENCE, RECV_SIZE, is_timeout};
+use classroom::{Side, Traced, narrate, runner};
 
-use classroom::tcp::recv_once;
-
-use crate::chat;
+use crate::chat::QUIT;
 
 /// The document's port for this step.
 pub const PORT: u16 = 8080;
@@ -21,79 +19,61 @@ pub const PORT: u16 = 8080;
 /// How long client 2 listens for an answer before it reports there is none.
 pub const ANSWER_WAIT: Duration = Duration::from_millis(300);
 
-// ANCHOR: serve
+// ANCHOR: server
 /// The server's half for one client: answer `ok: …` to each message until
-/// `q` or the client leaves. While this runs, nobody calls `accept`.
-pub fn serve(mut conn: TcpStream, out: &mut Side) -> io::Result<()> {
+/// `q` or the client leaves.
+pub fn server(listener: &TcpListener) -> io::Result<()> {
+    let (conn, peer) = listener.accept()?;
+    let mut conn = Traced::accepted(conn, peer)?;
+    let mut buf = [0u8; RECV_SIZE];
+    // BUG: one connection at a time. Until this loop ends (when this client
+    // leaves), nobody calls `accept` again, so the next client waits.
+    // FIX: lesson 07 (select) and lesson 08 (a thread per client).
     loop {
-        let message = recv_once(&mut conn, out)?;
-        if message.is_empty() || message == chat::QUIT.as_bytes() {
+        let n = conn.read(&mut buf)?;
+        if n == 0 || &buf[..n] == QUIT.as_bytes() {
             return Ok(());
         }
-        let reply = [b"ok: ".as_slice(), &message].concat();
-        out.sent(&reply);
-        conn.write_all(&reply)?;
+        conn.write_all(&[b"ok: ", &buf[..n]].concat())?;
     }
 }
-// ANCHOR_END: serve
+// ANCHOR_END: server
 
 /// Two clients against the one-at-a-time server; client 2's wait is measured.
 pub fn demo() -> io::Result<()> {
-    let listener = TcpListener::bind(classroom::cli::ephemeral())?;
-    let addr = listener.local_addr()?;
-    let mut server = Side::server();
-    server.say(format!("listening on {addr}"));
-    let (accepted_tx, accepted) = mpsc::channel();
-    let waited = run_roles(
-        move || {
-            // ANCHOR: accept_loop
-            for _ in 0..2 {
-                let (conn, peer) = listener.accept()?;
-                server.say(format!("accepted a connection from {peer}"));
-                let _ = accepted_tx.send(());
-                // BUG: one connection at a time. The loop gets back to
-                // `accept` only when `serve` returns: when this client leaves.
-                // FIX: lesson 07 (select) and lesson 08 (a thread per client).
-                serve(conn, &mut server)?;
-            }
-            // ANCHOR_END: accept_loop
-            Ok(())
-        },
-        || {
-            let mut one = Side::nth_client(1);
-            let mut first = TcpStream::connect(addr)?;
-            let _ = accepted.recv();
-            send(&mut first, &mut one, "hello from client 1")?;
-            recv_once(&mut first, &mut one)?;
+    let waited = runner::pair(
+        // The documents' `while True:` loop, for two clients.
+        |listener| server(listener).and_then(|()| server(listener)),
+        |addr| {
+            let mut one = Traced::connected(TcpStream::connect(addr)?)?;
+            one.write_all(b"hello from client 1")?;
+            let _reply = one.read(&mut [0u8; RECV_SIZE])?;
 
-            let mut two = Side::nth_client(2);
-            let mut second = TcpStream::connect(addr)?;
+            let mut two = Traced::new(TcpStream::connect(addr)?, Side::nth_client(2));
             two.say("connected: the kernel queued the connection, but nobody has accepted it");
-            send(&mut second, &mut two, "hello from client 2")?;
+            two.write_all(b"hello from client 2")?;
             let asked = Instant::now();
-            second.set_read_timeout(Some(ANSWER_WAIT))?;
-            match recv_once(&mut second, &mut two) {
-                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                    two.say(format!(
-                        "no answer within {ANSWER_WAIT:?}: the server is still busy with client 1"
-                    ));
-                }
+            two.set_read_timeout(Some(ANSWER_WAIT))?;
+            match two.read(&mut [0u8; RECV_SIZE]) {
+                Err(e) if is_timeout(&e) => two.say(format!(
+                    "no answer within {ANSWER_WAIT:?}: the server is still busy with client 1"
+                )),
                 other => {
                     return Err(io::Error::other(format!(
                         "client 2 was expected to get no answer yet, got {other:?}"
                     )));
                 }
             }
-            send(&mut first, &mut one, chat::QUIT)?;
-            drop(first);
+            one.write_all(QUIT.as_bytes())?;
+            drop(one);
 
-            second.set_read_timeout(None)?;
-            recv_once(&mut second, &mut two)?;
+            two.set_read_timeout(Some(PATIENCE))?;
+            let _reply = two.read(&mut [0u8; RECV_SIZE])?;
             let waited = asked.elapsed();
             two.say(format!(
                 "answered after {waited:.1?}: it waited for client 1 to leave"
             ));
-            send(&mut second, &mut two, chat::QUIT)?;
+            two.write_all(QUIT.as_bytes())?;
             Ok(waited)
         },
     )?;
@@ -102,9 +82,4 @@ pub fn demo() -> io::Result<()> {
     ));
     narrate("lesson 07 (select) and lesson 08 (a thread per client) serve both at once");
     Ok(())
-}
-
-fn send(stream: &mut TcpStream, out: &mut Side, text: &str) -> io::Result<()> {
-    out.sent(text.as_bytes());
-    stream.write_all(text.as_bytes())
 }

@@ -42,6 +42,12 @@ fn the_list_names_every_step_in_order() {
     );
 }
 
+/// One printed `send #N` / `recv #N` is one system call (where strace runs).
+#[test]
+fn every_printed_send_and_recv_is_one_system_call() {
+    classroom::testing::assert_one_line_per_syscall(BIN, &["demo", "hello"]);
+}
+
 #[cfg(unix)]
 #[test]
 fn output_piped_into_a_reader_that_quit_ends_quietly() {

@@ -3,7 +3,7 @@
 mod common;
 
 use std::io::Write;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 
 use classroom::testing::{ServerProcess, read_n, read_to_end, run_failing};
 use common::{BIN, start_server};
@@ -72,14 +72,9 @@ fn an_oversized_http_request_is_refused_and_the_server_goes_on() {
 
 #[test]
 fn connection_refused_prints_the_os_error_and_a_hint() {
-    // A port that was free a moment ago: nothing listens there now.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = classroom::tcp::closed_port().unwrap().port();
     let stderr = run_failing(BIN, &["client", "hello", "--port", &port.to_string()], 1);
-    let expected = format!("error: connecting to 127.0.0.1:{port}: Connection refused (os error");
+    let expected = format!("error: talking to 127.0.0.1:{port}: Connection refused (os error");
     assert!(stderr.starts_with(&expected), "{stderr}");
     assert!(
         stderr.contains("hint: nothing is listening at that address"),
@@ -99,4 +94,37 @@ fn a_step_without_a_server_role_says_which_demo_to_run() {
 #[test]
 fn an_unknown_step_is_a_usage_error() {
     run_failing(BIN, &["demo", "nope"], 2);
+}
+
+// Lesson 01's last section: std's listener sets SO_REUSEADDR (on Unix), so
+// a server stopped while it held a connection starts again at once, next
+// to the TIME_WAIT that connection left on its port. Lesson 02 shows the
+// failure with a listener made without the option.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_stopped_server_starts_again_next_to_its_time_wait() {
+    use std::net::SocketAddr;
+    use std::time::{Duration, Instant};
+
+    let server = start_server("hello");
+    let addr = server.addr;
+    let mut client = server.connect();
+    let client_end = client.local_addr().unwrap();
+    client.write_all(b"hello!").unwrap();
+    assert_eq!(read_n(&mut client, 2), b"hi"); // the server now waits for our FIN
+    drop(server); // killed mid-connection: its kernel sends the first FIN
+    assert_eq!(read_to_end(&mut client), b"");
+    drop(client);
+    let (SocketAddr::V4(local), SocketAddr::V4(peer)) = (addr, client_end) else {
+        unreachable!("the server binds 127.0.0.1")
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while classroom::tcp_state::state_of(local, peer).unwrap() != Some("TIME_WAIT") {
+        assert!(Instant::now() < deadline, "no TIME_WAIT on {addr}");
+        std::thread::yield_now();
+    }
+    let port = addr.port().to_string();
+    let again = ServerProcess::start(BIN, &["server", "hello", "--port", &port]);
+    assert_eq!(again.addr, addr);
+    assert_eq!(hello(&again), b"hi");
 }

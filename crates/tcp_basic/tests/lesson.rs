@@ -1,7 +1,9 @@
 //! Every command in lessons/01-tcp-basic.md runs and prints what the lesson
 //! shows; and a lesson whose shown output is wrong fails.
 
-use classroom::lesson_test::Harness;
+use std::path::Path;
+
+use classroom::lesson_test::{Harness, assert_every_anchor_shown, unshown_anchors};
 
 const LESSON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../lessons/01-tcp-basic.md");
 
@@ -24,4 +26,18 @@ fn a_lesson_with_a_wrong_output_line_fails() {
     ] {
         harness().assert_wrong_line_fails(LESSON, "", shown, &shown.replace('[', "[x"));
     }
+}
+
+/// Every `// ANCHOR:` in this crate is shown by a lesson, and this lesson
+/// shows classroom's `until_closed`, which its servers use. (Classroom's
+/// other regions belong to other lessons.)
+#[test]
+fn every_anchor_is_shown() {
+    assert_every_anchor_shown(LESSON, &["tcp_basic"]);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let unshown = unshown_anchors(&root, &["classroom"]);
+    assert!(
+        !unshown.contains(&"crates/classroom/src/tcp.rs:until_closed".to_string()),
+        "{unshown:?}"
+    );
 }
