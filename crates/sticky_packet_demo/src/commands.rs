@@ -13,10 +13,13 @@
 //! | `help` | the list of commands |
 //!
 //! Anything else gets an error line back, which is output like any other.
+//! [`sample_folder`] makes the folder the `leftover` step serves.
 
 use std::fs;
 use std::io;
 use std::path::Path;
+
+use classroom::files::{ScratchDir, plain_name};
 
 /// The commands, for `help` and for error messages.
 pub const HELP: &str = "commands: ls | cat NAME | help\n";
@@ -36,8 +39,8 @@ pub fn run(line: &str, folder: &Path) -> io::Result<Vec<u8>> {
     let output = match (words.next(), words.next(), words.next()) {
         (Some("ls"), None, _) => list(folder)?,
         (Some("cat"), Some(name), None) => match plain_name(name) {
-            Some(name) => cat(&folder.join(name), name)?,
-            None => format!("cat: {name:?}: only plain file names in this folder\n").into_bytes(),
+            Ok(name) => cat(&folder.join(name), name)?,
+            Err(_) => format!("cat: {name:?}: only plain file names in this folder\n").into_bytes(),
         },
         (Some("help"), None, _) => HELP.as_bytes().to_vec(),
         _ => format!("unknown command {line:?}; {HELP}").into_bytes(),
@@ -46,15 +49,20 @@ pub fn run(line: &str, folder: &Path) -> io::Result<Vec<u8>> {
 }
 // ANCHOR_END: run
 
-/// `name` if it names a file directly inside the folder: not empty, no
-/// separators, not `.` or `..`, no NUL.
-pub fn plain_name(name: &str) -> Option<&str> {
-    let bad = name.is_empty()
-        || name == "."
-        || name == ".."
-        || name.contains(['/', '\\', '\0'])
-        || Path::new(name).is_absolute();
-    (!bad).then_some(name)
+/// How many sample files [`sample_folder`] holds: enough that `ls`
+/// answers with more than one `recv(1024)` takes.
+pub const SAMPLE_FILES: usize = 40;
+
+/// A new private folder (see [`ScratchDir`] for why never a fixed name) of
+/// [`SAMPLE_FILES`] small files, removed when dropped. Every such folder
+/// holds the same files, so `ls` prints the same bytes on every run.
+pub fn sample_folder() -> io::Result<ScratchDir> {
+    let folder = ScratchDir::new("sticky_packet_demo")?;
+    for i in 1..=SAMPLE_FILES {
+        let name = format!("lesson-04-sample-{i:02}.txt");
+        fs::write(folder.path().join(name), format!("sample file {i:02}\n"))?;
+    }
+    Ok(folder)
 }
 
 fn list(folder: &Path) -> io::Result<Vec<u8>> {
@@ -115,13 +123,24 @@ mod tests {
 
     #[test]
     fn names_that_leave_the_folder_are_refused() {
-        for name in ["..", "../etc/passwd", "/etc/passwd", "a\\b", ".", "sub/x"] {
-            assert_eq!(plain_name(name), None, "{name}");
-        }
-        assert_eq!(plain_name("a.txt"), Some("a.txt"));
         let dir = folder();
-        let out = String::from_utf8(run("cat ../x", dir.path()).unwrap()).unwrap();
-        assert!(out.contains("only plain file names"), "{out}");
+        for name in ["..", "../etc/passwd", "/etc/passwd", "a\\b", ".", "sub/x"] {
+            let out = String::from_utf8(run(&format!("cat {name}"), dir.path()).unwrap());
+            assert!(out.unwrap().contains("only plain file names"), "{name}");
+        }
+    }
+
+    #[test]
+    fn ls_of_the_samples_is_longer_than_one_recv_and_the_same_every_time() {
+        let (a, b) = (sample_folder().unwrap(), sample_folder().unwrap());
+        assert_ne!(a.path(), b.path(), "a new folder each time");
+        let listing = run("ls", a.path()).unwrap();
+        assert!(
+            listing.len() > classroom::tcp::RECV_SIZE,
+            "{}",
+            listing.len()
+        );
+        assert_eq!(listing, run("ls", b.path()).unwrap());
     }
 
     #[test]

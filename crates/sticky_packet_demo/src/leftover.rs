@@ -6,23 +6,19 @@
 //! The document runs each command through a shell. Never do that on a
 //! network server: anyone who can connect could run anything. Here the
 //! commands are [`crate::commands`]' short allowlist (`ls`, `cat NAME`,
-//! `help`), run in Rust inside a private folder of sample files
-//! ([`crate::samples`]), and the server binds 127.0.0.1 unless told
-//! otherwise.
+//! `help`), run in Rust inside a private folder of sample files, and the
+//! server binds 127.0.0.1 unless told otherwise.
 
-use std::io::{self, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
-use std::sync::mpsc;
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
 
 use classroom::bytes::{PREVIEW, show};
-use classroom::{Side, narrate};
+use classroom::tcp::{DRAIN_LIMIT, RECV_SIZE};
+use classroom::{Traced, narrate, runner};
 
-use crate::commands;
-use crate::samples::SampleFolder;
+use crate::commands::{self, sample_folder};
 use crate::wait::{bytes_waiting, wait_until_buffered};
-use crate::{DRAIN_LIMIT, RECV_SIZE, recv_up_to};
 
 /// Document 001's port.
 pub const PORT: u16 = 9999;
@@ -36,71 +32,64 @@ pub const TAIL: usize = 36;
 /// The words that end a conversation: the document's `exit`, and `q`.
 pub const GOODBYE: [&str; 2] = ["exit", "q"];
 
-/// The server's half: like the document's, one `recv(1024)` is one command
-/// (which also caps a command at 1024 bytes), and the answer goes back as
-/// it is, with nothing to say how long it is.
-pub fn serve(mut conn: TcpStream, out: &mut Side, folder: &Path) -> io::Result<()> {
-    serve_reporting(&mut conn, out, folder, |_| ())
-}
-
-// ANCHOR: serve
-/// The command server's loop: one `recv(1024)` is one command, and its
-/// answer goes back bare. `answered` is told each answer's length (the demo
-/// uses it to know when an answer has fully arrived; [`serve`] ignores it).
-pub fn serve_reporting(
-    conn: &mut TcpStream,
-    out: &mut Side,
-    folder: &Path,
-    mut answered: impl FnMut(usize),
-) -> io::Result<()> {
+// ANCHOR: server
+/// The server's half, for one client: like the document's, one
+/// `recv(1024)` is one command (which also caps a command at 1024 bytes),
+/// and the answer goes back as it is, with nothing to say how long it is.
+pub fn server(listener: &TcpListener) -> io::Result<()> {
+    let (conn, peer) = listener.accept()?; // Python: conn, addr = s.accept()
+    let mut conn = Traced::accepted(conn, peer)?;
     // A client that sends commands but never reads the answers would
-    // otherwise block our writes for ever once its buffer is full.
+    // otherwise hold our writes once its buffer is full.
     conn.set_write_timeout(Some(WRITE_PATIENCE))?;
+    // A new folder for each client, made once it has connected and removed
+    // when it leaves.
+    let folder = sample_folder()?;
+    let mut buf = [0u8; RECV_SIZE];
     let mut taken = 0;
     loop {
-        let request = recv_up_to(conn, out, RECV_SIZE)?;
-        if request.is_empty() {
+        let n = conn.read(&mut buf)?; // Python: recv_data = conn.recv(1024)
+        if n == 0 {
             return Ok(()); // the client closed
         }
-        taken += request.len();
+        taken += n;
         if taken > DRAIN_LIMIT {
             return Err(io::Error::other(format!(
                 "the client sent more than {DRAIN_LIMIT} bytes of commands; closing its connection"
             )));
         }
-        let answer = match std::str::from_utf8(&request) {
+        let answer = match std::str::from_utf8(&buf[..n]) {
             Ok(line) if GOODBYE.contains(&line.trim()) => return Ok(()),
-            Ok(line) => commands::run(line.trim(), folder)?,
+            Ok(line) => commands::run(line.trim(), folder.path())?, // never a shell
             Err(_) => b"error: a command is UTF-8 text; see `help`\n".to_vec(),
         };
-        out.sent(&answer);
         // BUG: nothing tells the client how long the answer is; it reads
         // 1024 bytes and leaves the rest for the next command to find.
-        conn.write_all(&answer)?;
-        answered(answer.len());
+        conn.write_all(&answer)?; // Python: conn.send(ret)
     }
 }
-// ANCHOR_END: serve
+// ANCHOR_END: server
 
 // ANCHOR: read_answer
 /// The client's read: wait until `wait_for` bytes are in the receive buffer
 /// (a client that got to its `recv` a little late), then read the answer
 /// with one `recv(1024)`, as the document's client does.
-pub fn read_answer(stream: &mut TcpStream, out: &mut Side, wait_for: usize) -> io::Result<Vec<u8>> {
+pub fn read_answer(stream: &mut Traced<TcpStream>, wait_for: usize) -> io::Result<usize> {
     wait_until_buffered(stream, wait_for)?;
+    let mut answer = [0u8; RECV_SIZE];
     // BUG: one recv(1024) is taken to be the whole answer, and the answer
     // to the command just sent.
-    let answer = recv_up_to(stream, out, RECV_SIZE)?;
-    if answer.len() > PREVIEW {
-        out.say(format!("  … ending {}", show(tail(&answer, TAIL))));
+    let n = stream.read(&mut answer)?; // Python: s.recv(1024)
+    if n > PREVIEW {
+        stream.say(format!("  … ending {}", show(tail(&answer[..n], TAIL))));
     }
     let left = bytes_waiting(stream)?;
     if left > 0 {
-        out.say(format!(
+        stream.say(format!(
             "{left} more bytes are still waiting in the receive buffer"
         ));
     }
-    Ok(answer)
+    Ok(n)
 }
 // ANCHOR_END: read_answer
 
@@ -116,40 +105,23 @@ pub fn tail(text: &[u8], n: usize) -> &[u8] {
     &text[start..]
 }
 
-/// Send one command as the document's client does: the bare text.
-pub fn send_command(stream: &mut TcpStream, out: &mut Side, command: &str) -> io::Result<()> {
-    out.sent(command.as_bytes());
-    stream.write_all(command.as_bytes())
-}
-
 /// Two commands in one process: `ls` (longer than one recv) and `help`.
 pub fn demo() -> io::Result<()> {
-    let folder = SampleFolder::create()?;
-    let listing = commands::run("ls", folder.path())?.len();
+    // The client knows how long each answer is (the sample files are the
+    // same in every folder), so it can wait until all of it is in before
+    // reading: the same cut every run.
+    let listing = commands::run("ls", sample_folder()?.path())?.len();
     let help = commands::HELP.len();
-    let (answers_tx, answers) = mpsc::channel();
-    let served = folder.path().to_owned();
-    classroom::tcp::demo_pair(
-        move |mut conn, out| {
-            serve_reporting(&mut conn, out, &served, |n| {
-                let _ = answers_tx.send(n);
-            })
-        },
-        |mut stream, out| {
-            // The server reports each answer's length, so the client can
-            // wait until all of it is in before reading: the same cut every
-            // run.
-            let mut unread = 0;
-            for command in ["ls", "help"] {
-                send_command(&mut stream, out, command)?;
-                unread += answers
-                    .recv()
-                    .map_err(|_| io::Error::other("the server stopped answering"))?;
-                unread -= read_answer(&mut stream, out, unread)?.len();
-            }
-            Ok(())
-        },
-    )?;
+    runner::pair(server, |addr| {
+        let mut stream = Traced::connected(TcpStream::connect(addr)?)?;
+        let mut unread = 0;
+        for (command, answer) in [("ls", listing), ("help", help)] {
+            stream.write_all(command.as_bytes())?;
+            unread += answer;
+            unread -= read_answer(&mut stream, unread)?;
+        }
+        Ok(())
+    })?;
     let left = listing.saturating_sub(RECV_SIZE);
     narrate(format!(
         "`ls` answered {listing} bytes but the client read {RECV_SIZE}; the other {left} waited in its buffer"
@@ -164,13 +136,13 @@ pub fn demo() -> io::Result<()> {
     Ok(())
 }
 
+// ANCHOR: client
 /// The two-terminal client: send each command (arguments, or lines typed
 /// at a `>>> ` prompt until `exit`, `q` or end of input) and read each
 /// answer with one `recv(1024)`, as document 001's client does.
-pub fn run_client(addr: SocketAddr, commands: &[String]) -> io::Result<()> {
-    let mut out = Side::client();
-    let mut stream = classroom::tcp::connect(addr)?;
-    out.say(format!("connected to {addr}"));
+pub fn client(addr: SocketAddr, commands: &[String]) -> io::Result<()> {
+    let stream = TcpStream::connect(addr)?; // Python: s.connect(ip_port)
+    let mut stream = Traced::connected(stream)?;
     for command in classroom::cli::input_lines(commands) {
         let command = command.trim();
         if command.is_empty() {
@@ -179,14 +151,15 @@ pub fn run_client(addr: SocketAddr, commands: &[String]) -> io::Result<()> {
         // Read once the answer has begun to arrive: whatever was already
         // waiting, plus at least one byte of the new answer.
         let before = bytes_waiting(&stream)?;
-        send_command(&mut stream, &mut out, command)?;
+        stream.write_all(command.as_bytes())?; // Python: s.send(bytes(send_data, ...))
         if GOODBYE.contains(&command) {
             break;
         }
-        read_answer(&mut stream, &mut out, before + 1)?;
+        read_answer(&mut stream, before + 1)?;
     }
     Ok(())
 }
+// ANCHOR_END: client
 
 #[cfg(test)]
 mod tests {

@@ -5,9 +5,8 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use classroom::tcp::serve_forever;
-use classroom::{Endpoint, Lesson};
-use sticky_packet_demo::samples::SampleFolder;
+use classroom::tcp::RECV_SIZE;
+use classroom::{Endpoint, Lesson, runner};
 use sticky_packet_demo::{glue, leftover, nagle, split, udp};
 
 /// The steps of lesson 04, in lesson order.
@@ -52,24 +51,25 @@ impl Lesson for Step {
 
     fn server(self, at: &Endpoint) -> io::Result<()> {
         match self {
-            Step::Glue => serve_forever(at.addr(glue::PORT)?, glue::serve),
-            Step::Leftover => serve_forever(at.addr(leftover::PORT)?, |conn, out| {
-                // A new private folder for each client, deleted when it
-                // leaves: a server stopped with Ctrl-C while it waits for
-                // the next client leaves nothing behind.
-                let folder = SampleFolder::create()?;
-                leftover::serve(conn, out, folder.path())
+            // Reads late: once 1024 bytes are in, or the client has closed.
+            Step::Glue => runner::serve(at.addr(glue::PORT)?, |listener| {
+                glue::server(listener, RECV_SIZE).map(drop)
             }),
-            Step::Udp => udp::serve(at.addr(udp::PORT)?),
+            Step::Leftover => runner::serve(at.addr(leftover::PORT)?, leftover::server),
+            Step::Udp => udp::server(at.addr(udp::PORT)?),
             Step::Nagle | Step::Split | Step::All => Err(classroom::cli::no_role(self, "server")),
         }
     }
 
     fn client(self, at: &Endpoint, messages: &[String]) -> io::Result<()> {
         match self {
-            Step::Glue => glue::run_client(at.addr(glue::PORT)?, messages),
-            Step::Leftover => leftover::run_client(at.addr(leftover::PORT)?, messages),
-            Step::Udp => udp::run_client(at.addr(udp::PORT)?, messages),
+            Step::Glue if messages.is_empty() => {
+                glue::client(at.addr(glue::PORT)?, &glue::MESSAGES)
+            }
+            Step::Glue => glue::client(at.addr(glue::PORT)?, messages),
+            Step::Leftover => leftover::client(at.addr(leftover::PORT)?, messages),
+            Step::Udp if messages.is_empty() => udp::client(at.addr(udp::PORT)?, &udp::DATAGRAMS),
+            Step::Udp => udp::client(at.addr(udp::PORT)?, messages),
             Step::Nagle | Step::Split | Step::All => Err(classroom::cli::no_role(self, "client")),
         }
     }

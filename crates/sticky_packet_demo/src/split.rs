@@ -14,13 +14,13 @@
 //! reads are cut at the same places every run; only the read size decides.
 
 use std::io::{self, Read, Write};
-use std::net::TcpStream;
+use std::net::{TcpListener, TcpStream};
 use std::str::Utf8Error;
 
-use classroom::{Side, narrate};
+use classroom::tcp::RECV_SIZE;
+use classroom::{Traced, narrate};
 
 use crate::wait::wait_until_buffered;
-use crate::{RECV_SIZE, connected_pair};
 
 /// The size of the one big message of part 1.
 pub const BIG: usize = 4000;
@@ -36,61 +36,55 @@ pub const TINY_READ: usize = 4;
 /// Part 3's message: document 002's two messages as one.
 pub const TEXT: &str = "lbw正在吃翔";
 
-// ANCHOR: recv_fixed
+// ANCHOR: recv_in_pieces_of
 /// The receiver's half, as document 004 draws it: read `size` bytes at a
 /// time until `total` bytes came, whatever they belong to. `each` looks at
 /// every read as it comes.
-pub fn recv_fixed(
-    conn: &mut TcpStream,
-    out: &mut Side,
+pub fn recv_in_pieces_of(
     size: usize,
+    conn: &mut Traced<TcpStream>,
     total: usize,
-    mut each: impl FnMut(&Side, &[u8]),
+    mut each: impl FnMut(&Traced<TcpStream>, &[u8]),
 ) -> io::Result<Vec<Vec<u8>>> {
-    let mut reads = Vec::new();
-    let mut got = 0;
+    let mut buf = vec![0u8; size];
+    let (mut reads, mut got) = (Vec::new(), 0);
     while got < total {
-        let mut buf = vec![0u8; size];
         // BUG: a read of a fixed size knows nothing of where a message
         // ends: it may stop inside one, or run on into the next.
         let n = conn.read(&mut buf)?;
         if n == 0 {
             return Err(io::ErrorKind::UnexpectedEof.into());
         }
-        buf.truncate(n);
-        out.received(&buf);
-        each(out, &buf);
+        each(conn, &buf[..n]);
+        reads.push(buf[..n].to_vec());
         got += n;
-        reads.push(buf);
     }
     Ok(reads)
 }
-// ANCHOR_END: recv_fixed
+// ANCHOR_END: recv_in_pieces_of
 
-/// Send each message with its own write, then let the receiver wait until
-/// all of it is in its buffer. Returns the receiver's end.
-fn send_then_wait(
-    client: &mut Side,
-    server: &Side,
-    messages: &[&[u8]],
-) -> io::Result<(TcpStream, usize)> {
-    let (mut stream, conn) = connected_pair()?;
+/// Connect, send each message with its own write, close, and let the
+/// receiver wait until all of it is in its buffer. Returns the receiver's
+/// end and how many bytes wait there.
+fn send_then_wait(messages: &[&[u8]]) -> io::Result<(Traced<TcpStream>, usize)> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let mut stream = Traced::client(TcpStream::connect(listener.local_addr()?)?);
+    let conn = Traced::server(listener.accept()?.0);
     for message in messages {
-        client.sent(message);
         stream.write_all(message)?;
     }
+    drop(stream);
     let total = messages.iter().map(|m| m.len()).sum();
     let waiting = wait_until_buffered(&conn, total)?;
-    server.say(format!("{waiting} bytes are waiting in the receive buffer"));
+    conn.say(format!("{waiting} bytes are waiting in the receive buffer"));
     Ok((conn, total))
 }
 
 /// Part 1: one big send, several reads.
 pub fn one_message_many_reads() -> io::Result<Vec<usize>> {
-    let (mut client, mut server) = (Side::client(), Side::server());
     let message: Vec<u8> = b"0123456789".iter().copied().cycle().take(BIG).collect();
-    let (mut conn, total) = send_then_wait(&mut client, &server, &[&message])?;
-    let reads = recv_fixed(&mut conn, &mut server, RECV_SIZE, total, |_, _| ())?;
+    let (mut conn, total) = send_then_wait(&[&message])?;
+    let reads = recv_in_pieces_of(RECV_SIZE, &mut conn, total, |_, _| ())?;
     Ok(reads.iter().map(Vec::len).collect())
 }
 
@@ -103,19 +97,15 @@ pub fn composition(read: &[u8]) -> (usize, usize) {
 
 /// Part 2: document 004's two files and a reader that reads 1000 at a time.
 pub fn two_files_fixed_reads() -> io::Result<Vec<(usize, usize)>> {
-    let (mut client, mut server) = (Side::client(), Side::server());
     let (file1, file2) = (vec![b'1'; FILE_SIZE], vec![b'2'; FILE_SIZE]);
-    let (mut conn, total) = send_then_wait(&mut client, &server, &[&file1, &file2])?;
-    let reads = recv_fixed(&mut conn, &mut server, FIXED_READ, total, |out, read| {
-        let (one, two) = composition(read);
-        let mut what = Vec::new();
-        if one > 0 {
-            what.push(format!("{one} bytes of file 1"));
-        }
-        if two > 0 {
-            what.push(format!("{two} bytes of file 2"));
-        }
-        out.say(format!("  = {}", what.join(" + ")));
+    let (mut conn, total) = send_then_wait(&[&file1, &file2])?;
+    let reads = recv_in_pieces_of(FIXED_READ, &mut conn, total, |conn, read| {
+        let parts = match composition(read) {
+            (one, 0) => format!("{one} bytes of file 1"),
+            (0, two) => format!("{two} bytes of file 2"),
+            (one, two) => format!("{one} bytes of file 1 + {two} bytes of file 2"),
+        };
+        conn.say(format!("  = {parts}"));
     })?;
     Ok(reads.iter().map(|read| composition(read)).collect())
 }
@@ -166,21 +156,20 @@ impl Utf8Carry {
 
 /// Part 3: reads that cut characters, decoded on their own and with a carry.
 pub fn cut_characters() -> io::Result<String> {
-    let (mut client, mut server) = (Side::client(), Side::server());
-    let (mut conn, total) = send_then_wait(&mut client, &server, &[TEXT.as_bytes()])?;
+    let (mut conn, total) = send_then_wait(&[TEXT.as_bytes()])?;
     let mut carry = Utf8Carry::default();
     let mut joined = String::new();
     let mut bad = None;
-    recv_fixed(&mut conn, &mut server, TINY_READ, total, |out, read| {
+    recv_in_pieces_of(TINY_READ, &mut conn, total, |conn, read| {
         match decode_naive(read) {
-            Ok(text) => out.say(format!("  decoded on its own: {text:?}")),
-            Err(e) => out.say(format!("  decoded on its own: error: {e}")),
+            Ok(text) => conn.say(format!("  decoded on its own: {text:?}")),
+            Err(e) => conn.say(format!("  decoded on its own: error: {e}")),
         }
         match carry.push(read) {
             Ok(text) => {
                 let kept = carry.pending();
                 let unit = if kept == 1 { "byte" } else { "bytes" };
-                out.say(format!(
+                conn.say(format!(
                     "  decoded with a carry: {text:?} ({kept} {unit} kept for the next read)"
                 ));
                 joined.push_str(&text);

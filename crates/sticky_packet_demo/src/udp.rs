@@ -9,14 +9,14 @@
 //! nothing to a stream, and a `recv` that returns 0 bytes already means
 //! "the peer closed", so there is no way to say "an empty message".
 
-use std::io::{self, Write};
-use std::net::{SocketAddr, UdpSocket};
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::time::Duration;
 
-use classroom::{Side, narrate};
+use classroom::tcp::RECV_SIZE;
+use classroom::{Traced, narrate};
 
 use crate::wait::wait_until_buffered;
-use crate::{RECV_SIZE, connected_pair, recv_up_to};
 
 /// Document 000's UDP port.
 pub const PORT: u16 = 9000;
@@ -29,67 +29,52 @@ pub const DATAGRAMS: [&str; 3] = ["lbw正在吃", "翔", ""];
 /// calls it lost (which on loopback does not happen).
 const PATIENCE: Duration = Duration::from_secs(10);
 
-// ANCHOR: recv_datagram
-/// One `recv_from(1024)`: exactly one datagram, whole, however many are
-/// waiting behind it. An empty datagram is an empty message.
-pub fn recv_datagram(socket: &UdpSocket, out: &mut Side) -> io::Result<Vec<u8>> {
-    let mut buf = [0u8; RECV_SIZE];
-    let (n, _from) = socket.recv_from(&mut buf)?;
-    out.received(&buf[..n]);
-    Ok(buf[..n].to_vec())
-}
-// ANCHOR_END: recv_datagram
-
-/// Send each message as its own datagram to `to`.
-pub fn send_datagrams(
-    socket: &UdpSocket,
-    out: &mut Side,
-    to: SocketAddr,
-    messages: &[&[u8]],
-) -> io::Result<()> {
-    for message in messages {
-        out.sent(message);
-        socket.send_to(message, to)?;
-    }
-    Ok(())
-}
-
-/// UDP part: every datagram is sent before the receiver reads any, and each
-/// `recv_from` still returns just one. Returns what each read got.
+// ANCHOR: datagrams
+/// Each message is its own `sendto`; each `recvfrom(1024)` returns exactly
+/// one datagram, whole, however many wait behind it, and an empty datagram
+/// is an empty message. Returns what each read got.
 pub fn datagrams_keep_their_boundaries() -> io::Result<Vec<Vec<u8>>> {
-    let (mut client, mut server) = (Side::client(), Side::server());
-    let receiver = UdpSocket::bind(classroom::cli::ephemeral())?;
+    let receiver = Traced::server(UdpSocket::bind("127.0.0.1:0")?);
     receiver.set_read_timeout(Some(PATIENCE))?;
-    server.say(format!("bound to {}", receiver.local_addr()?));
-    let sender = UdpSocket::bind(classroom::cli::ephemeral())?;
-    let messages: Vec<&[u8]> = DATAGRAMS.iter().map(|m| m.as_bytes()).collect();
-    send_datagrams(&sender, &mut client, receiver.local_addr()?, &messages)?;
-    server.say(format!(
-        "reading only now, after all {} datagrams were sent",
-        messages.len()
+    receiver.say(format!("bound to {}", receiver.local_addr()?));
+    let sender = Traced::client(UdpSocket::bind("127.0.0.1:0")?);
+    let to = receiver.local_addr()?;
+    for message in DATAGRAMS {
+        sender.send_to(message.as_bytes(), to)?; // Python: udp_sk.sendto(b'hello', ip_port)
+    }
+    let sent = DATAGRAMS.len();
+    receiver.say(format!(
+        "reading only now, after all {sent} datagrams were sent"
     ));
-    messages
-        .iter()
-        .map(|_| recv_datagram(&receiver, &mut server))
-        .collect()
+    let mut buf = [0u8; RECV_SIZE];
+    let mut reads = Vec::new();
+    for _ in DATAGRAMS {
+        let (n, _from) = receiver.recv_from(&mut buf)?; // Python: msg, addr = udp_sk.recvfrom(1024)
+        reads.push(buf[..n].to_vec());
+    }
+    Ok(reads)
 }
+// ANCHOR_END: datagrams
 
 // ANCHOR: empty_write
-/// TCP part: write zero bytes, then a marker, and read once.
-pub fn empty_tcp_write() -> io::Result<Vec<u8>> {
-    let (mut client, mut server) = (Side::client(), Side::server());
-    let (mut stream, mut conn) = connected_pair()?;
+/// TCP part: write zero bytes, then a marker, close, and read twice.
+/// Returns what the first read got and how many bytes the second did.
+pub fn empty_tcp_write() -> io::Result<(Vec<u8>, usize)> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let mut stream = Traced::client(TcpStream::connect(listener.local_addr()?)?);
+    let mut conn = Traced::server(listener.accept()?.0);
     let taken = stream.write(b"")?;
-    client.say(format!(
+    stream.say(format!(
         "write(b\"\") returned Ok({taken}): zero bytes add nothing to a stream"
     ));
-    client.sent(b"marker");
     stream.write_all(b"marker")?;
-    drop(stream);
+    drop(stream); // close: the server's second read returns 0 bytes
     wait_until_buffered(&conn, b"marker".len())?;
-    let first = recv_up_to(&mut conn, &mut server, RECV_SIZE)?;
-    recv_up_to(&mut conn, &mut server, RECV_SIZE)?; // 0 bytes: the close
-    Ok(first)
+    let mut buf = [0u8; RECV_SIZE];
+    let n = conn.read(&mut buf)?;
+    let first = buf[..n].to_vec();
+    let after = conn.read(&mut buf)?; // 0 bytes: the close, not an empty message
+    Ok((first, after))
 }
 // ANCHOR_END: empty_write
 
@@ -101,7 +86,7 @@ pub fn demo() -> io::Result<()> {
         DATAGRAMS.len(),
         reads.len()
     ));
-    let first = empty_tcp_write()?;
+    let (first, _) = empty_tcp_write()?;
     narrate(format!(
         "the TCP server's first recv got only {:?}: the empty write sent nothing, and a 0-byte recv on TCP means the peer closed",
         String::from_utf8_lossy(&first)
@@ -113,39 +98,29 @@ pub fn demo() -> io::Result<()> {
 }
 
 /// The two-terminal server: print every datagram, for ever.
-pub fn serve(addr: SocketAddr) -> io::Result<()> {
-    let socket = UdpSocket::bind(addr)?;
+pub fn server(addr: SocketAddr) -> io::Result<()> {
+    let socket = Traced::server(UdpSocket::bind(addr)?);
     classroom::cli::announce_bound(&socket)?;
-    let mut out = Side::server();
+    let mut buf = [0u8; RECV_SIZE];
     loop {
-        let mut buf = [0u8; RECV_SIZE];
-        match socket.recv_from(&mut buf) {
-            Ok((n, from)) => {
-                out.received(&buf[..n]);
-                out.say(format!("  from {from}"));
-            }
-            // A datagram larger than the buffer, or an ICMP error from an
-            // earlier send (Windows reports those here): say it, go on.
-            Err(e) => out.say(format!(
+        // A datagram larger than the buffer, or an ICMP error from an
+        // earlier send (Windows reports those here): say it, go on.
+        if let Err(e) = socket.recv_from(&mut buf) {
+            socket.say(format!(
                 "recv_from failed: {}",
                 classroom::errors::explain(&e)
-            )),
+            ));
         }
     }
 }
 
-/// The two-terminal client: each message as its own datagram (document
-/// 002's two messages and an empty one when none are given).
-pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    let messages: Vec<&[u8]> = if messages.is_empty() {
-        DATAGRAMS.iter().map(|m| m.as_bytes()).collect()
-    } else {
-        messages.iter().map(|m| m.as_bytes()).collect()
-    };
-    let socket = UdpSocket::bind(classroom::cli::ephemeral())?;
-    let mut out = Side::client();
-    out.say(format!("sending datagrams to {addr}"));
-    send_datagrams(&socket, &mut out, addr, &messages)
+/// The two-terminal client: each message as its own datagram.
+pub fn client(addr: SocketAddr, messages: &[impl AsRef<[u8]>]) -> io::Result<()> {
+    let socket = Traced::client(UdpSocket::bind("127.0.0.1:0")?);
+    for message in messages {
+        socket.send_to(message.as_ref(), addr)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -161,6 +136,6 @@ mod tests {
 
     #[test]
     fn an_empty_tcp_write_sends_nothing() {
-        assert_eq!(empty_tcp_write().unwrap(), b"marker");
+        assert_eq!(empty_tcp_write().unwrap(), (b"marker".to_vec(), 0));
     }
 }

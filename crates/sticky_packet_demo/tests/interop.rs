@@ -87,5 +87,6 @@ fn the_documents_command_client_talks_to_our_command_server() {
     let server = Server::start("leftover");
     let printed = run_python(DOC_001_NAIVE_CLIENT, &[&server.addr.port().to_string()]);
     assert_eq!(printed, sticky_packet_demo::commands::HELP);
-    server.wait_for("done with");
+    server.wait_for("recv #2: 4 bytes \"exit\"");
+    server.wait_for("waiting for a connection");
 }

@@ -1,7 +1,12 @@
 //! Every command in lessons/04-sticky-packet-demo.md runs and prints what
-//! the lesson shows.
+//! the lesson shows, and every code region marked in the crate is shown.
 
-use classroom::lesson_test::Harness;
+use classroom::lesson_test::{Harness, assert_every_anchor_shown};
+
+const LESSON: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../lessons/04-sticky-packet-demo.md"
+);
 
 #[test]
 fn lesson_04_runs_as_printed() {
@@ -10,9 +15,11 @@ fn lesson_04_runs_as_printed() {
             "sticky_packet_demo",
             env!("CARGO_BIN_EXE_sticky_packet_demo"),
         )
-        .check_lesson(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../lessons/04-sticky-packet-demo.md"
-        ))
+        .check_lesson(LESSON)
         .assert_at_least(8, 6);
+}
+
+#[test]
+fn every_anchor_in_the_crate_is_shown_by_the_lesson() {
+    assert_every_anchor_shown(LESSON, &["sticky_packet_demo"]);
 }
