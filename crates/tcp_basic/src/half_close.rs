@@ -62,11 +62,7 @@ fn report_state(conn: &Traced<TcpStream>) {
 /// Both halves in one process.
 pub fn demo() -> io::Result<()> {
     runner::pair(server, |addr| client(addr, &[MESSAGE]))?;
-    narrate(
-        "each direction closed on its own: client FIN -> ACK, then server FIN -> ACK, four steps",
-    );
-    narrate(
-        "the side that closes first ends in TIME_WAIT: lesson 02 (reuseaddr) shows why that matters",
-    );
+    narrate("each direction closed on its own: FIN and ACK one way, then the other: four steps");
+    narrate("the side that closed first ends in TIME_WAIT: lesson 02 (reuseaddr) is about that");
     Ok(())
 }

@@ -39,10 +39,6 @@ pub fn response(target: &str) -> String {
     )
 }
 
-fn has_blank_line(data: &[u8]) -> bool {
-    data.windows(4).any(|w| w == b"\r\n\r\n")
-}
-
 // ANCHOR: status
 /// The status line's code and reason: `HTTP/1.1 200 OK` → `(200, "OK")`.
 pub fn parse_status(response: &[u8]) -> Option<(u16, &str)> {
@@ -70,7 +66,8 @@ fn show_lines<S>(lane: &Traced<S>, what: &str, data: &[u8]) {
 pub fn server(listener: &TcpListener) -> io::Result<()> {
     let (conn, peer) = listener.accept()?;
     let mut conn = Traced::accepted(conn, peer)?;
-    let head = read_until(&mut conn, LIMIT, has_blank_line)?; // reads until "\r\n\r\n"
+    let head_ends = |data: &[u8]| data.windows(4).any(|w| w == b"\r\n\r\n");
+    let head = read_until(&mut conn, LIMIT, head_ends)?; // up to the blank line
     show_lines(&conn, "the request", &head);
     let target = String::from_utf8_lossy(&head)
         .split_whitespace()
@@ -100,27 +97,4 @@ pub fn demo() -> io::Result<()> {
     runner::pair(server, client)?;
     narrate("application layer = bytes with an agreed shape; TCP just carried them");
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn status_lines_are_parsed() {
-        assert_eq!(parse_status(b"HTTP/1.1 200 OK\r\n\r\n"), Some((200, "OK")));
-        assert_eq!(
-            parse_status(b"HTTP/1.0 404 Not Found\r\n"),
-            Some((404, "Not Found"))
-        );
-        assert_eq!(parse_status(b"hello"), None);
-        assert_eq!(parse_status(b"HTTP/1.1 abc\r\n"), None);
-    }
-
-    #[test]
-    fn the_response_length_matches_its_body() {
-        let reply = response("/");
-        let (head, body) = reply.split_once("\r\n\r\n").unwrap();
-        assert!(head.contains(&format!("Content-Length: {}", body.len())));
-    }
 }

@@ -1,14 +1,12 @@
 //! Lesson 01: TCP sockets, the way the documents build them, one idea per
 //! module.
 //!
-//! Each module holds the two halves of one step, and the socket calls they
-//! are about. The server half takes a bound `&TcpListener` and serves one
-//! client: it calls `accept()`, then reads and writes. The client half takes
-//! the server's address and calls `TcpStream::connect`. Both wrap their
-//! socket in `classroom::Traced`, which prints each `send #N` / `recv #N`
-//! as the system call is made. `classroom::runner` does the rest: `demo
-//! STEP` runs both halves in one process (`runner::pair`), and `server STEP`
-//! calls the server half for one client after another (`runner::serve`).
+//! Each module holds one step's two halves and their socket calls. The
+//! server half takes a bound `&TcpListener`, calls `accept()` and serves one
+//! client; the client half calls `TcpStream::connect`. Both read and write
+//! through `classroom::Traced`, which prints one line per system call.
+//! `demo STEP` runs both halves in one process (`classroom::runner::pair`);
+//! `server STEP` serves one client after another (`runner::serve`).
 //!
 //! | step | module | documents |
 //! |---|---|---|

@@ -64,37 +64,26 @@ impl Lesson for Step {
     }
 
     fn server(self, at: &Endpoint) -> io::Result<()> {
+        let addr = at.addr(self.port())?;
         match self {
-            Step::Connect => runner::serve(at.addr(connect::PORT)?, connect::server),
-            Step::Hello => runner::serve(at.addr(hello::PORT)?, hello::server),
-            Step::ServerFirst => runner::serve(at.addr(server_first::PORT)?, server_first::server),
+            Step::Connect => runner::serve(addr, connect::server),
+            Step::Hello => runner::serve(addr, hello::server),
+            Step::ServerFirst => runner::serve(addr, server_first::server),
             Step::Chat => {
                 // The server's replies are typed on its own terminal.
                 let mut replies = input_lines(&[]);
-                runner::serve(at.addr(chat::PORT)?, |listener| {
-                    chat::server(listener, &mut replies)
-                })
+                runner::serve(addr, |listener| chat::server(listener, &mut replies))
             }
-            Step::OneAtATime => runner::serve(at.addr(one_at_a_time::PORT)?, one_at_a_time::server),
-            Step::HalfClose => runner::serve(at.addr(half_close::PORT)?, half_close::server),
-            Step::Http => runner::serve(at.addr(http::PORT)?, http::server),
+            Step::OneAtATime => runner::serve(addr, one_at_a_time::server),
+            Step::HalfClose => runner::serve(addr, half_close::server),
+            Step::Http => runner::serve(addr, http::server),
             Step::Methods | Step::Sendall | Step::All => Err(no_role(self, "server")),
         }
     }
 
     fn client(self, at: &Endpoint, messages: &[String]) -> io::Result<()> {
-        let port = match self {
-            Step::Connect => connect::PORT,
-            Step::Hello => hello::PORT,
-            Step::ServerFirst => server_first::PORT,
-            Step::Chat => chat::PORT,
-            Step::OneAtATime => one_at_a_time::PORT,
-            Step::HalfClose => half_close::PORT,
-            Step::Http => http::PORT,
-            Step::Methods | Step::Sendall | Step::All => return Err(no_role(self, "client")),
-        };
-        let addr = at.addr(port)?;
-        let talk = || match self {
+        let addr = at.addr(self.port())?;
+        let result = match self {
             Step::Connect => no_messages("connect", messages).and_then(|()| connect::client(addr)),
             Step::Hello => messages_or(messages, hello::GREETING)
                 .iter()
@@ -113,10 +102,26 @@ impl Lesson for Step {
                 half_close::client(addr, &messages_or(messages, half_close::MESSAGE))
             }
             Step::Http => no_messages("http", messages).and_then(|()| http::client(addr)),
-            Step::Methods | Step::Sendall | Step::All => unreachable!("no client role"),
+            Step::Methods | Step::Sendall | Step::All => return Err(no_role(self, "client")),
         };
         // The step's own error, with the address it was talking to.
-        talk().map_err(|e| context(e, format!("talking to {addr}")))
+        result.map_err(|e| context(e, format!("talking to {addr}")))
+    }
+}
+
+impl Step {
+    /// The document's port for the step's two-terminal form.
+    fn port(self) -> u16 {
+        match self {
+            Step::Connect => connect::PORT,
+            Step::Hello => hello::PORT,
+            Step::ServerFirst => server_first::PORT,
+            Step::Chat => chat::PORT,
+            Step::OneAtATime => one_at_a_time::PORT,
+            Step::HalfClose => half_close::PORT,
+            Step::Http => http::PORT,
+            Step::Methods | Step::Sendall | Step::All => 0, // no two-terminal form
+        }
     }
 }
 

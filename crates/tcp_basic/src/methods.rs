@@ -41,12 +41,23 @@ pub fn demo() -> io::Result<()> {
     let code = connect_ex(closed);
     let error = io::Error::from_raw_os_error(code);
     stream.say(format!("connect_ex({closed}) = {code}  ({error})"));
-    narrate(
-        "111 is ECONNREFUSED on Linux (61 on macOS); the document's 10061 is the Windows number",
-    );
+    narrate("111 is ECONNREFUSED on Linux (61 on macOS); the document's 10061 is Windows' number");
 
     narrate("settimeout / gettimeout: how long a read may block");
-    timeout_tour(&mut stream)?;
+    let timeout = stream.read_timeout()?;
+    stream.say(format!(
+        "read_timeout() = {timeout:?}  (gettimeout() is None: wait for ever)"
+    ));
+    stream.set_read_timeout(Some(Duration::from_millis(200)))?;
+    stream.say("set_read_timeout(Some(200ms))  (settimeout(0.2))");
+    let started = Instant::now();
+    if let Err(e) = stream.read(&mut [0u8; 16]) {
+        let waited = started.elapsed();
+        stream.say(format!(
+            "read with nothing to read gave up after {waited:.1?}: {e}"
+        ));
+    }
+    stream.set_read_timeout(None)?;
 
     narrate("fileno: a socket is a file descriptor, like an open file");
     os::descriptor_tour(&stream)?;
@@ -75,26 +86,6 @@ pub fn demo() -> io::Result<()> {
 
     narrate("AF_UNIX: the same conversation over a socket file instead of IP and port");
     os::unix_tour()
-}
-
-fn timeout_tour(stream: &mut Traced<TcpStream>) -> io::Result<()> {
-    stream.say(format!(
-        "read_timeout() = {:?}  (gettimeout() is None: wait for ever)",
-        stream.read_timeout()?
-    ));
-    let limit = Duration::from_millis(200);
-    stream.set_read_timeout(Some(limit))?;
-    stream.say(format!(
-        "set_read_timeout(Some({limit:?}))  (settimeout(0.2))"
-    ));
-    let started = Instant::now();
-    if let Err(e) = stream.read(&mut [0u8; 16]) {
-        let waited = started.elapsed();
-        stream.say(format!(
-            "read with nothing to read gave up after {waited:.1?}: {e}"
-        ));
-    }
-    stream.set_read_timeout(None)
 }
 
 /// What differs between Unix-like systems and Windows.
@@ -130,8 +121,7 @@ mod os {
         let dir = ScratchDir::new("tcp_basic")?;
         let path = dir.path().join("hello.sock");
         let listener = UnixListener::bind(&path)?;
-        Side::server()
-            .say("listening on a socket file in the temporary folder (AF_UNIX, SOCK_STREAM)");
+        Side::server().say("listening on a socket file, not a port (AF_UNIX, SOCK_STREAM)");
         let mut stream = Traced::client(UnixStream::connect(&path)?);
         let mut conn = Traced::server(listener.accept()?.0);
         let mut buf = [0u8; RECV_SIZE];
@@ -139,9 +129,7 @@ mod os {
         let _hello = conn.read(&mut buf)?;
         conn.write_all(b"hi")?;
         let _hi = stream.read(&mut buf)?;
-        narrate(
-            "only the address changed: a path instead of (IP, port); send and recv are the same",
-        );
+        narrate("only the address changed: a path, not (IP, port); send and recv are the same");
         Ok(())
     }
 }
@@ -159,8 +147,10 @@ mod os {
     pub const RCVBUF_NOTE: Option<&str> = None;
 
     pub fn descriptor_tour(stream: &Traced<TcpStream>) -> io::Result<()> {
-        let handle = stream.as_raw_socket();
-        stream.say(format!("as_raw_socket() = {handle}  (fileno)"));
+        stream.say(format!(
+            "as_raw_socket() = {}  (fileno)",
+            stream.as_raw_socket()
+        ));
         stream.say("on Windows a socket is a SOCKET handle, kept apart from file handles");
         Ok(())
     }
