@@ -8,32 +8,28 @@
 use std::io;
 
 use classroom::narrate;
+use classroom::tcp::RECV_SIZE;
 
-use crate::{RECV_SIZE, UnreadPair, recv_from, send_to};
+use crate::unread_pair;
 
 /// What the client sends, one datagram each, before the server reads any.
 pub const MESSAGES: [&str; 4] = ["hello", "world", "", "你好"];
 
-/// The client sends every message, then the server reads: one `recvfrom`
+/// The client sends every message, then the server reads: one `recv_from`
 /// per datagram, in one thread.
 pub fn demo() -> io::Result<()> {
-    let UnreadPair {
-        server,
-        addr,
-        mut server_out,
-        client,
-        mut out,
-    } = UnreadPair::bind()?;
+    let (server, client) = unread_pair()?;
+    let addr = server.local_addr()?;
     for message in MESSAGES {
-        send_to(&client, message.as_bytes(), addr, &mut out)?;
+        client.send_to(message.as_bytes(), addr)?;
     }
-    server_out.say("now reading: one recvfrom(1024) per datagram");
+    server.say("now reading: one recvfrom(1024) per datagram");
     // ANCHOR: one_per_recv
     let mut buf = [0u8; RECV_SIZE];
     for _ in MESSAGES {
-        let (datagram, _) = recv_from(&server, &mut buf, &mut server_out)?;
-        if datagram.is_empty() {
-            server_out.say("an empty datagram: a message with no bytes, not end-of-file");
+        let (n, _) = server.recv_from(&mut buf)?;
+        if n == 0 {
+            server.say("an empty datagram: a message with no bytes, not end-of-file");
         }
     }
     // ANCHOR_END: one_per_recv

@@ -12,11 +12,12 @@ use std::io::{self, ErrorKind};
 use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
 
-use classroom::{Side, narrate, run_roles};
+use classroom::tcp::is_timeout;
+use classroom::{Traced, narrate};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{client_socket, demo_socket, is_timeout, recv_from, send_to, until_quit};
+use crate::{client_socket, pair, until_quit};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8000;
@@ -101,7 +102,6 @@ pub fn decode(datagram: &[u8]) -> Result<Message, BadDatagram> {
 }
 // ANCHOR_END: decode
 
-// ANCHOR: encode
 /// `name` saying `msg`, as the bytes of one datagram: JSON, UTF-8.
 /// Refused if the other side's `recvfrom(1024)` could not take it whole.
 pub fn encode(name: &str, msg: &str) -> io::Result<Vec<u8>> {
@@ -121,58 +121,57 @@ pub fn encode(name: &str, msg: &str) -> io::Result<Vec<u8>> {
     }
     Ok(bytes)
 }
-// ANCHOR_END: encode
 
 /// Print a received datagram as the document does, or say in one line why
 /// it is not a message. Returns the message if it is one.
-pub fn show(datagram: &[u8], out: &mut Side) -> Option<Message> {
+pub fn show(socket: &Traced<UdpSocket>, datagram: &[u8]) -> Option<Message> {
     match decode(datagram) {
         Ok(message) => {
-            out.say(format!("message from {}: {}", message.name, message.msg));
+            socket.say(format!("message from {}: {}", message.name, message.msg));
             Some(message)
         }
         Err(bad) => {
-            out.say(format!("ignored: {bad}"));
+            socket.say(format!("ignored: {bad}"));
             None
         }
     }
 }
 
-// ANCHOR: serve
-/// The server's half for one datagram, already received and printed: show
-/// the message, then answer its sender with the next line of `replies`.
-pub fn serve(
-    socket: &UdpSocket,
-    datagram: &[u8],
-    from: SocketAddr,
-    out: &mut Side,
-    replies: &mut dyn Iterator<Item = String>,
+// ANCHOR: server
+/// The server's half, for one datagram: show the message, then answer its
+/// sender with the next line of `replies`.
+pub fn server(
+    socket: &Traced<UdpSocket>,
+    replies: &mut impl Iterator<Item = String>,
 ) -> io::Result<()> {
-    if show(datagram, out).is_none() {
+    let mut buf = [0u8; BUFFER];
+    let (n, from) = socket.recv_from(&mut buf)?; // Python: qq_msg, addr = sk.recvfrom(1024)
+    if show(socket, &buf[..n]).is_none() {
         return Ok(()); // nothing to answer; wait for the next datagram
     }
     let Some(reply) = replies.next() else {
-        out.say("no answer: the input on this side has ended");
+        socket.say("no answer: the input on this side has ended");
         return Ok(());
     };
-    send_to(socket, &encode(SERVER_NAME, &reply)?, from, out)
+    socket.send_to(&encode(SERVER_NAME, &reply)?, from)?; // Python: sk.sendto(…, addr)
+    Ok(())
 }
-// ANCHOR_END: serve
+// ANCHOR_END: server
 
 // ANCHOR: client
-/// The client's half: send each line as a message, wait for the answer,
-/// print it. `lines` should already stop at `q` ([`until_quit`]).
-pub fn client(
-    socket: &UdpSocket,
-    server: SocketAddr,
-    lines: impl Iterator<Item = String>,
-    out: &mut Side,
-) -> io::Result<()> {
+/// The client's half: bind, then send each line as a message, wait for the
+/// answer, print it. `lines` should already stop at `q` ([`until_quit`]).
+pub fn client(server: SocketAddr, lines: impl Iterator<Item = String>) -> io::Result<()> {
+    let socket = client_socket(server)?;
+    socket.set_read_timeout(Some(PATIENCE))?;
+    socket.say(format!("chatting with {server} as {CLIENT_NAME}; q quits"));
     let mut buf = [0u8; BUFFER];
     for line in lines {
-        send_to(socket, &encode(CLIENT_NAME, &line)?, server, out)?;
-        let (reply, _) = recv_from(socket, &mut buf, out).map_err(|e| no_answer(e, server))?;
-        show(reply, out);
+        socket.send_to(&encode(CLIENT_NAME, &line)?, server)?; // Python: ck.sendto(…, server_addr)
+        let (n, _) = socket
+            .recv_from(&mut buf)
+            .map_err(|e| no_answer(e, server))?;
+        show(&socket, &buf[..n]);
     }
     Ok(())
 }
@@ -194,96 +193,18 @@ fn no_answer(error: io::Error, server: SocketAddr) -> io::Error {
 pub fn demo() -> io::Result<()> {
     let lines = ["你好", "what is UDP?", "q"].map(String::from);
     let replies = ["hi!", "letters, not a phone call"].map(String::from);
-    let answers = replies.len();
-
-    let server = demo_socket()?;
-    let addr = server.local_addr()?;
-    let mut server_out = Side::server();
-    server_out.say(format!("bound to {addr}"));
-    let socket = demo_socket()?;
-    let mut out = Side::client();
-    out.say(format!("bound to {}", socket.local_addr()?));
-    run_roles(
-        move || {
+    pair(
+        move |socket| {
+            let answers = replies.len();
             let mut replies = replies.into_iter();
-            let mut buf = [0u8; BUFFER];
-            for _ in 0..answers {
-                let (datagram, from) = recv_from(&server, &mut buf, &mut server_out)?;
-                serve(&server, datagram, from, &mut server_out, &mut replies)?;
-            }
-            Ok(())
+            (0..answers).try_for_each(|_| server(&socket, &mut replies))
         },
-        || {
-            client(&socket, addr, until_quit(lines.into_iter()), &mut out)?;
-            out.say("q: done; nothing to close, since there is no connection");
-            Ok(())
-        },
+        |addr| client(addr, until_quit(lines.into_iter())),
     )?;
+    narrate("q: the client is done; nothing to close, since there is no connection");
     narrate(
         "each message is one datagram holding one JSON object; recvfrom told the server where to send each answer",
     );
     narrate("next: `demo many`, where several clients talk to the same server socket");
     Ok(())
-}
-
-/// Chat with the server at `addr`, with lines from `messages` or stdin.
-pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    let mut out = Side::client();
-    let socket = client_socket(addr, &out)?;
-    socket.set_read_timeout(Some(PATIENCE))?;
-    out.say(format!("chatting with {addr} as {CLIENT_NAME}; q quits"));
-    client(
-        &socket,
-        addr,
-        until_quit(classroom::cli::input_lines(messages)),
-        &mut out,
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn our_json_is_the_documents_fields_in_utf8() {
-        let bytes = encode("server", "好的").unwrap();
-        assert_eq!(bytes, r#"{"name":"server","msg":"好的"}"#.as_bytes());
-    }
-
-    #[test]
-    fn pythons_json_dumps_is_understood() {
-        // json.dumps escapes non-ASCII and puts spaces after : and , by default.
-        let python = br#"{"name": "server", "msg": "\u597d\u7684"}"#;
-        let message = decode(python).unwrap();
-        assert_eq!(
-            (message.name.as_str(), message.msg.as_str()),
-            ("server", "好的")
-        );
-    }
-
-    #[test]
-    fn each_kind_of_bad_datagram_is_named() {
-        let cases: [(&[u8], &str); 6] = [
-            (b"hello", "not JSON"),
-            (&[0xff, 0xfe], "not UTF-8"),
-            (br#"{"name": "x"}"#, "missing field `msg`"),
-            (br#"{"name": 1, "msg": "x"}"#, "invalid type: integer"),
-            (br#"["x", "y"]"#, "JSON, but not an object"),
-            (&[b' '; LIMIT + 1], "longer than 1024 bytes"),
-        ];
-        for (datagram, expected) in cases {
-            let bad = decode(datagram).unwrap_err().to_string();
-            assert!(
-                bad.contains(expected),
-                "{bad:?} should contain {expected:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_message_too_long_for_the_other_side_is_not_sent() {
-        let err = encode("client1", &"x".repeat(LIMIT)).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::InvalidInput);
-        assert!(encode("client1", &"x".repeat(LIMIT - 40)).is_ok());
-    }
 }

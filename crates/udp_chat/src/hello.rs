@@ -7,10 +7,11 @@
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 
-use classroom::{Side, narrate, run_roles};
+use classroom::tcp::{RECV_SIZE, messages_or};
+use classroom::{Traced, narrate};
 
 use crate::lost_reply::ask_each;
-use crate::{RECV_SIZE, demo_socket, messages_or, recv_from, send_to};
+use crate::{client_addr_for, pair};
 
 /// The document's port for this step.
 pub const PORT: u16 = 9000;
@@ -21,31 +22,27 @@ pub const GREETING: &str = "hello";
 /// What the document's server answers.
 pub const ANSWER: &[u8] = b"hi";
 
-// ANCHOR: serve
-/// The server's half for one datagram, already received and printed:
-/// answer `hi` to the address it came from.
-pub fn serve(
-    socket: &UdpSocket,
-    _datagram: &[u8],
-    from: SocketAddr,
-    out: &mut Side,
-) -> io::Result<()> {
-    send_to(socket, ANSWER, from, out)
+// ANCHOR: server
+/// The server's half, for one datagram: wait for it, then answer `hi` to
+/// the address it came from. No `listen`, no `accept`.
+pub fn server(socket: &Traced<UdpSocket>) -> io::Result<()> {
+    let mut buf = [0u8; RECV_SIZE];
+    let (_, from) = socket.recv_from(&mut buf)?; // Python: msg, addr = udp_sk.recvfrom(1024)
+    socket.send_to(ANSWER, from)?; // Python: udp_sk.sendto(b'hi', addr)
+    Ok(())
 }
-// ANCHOR_END: serve
+// ANCHOR_END: server
 
 // ANCHOR: client
-/// The client's half, as the document writes it: one `sendto`, one
-/// `recvfrom(1024)`.
-pub fn client(
-    socket: &UdpSocket,
-    server: SocketAddr,
-    message: &[u8],
-    out: &mut Side,
-) -> io::Result<()> {
-    send_to(socket, message, server, out)?;
+/// The client's half, as the document writes it: bind, one `sendto`, one
+/// `recvfrom(1024)`. No `connect`.
+pub fn client(server: SocketAddr, message: &[u8]) -> io::Result<()> {
+    // Python binds in the first sendto, behind your back; Rust shows it.
+    let socket = Traced::client(UdpSocket::bind(client_addr_for(server))?);
+    socket.say(format!("bound to {}", socket.local_addr()?));
+    socket.send_to(message, server)?; // Python: udp_sk.sendto(b'hello', ip_port)
     let mut buf = [0u8; RECV_SIZE];
-    recv_from(socket, &mut buf, out)?;
+    socket.recv_from(&mut buf)?; // Python: back_msg, addr = udp_sk.recvfrom(1024)
     Ok(())
 }
 // ANCHOR_END: client
@@ -53,20 +50,9 @@ pub fn client(
 /// Both halves in one process: the server on its own thread, blocked in
 /// `recv_from` until the client's datagram arrives.
 pub fn demo() -> io::Result<()> {
-    let server = demo_socket()?;
-    let addr = server.local_addr()?;
-    let mut server_out = Side::server();
-    server_out.say(format!("bound to {addr}: no listen, no accept"));
-    let socket = demo_socket()?;
-    let mut out = Side::client();
-    out.say(format!("bound to {}: no connect", socket.local_addr()?));
-    run_roles(
-        move || {
-            let mut buf = [0u8; RECV_SIZE];
-            let (datagram, from) = recv_from(&server, &mut buf, &mut server_out)?;
-            serve(&server, datagram, from, &mut server_out)
-        },
-        || client(&socket, addr, GREETING.as_bytes(), &mut out),
+    pair(
+        |socket| server(&socket),
+        |addr| client(addr, GREETING.as_bytes()),
     )?;
     narrate(
         "recvfrom returned the datagram and its sender's address; that address is all the server needs to answer",

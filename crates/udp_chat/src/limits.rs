@@ -12,10 +12,9 @@
 use std::io;
 use std::net::UdpSocket;
 
-use classroom::{Side, narrate};
+use classroom::cli::ephemeral;
+use classroom::{Traced, narrate};
 use socket2::SockRef;
-
-use crate::{demo_socket, recv_from, send_to};
 
 /// The largest IPv4 packet: its total-length field has 16 bits.
 pub const IP_PACKET_MAX: usize = 65535;
@@ -56,7 +55,7 @@ pub fn fragments(payload: usize, mtu: usize) -> usize {
 /// for one: Linux's defaults do, macOS refuses to send a datagram bigger
 /// than its send buffer (9216 bytes by default). Ask for more on both.
 pub fn big_socket() -> io::Result<UdpSocket> {
-    let socket = demo_socket()?;
+    let socket = UdpSocket::bind(ephemeral())?;
     let options = SockRef::from(&socket);
     options.set_recv_buffer_size(BUFFER)?;
     options.set_send_buffer_size(BUFFER)?;
@@ -81,29 +80,26 @@ pub fn demo() -> io::Result<()> {
     narrate(format!(
         "{IP_PACKET_MAX} (largest IPv4 packet) - {IP_HEADER} (IP header) - {UDP_HEADER} (UDP header) = {MAX_PAYLOAD} bytes of payload at most"
     ));
-    let server = big_socket()?;
+    let server = Traced::server(big_socket()?);
     let addr = server.local_addr()?;
-    let mut server_out = Side::server();
-    server_out.say(format!(
+    server.say(format!(
         "bound to {addr}; SO_RCVBUF is {} bytes",
-        SockRef::from(&server).recv_buffer_size()?
+        SockRef::from(&*server).recv_buffer_size()?
     ));
-    let client = big_socket()?;
-    let mut out = Side::client();
+    let client = Traced::client(big_socket()?);
 
     // ANCHOR: boundary
     // The largest datagram goes, and arrives whole in a buffer big enough
     // for it: a Vec on the heap, since 64 KiB is a lot for a thread's stack.
     let mut buf = vec![0u8; MAX_PAYLOAD];
-    send_to(&client, &vec![b'x'; MAX_PAYLOAD], addr, &mut out)?;
-    recv_from(&server, &mut buf, &mut server_out)?;
+    client.send_to(&vec![b'x'; MAX_PAYLOAD], addr)?;
+    server.recv_from(&mut buf)?;
     // One byte more does not go anywhere: sendto itself refuses it.
-    let too_big = vec![b'x'; MAX_PAYLOAD + 1];
-    match client.send_to(&too_big, addr) {
+    match client.send_to(&vec![b'x'; MAX_PAYLOAD + 1], addr) {
         Err(e) => {
-            out.say(format!("send_to with {} bytes failed: {e}", too_big.len()));
+            client.say(format!("that send_to failed: {e}"));
             if let Some(hint) = classroom::errors::hint(&e) {
-                out.say(format!("  hint: {hint}"));
+                client.say(format!("  hint: {hint}"));
             }
         }
         Ok(_) => return Err(io::Error::other("a 65508-byte datagram was sent")),
@@ -130,37 +126,4 @@ pub fn demo() -> io::Result<()> {
         fragments(MAX_PAYLOAD, ETHERNET_MTU)
     ));
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_documents_numbers() {
-        assert_eq!(MAX_PAYLOAD, 65507);
-        assert_eq!(ONE_FRAME, 1472);
-    }
-
-    #[test]
-    fn fragments_carry_multiples_of_eight_bytes() {
-        assert_eq!(fragments(ONE_FRAME, ETHERNET_MTU), 1);
-        assert_eq!(fragments(ONE_FRAME + 1, ETHERNET_MTU), 2);
-        // 65515 bytes of UDP in 1480-byte pieces.
-        assert_eq!(fragments(MAX_PAYLOAD, ETHERNET_MTU), 45);
-        assert_eq!(fragments(MAX_PAYLOAD, 65536), 1);
-        // macOS's loopback MTU.
-        assert_eq!(fragments(MAX_PAYLOAD, 16384), 5);
-    }
-
-    #[test]
-    fn the_largest_datagram_goes_and_one_byte_more_does_not() {
-        let (a, b) = (big_socket().unwrap(), big_socket().unwrap());
-        let to = b.local_addr().unwrap();
-        assert_eq!(a.send_to(&vec![0; MAX_PAYLOAD], to).unwrap(), MAX_PAYLOAD);
-        let mut buf = vec![0; MAX_PAYLOAD + 1];
-        assert_eq!(b.recv_from(&mut buf).unwrap().0, MAX_PAYLOAD);
-        let err = a.send_to(&vec![0; MAX_PAYLOAD + 1], to).unwrap_err();
-        assert!(classroom::errors::explain(&err).contains("65507"), "{err}");
-    }
 }

@@ -21,12 +21,11 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::Duration;
 
-use classroom::{Side, narrate, run_roles};
+use classroom::cli::ephemeral;
+use classroom::tcp::{RECV_SIZE, closed_udp_port, is_timeout};
+use classroom::{Traced, narrate};
 
-use crate::{
-    RECV_SIZE, client_socket, closed_port, demo_socket, is_timeout, recv_from, send_to,
-    silent_server,
-};
+use crate::{client_socket, pair};
 
 /// How long `demo lost-reply-broken` watches the blocked client.
 pub const WATCHDOG: Duration = Duration::from_millis(300);
@@ -68,13 +67,13 @@ impl Retry {
 
 // ANCHOR: wait_naive
 /// Broken on purpose: wait for the answer the way the documents do.
-pub fn wait_for_reply_naive(socket: &UdpSocket, out: &mut Side) -> io::Result<Vec<u8>> {
+pub fn wait_for_reply_naive(socket: &Traced<UdpSocket>) -> io::Result<Vec<u8>> {
     let mut buf = [0u8; RECV_SIZE];
     // BUG: no timeout. If the request or the answer was lost, or nobody is
     // listening, nothing ever arrives and recv_from never returns.
     // FIX: `ask` below waits a bounded time, a bounded number of times.
-    let (reply, _) = recv_from(socket, &mut buf, out)?;
-    Ok(reply.to_vec())
+    let (n, _) = socket.recv_from(&mut buf)?; // Python: data, addr = client.recvfrom(1024)
+    Ok(buf[..n].to_vec())
 }
 // ANCHOR_END: wait_naive
 
@@ -83,23 +82,22 @@ pub fn wait_for_reply_naive(socket: &UdpSocket, out: &mut Side) -> io::Result<Ve
 /// time a wait ends without one (see [`Retry::wait`]), at most
 /// `retry.tries` times.
 pub fn ask(
-    socket: &UdpSocket,
+    socket: &Traced<UdpSocket>,
     server: SocketAddr,
     request: &[u8],
     retry: Retry,
-    out: &mut Side,
 ) -> io::Result<Vec<u8>> {
     let mut buf = [0u8; RECV_SIZE];
     for attempt in 1..=retry.tries {
         let wait = retry.wait(attempt);
         // FIX: every wait ends: recv_from fails with a timeout error instead.
         socket.set_read_timeout(Some(wait))?;
-        send_to(socket, request, server, out)?;
-        match recv_from(socket, &mut buf, out) {
+        socket.send_to(request, server)?;
+        match socket.recv_from(&mut buf) {
             // Anyone can send us a datagram: only the server's is the answer.
-            Ok((reply, from)) if from == server => return Ok(reply.to_vec()),
-            Ok((_, from)) => out.say(format!("ignored: from {from}, not from the server")),
-            Err(e) if is_timeout(&e) => out.say(format!(
+            Ok((n, from)) if from == server => return Ok(buf[..n].to_vec()),
+            Ok((_, from)) => socket.say(format!("ignored: from {from}, not from the server")),
+            Err(e) if is_timeout(&e) => socket.say(format!(
                 "try {attempt}/{}: no answer within {wait:?}",
                 retry.tries
             )),
@@ -117,42 +115,41 @@ pub fn ask(
 // ANCHOR_END: ask
 
 /// The two-terminal client of `hello`, `many` and `lost-reply`: bind a
-/// socket for the server's address family, then `ask` each request in
-/// turn, giving up (with an error) at the first that gets no answer.
+/// socket, then `ask` each request in turn, giving up (with an error) at
+/// the first that gets no answer.
 pub fn ask_each(server: SocketAddr, requests: impl IntoIterator<Item = String>) -> io::Result<()> {
-    let mut out = Side::client();
-    let socket = client_socket(server, &out)?;
+    let socket = client_socket(server)?;
     for request in requests {
-        ask(
-            &socket,
-            server,
-            request.as_bytes(),
-            Retry::CLASSROOM,
-            &mut out,
-        )?;
+        ask(&socket, server, request.as_bytes(), Retry::CLASSROOM)?;
     }
     Ok(())
 }
 
-/// The broken client, watched: it asks a server that never answers and
-/// waits in `recv_from`; the demo checks that it is still waiting after
+/// A loopback socket, bound to a port the OS picks.
+fn bind_any() -> io::Result<UdpSocket> {
+    UdpSocket::bind(ephemeral())
+}
+
+/// The broken client, watched: it asks a socket that never answers (to a
+/// client, a server that is down or hung looks just like it; unlike a port
+/// let go, no other program can be given it mid-demo) and waits in
+/// `recv_from`; the demo checks that it is still waiting after
 /// [`WATCHDOG`], then sends it a datagram itself so the process can end.
 pub fn demo_broken() -> io::Result<()> {
-    let silent = silent_server()?;
+    let silent = bind_any()?;
     let nobody = silent.local_addr()?;
-    let socket = demo_socket()?;
+    let socket = Traced::client(bind_any()?);
     let client_addr = socket.local_addr()?;
-    let mut out = Side::client();
-    out.say(format!(
+    socket.say(format!(
         "bound to {client_addr}; asking {nobody}, where nothing answers"
     ));
     let (waiting_tx, waiting) = mpsc::channel();
     let (done_tx, done) = mpsc::channel();
     let client = thread::spawn(move || -> io::Result<()> {
-        send_to(&socket, b"hello", nobody, &mut out)?;
-        out.say("waiting for the answer: recv_from, no timeout");
+        socket.send_to(b"hello", nobody)?;
+        socket.say("waiting for the answer: recv_from, no timeout");
         let _ = waiting_tx.send(());
-        let outcome = wait_for_reply_naive(&socket, &mut out);
+        let outcome = wait_for_reply_naive(&socket);
         let _ = done_tx.send(());
         outcome.map(drop)
     });
@@ -165,7 +162,7 @@ pub fn demo_broken() -> io::Result<()> {
         _ => narrate("the client's recv_from returned: this system reported the unreachable port"),
     }
     narrate("(only so that this demo can end, it now sends the client a datagram itself)");
-    demo_socket()?.send_to(b"wake up", client_addr)?;
+    bind_any()?.send_to(b"wake up", client_addr)?;
     client
         .join()
         .map_err(|_| io::Error::other("the client thread panicked"))??;
@@ -184,12 +181,11 @@ pub fn demo_fixed() -> io::Result<()> {
     narrate(
         "1. nothing answers at the address: a bounded wait, a bounded number of tries, a clear message",
     );
-    let silent = silent_server()?;
+    let silent = bind_any()?;
     let nobody = silent.local_addr()?;
-    let socket = demo_socket()?;
-    let mut out = Side::client();
-    match ask(&socket, nobody, b"hello", retry, &mut out) {
-        Err(e) if e.kind() == ErrorKind::TimedOut => out.say(format!("gave up: {e}")),
+    let socket = Traced::client(bind_any()?);
+    match ask(&socket, nobody, b"hello", retry) {
+        Err(e) if e.kind() == ErrorKind::TimedOut => socket.say(format!("gave up: {e}")),
         other => {
             return Err(io::Error::other(format!(
                 "expected no answer, got {other:?}"
@@ -200,11 +196,7 @@ pub fn demo_fixed() -> io::Result<()> {
     narrate(
         "2. a server behind a network that loses the first datagram: the second try gets through",
     );
-    let server = demo_socket()?;
-    let addr = server.local_addr()?;
-    let mut server_out = Side::server();
-    server_out.say(format!("bound to {addr}"));
-    let mut out = Side::client();
+    let socket = Traced::client(bind_any()?);
     // Try 1 is lost, so its short wait always runs out. Try 2's answer
     // comes in microseconds; its wait is made long only so that a busy
     // machine, slow to run the server thread, cannot turn this demo's
@@ -213,36 +205,35 @@ pub fn demo_fixed() -> io::Result<()> {
         backoff: 100,
         ..retry
     };
-    run_roles(
-        move || {
+    pair(
+        |mut server| {
             let mut buf = [0u8; RECV_SIZE];
-            // The "network" loses the first datagram: the server never sees it.
-            server.recv_from(&mut buf)?;
-            let (_, from) = recv_from(&server, &mut buf, &mut server_out)?;
-            send_to(&server, b"hi", from, &mut server_out)
+            // The "network" loses the first datagram: the server never sees
+            // it, so this receive is not printed.
+            server.get_mut().recv_from(&mut buf)?;
+            let (_, from) = server.recv_from(&mut buf)?;
+            server.send_to(b"hi", from).map(drop)
         },
-        || ask(&socket, addr, b"hello", patient, &mut out),
+        |addr| ask(&socket, addr, b"hello", patient),
     )?;
 
     narrate("3. a connected socket: Linux passes on the ICMP \"port unreachable\" to it");
+    let socket = Traced::client(bind_any()?);
     // A port let go just now: nothing is bound there, so the kernel refuses.
-    let nobody = closed_port()?;
-    let socket = demo_socket()?;
+    let nobody = closed_udp_port()?;
     socket.connect(nobody)?;
-    let mut out = Side::client();
-    out.say(format!(
+    socket.say(format!(
         "connected to {nobody} (UDP: this only fixes the peer, nothing is sent)"
     ));
-    out.sent(b"hello");
     socket.send(b"hello")?;
     // The timeout only guards the demo; the refusal comes at once.
     socket.set_read_timeout(Some(Duration::from_secs(5)))?;
     let mut buf = [0u8; RECV_SIZE];
     match socket.recv(&mut buf) {
         Err(e) if is_timeout(&e) => {
-            out.say("no refusal within 5s: this system keeps the ICMP message to itself")
+            socket.say("no refusal within 5s: this system keeps the ICMP message to itself")
         }
-        Err(e) => out.say(format!("recv failed at once: {e}")),
+        Err(e) => socket.say(format!("recv failed at once: {e}")),
         Ok(n) => {
             return Err(io::Error::other(format!(
                 "expected a refusal, got {n} bytes"
@@ -253,26 +244,4 @@ pub fn demo_fixed() -> io::Result<()> {
         "retries cope with loss; a reply may still be lost after the server acted, so repeated requests must be harmless",
     );
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn each_try_waits_backoff_times_longer_than_the_one_before() {
-        let waits: Vec<_> = (1..=3).map(|n| Retry::DEMO.wait(n)).collect();
-        assert_eq!(waits, [100, 200, 400].map(Duration::from_millis));
-    }
-
-    #[test]
-    fn a_huge_backoff_saturates_instead_of_overflowing() {
-        let retry = Retry {
-            timeout: Duration::MAX,
-            backoff: u32::MAX,
-            ..Retry::DEMO
-        };
-        assert_eq!(retry.wait(1), Duration::MAX);
-        assert_eq!(retry.wait(u32::MAX), Duration::MAX);
-    }
 }

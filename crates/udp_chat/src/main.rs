@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use classroom::{Endpoint, Lesson};
 use udp_chat::{
-    RECV_SIZE, boundaries, chat, hello, limits, lost_reply, many, same_port, serve_forever,
-    truncate,
+    bind_server, boundaries, chat, hello, limits, lost_reply, many, same_port, serve_datagrams,
+    truncate, until_quit,
 };
 
 /// The steps of lesson 03, in lesson order.
@@ -65,19 +65,15 @@ impl Lesson for Step {
 
     fn server(self, at: &Endpoint) -> io::Result<()> {
         match self {
-            Step::Hello => serve_forever(at.addr(hello::PORT)?, RECV_SIZE, hello::serve),
+            Step::Hello => serve_datagrams(bind_server(at.addr(hello::PORT)?)?, hello::server),
             Step::Chat => {
                 // The server's replies are typed on its own terminal.
                 let mut replies = classroom::cli::input_lines(&[]);
-                serve_forever(
-                    at.addr(chat::PORT)?,
-                    chat::BUFFER,
-                    |socket, datagram, from, out| {
-                        chat::serve(socket, datagram, from, out, &mut replies)
-                    },
-                )
+                serve_datagrams(bind_server(at.addr(chat::PORT)?)?, |socket| {
+                    chat::server(socket, &mut replies)
+                })
             }
-            Step::Many => serve_forever(at.addr(many::PORT)?, RECV_SIZE, many::serve),
+            Step::Many => serve_datagrams(bind_server(at.addr(many::PORT)?)?, many::server),
             Step::SamePort => same_port::run_server(at.addr(same_port::PORT)?),
             Step::Boundaries
             | Step::Truncate
@@ -93,7 +89,10 @@ impl Lesson for Step {
             // The hello client is the fixed client of `lost-reply`: it
             // gives up after a few tries when nobody answers.
             Step::Hello | Step::LostReply => hello::run_client(at.addr(hello::PORT)?, messages),
-            Step::Chat => chat::run_client(at.addr(chat::PORT)?, messages),
+            Step::Chat => chat::client(
+                at.addr(chat::PORT)?,
+                until_quit(classroom::cli::input_lines(messages)),
+            ),
             Step::Many => many::run_client(at.addr(many::PORT)?, messages),
             Step::SamePort => same_port::run_client(at.addr(same_port::PORT)?, messages),
             Step::Boundaries

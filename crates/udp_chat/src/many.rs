@@ -10,10 +10,12 @@ use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
 
-use classroom::{Side, narrate};
+use classroom::cli::{ephemeral, input_lines};
+use classroom::tcp::{RECV_SIZE, is_timeout};
+use classroom::{Side, Traced, narrate};
 
 use crate::lost_reply::ask_each;
-use crate::{RECV_SIZE, demo_socket, is_timeout, recv_from, send_to, until_quit};
+use crate::until_quit;
 
 /// The document's port for this step.
 pub const PORT: u16 = 8080;
@@ -24,45 +26,38 @@ pub const CLIENTS: u32 = 3;
 /// How long client 1 listens before it has sent anything.
 pub const LISTEN_FIRST: Duration = Duration::from_millis(200);
 
-// ANCHOR: serve
-/// The server's half for one datagram, already received and printed: greet
-/// the sender by the address `recv_from` returned. That address is all the
-/// server knows about a client, and all it needs.
-pub fn serve(
-    socket: &UdpSocket,
-    _datagram: &[u8],
-    from: SocketAddr,
-    out: &mut Side,
-) -> io::Result<()> {
-    let reply = format!("hi {from}");
-    send_to(socket, reply.as_bytes(), from, out)
+// ANCHOR: server
+/// The server's half, for one datagram: greet the sender by the address
+/// `recv_from` returned. That address is all the server knows about a
+/// client, and all it needs.
+pub fn server(socket: &Traced<UdpSocket>) -> io::Result<()> {
+    let mut buf = [0u8; RECV_SIZE];
+    let (_, from) = socket.recv_from(&mut buf)?; // Python: msg_r, addr = sk.recvfrom(1024)
+    socket.send_to(format!("hi {from}").as_bytes(), from)?; // Python: sk.sendto(…, addr)
+    Ok(())
 }
-// ANCHOR_END: serve
+// ANCHOR_END: server
 
 /// Three clients and one server socket, in one thread: each client sends,
 /// the server answers each at its own address, and the answers wait in the
 /// clients' own sockets until each client reads its own.
 pub fn demo() -> io::Result<()> {
-    let server = demo_socket()?;
-    let addr = server.local_addr()?;
-    let mut server_out = Side::server();
-    server_out.say(format!("bound to {addr}"));
-    server_out.say("it knows no client's address yet, so it has nobody to send to");
-
+    let socket = Traced::server(UdpSocket::bind(ephemeral())?);
+    let addr = socket.local_addr()?;
+    socket.say(format!("bound to {addr}"));
+    socket.say("it knows no client's address yet, so it has nobody to send to");
     let mut clients = Vec::new();
     for n in 1..=CLIENTS {
-        let socket = demo_socket()?;
-        let out = Side::nth_client(n);
-        out.say(format!("bound to {}", socket.local_addr()?));
-        clients.push((socket, out));
+        let client = Traced::new(UdpSocket::bind(ephemeral())?, Side::nth_client(n));
+        client.say(format!("bound to {}", client.local_addr()?));
+        clients.push(client);
     }
 
     // Client 1 waits for the server to speak first: nothing comes.
-    let (first, first_out) = &mut clients[0];
-    first.set_read_timeout(Some(LISTEN_FIRST))?;
     let mut buf = [0u8; RECV_SIZE];
-    match recv_from(first, &mut buf, first_out) {
-        Err(e) if is_timeout(&e) => first_out.say(format!(
+    clients[0].set_read_timeout(Some(LISTEN_FIRST))?;
+    match clients[0].recv_from(&mut buf) {
+        Err(e) if is_timeout(&e) => clients[0].say(format!(
             "listened first: nothing within {LISTEN_FIRST:?}, the server cannot know this client exists"
         )),
         other => {
@@ -71,23 +66,17 @@ pub fn demo() -> io::Result<()> {
             )));
         }
     }
-    first.set_read_timeout(None)?;
+    clients[0].set_read_timeout(None)?;
 
     // ANCHOR: one_socket
-    for (n, (socket, out)) in (1..).zip(&mut clients) {
-        send_to(
-            socket,
-            format!("hello from client {n}").as_bytes(),
-            addr,
-            out,
-        )?;
-        let (datagram, from) = recv_from(&server, &mut buf, &mut server_out)?;
-        serve(&server, datagram, from, &mut server_out)?;
+    for (n, client) in (1..).zip(&clients) {
+        client.send_to(format!("hello from client {n}").as_bytes(), addr)?;
+        server(&socket)?; // the same socket, whoever sent
+    }
+    for client in &clients {
+        client.recv_from(&mut buf)?; // each answer waited in its own client's socket
     }
     // ANCHOR_END: one_socket
-    for (socket, out) in &mut clients {
-        recv_from(socket, &mut buf, out)?;
-    }
     narrate(
         "one socket heard three clients; each answer went to the address its datagram came from",
     );
@@ -98,5 +87,5 @@ pub fn demo() -> io::Result<()> {
 /// Send each line (or each MESSAGE) to the server and print its answer,
 /// until `q` or the end of input; document 002's input loop.
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    ask_each(addr, until_quit(classroom::cli::input_lines(messages)))
+    ask_each(addr, until_quit(input_lines(messages)))
 }

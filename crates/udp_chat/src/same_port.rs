@@ -8,23 +8,18 @@
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
-use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
-use std::time::Duration;
 
 use classroom::cli::{announce_bound, announce_listening, ephemeral};
 use classroom::errors::{context, explain};
-use classroom::read::read_until;
-use classroom::{Side, narrate};
+use classroom::tcp::{PATIENCE, RECV_SIZE, messages_or, until_closed};
+use classroom::{Side, Traced, narrate};
 
 use crate::lost_reply::{Retry, ask};
-use crate::{RECV_SIZE, client_socket, messages_or, recv_from, send_to};
+use crate::{client_socket, serve_datagrams};
 
 /// The document's port for this step.
 pub const PORT: u16 = 9999;
-
-/// How long the server waits for a TCP client to finish sending.
-pub const PATIENCE: Duration = Duration::from_secs(30);
 
 // ANCHOR: bind_both
 /// A UDP socket and a TCP listener on the same address and port number.
@@ -57,117 +52,85 @@ fn bind_both_free(addr: SocketAddr) -> io::Result<(UdpSocket, TcpListener)> {
 pub fn demo() -> io::Result<()> {
     let (udp, tcp) = bind_both_free(ephemeral())?;
     let addr = udp.local_addr()?;
-    let mut server_out = Side::server();
-    server_out.say(format!("UDP socket bound to {addr}"));
-    server_out.say(format!(
+    let udp = Traced::server(udp);
+    udp.say(format!("UDP socket bound to {addr}"));
+    udp.say(format!(
         "TCP listener bound to {} as well",
         tcp.local_addr()?
     ));
 
-    let mut out = Side::client();
-    let client = crate::demo_socket()?;
-    let over_udp = b"hello over UDP";
-    send_to(&client, over_udp, addr, &mut out)?;
-    let mut stream = TcpStream::connect(addr)?;
-    out.say(format!("connected over TCP to {addr}"));
+    let client = Traced::client(UdpSocket::bind(ephemeral())?);
+    client.send_to(b"hello over UDP", addr)?;
+    let mut stream = Traced::connected(TcpStream::connect(addr)?)?;
     let over_tcp = b"hello over TCP";
-    out.sent(over_tcp);
     stream.write_all(over_tcp)?;
 
     let mut buf = [0u8; RECV_SIZE];
-    server_out.say("the UDP socket:");
-    recv_from(&udp, &mut buf, &mut server_out)?;
-    let (mut conn, peer) = tcp.accept()?;
-    server_out.say(format!(
-        "the TCP listener: accepted a connection from {peer}"
-    ));
-    let mut got = vec![0u8; over_tcp.len()];
-    conn.read_exact(&mut got)?;
-    server_out.received(&got);
+    udp.say("the UDP socket:");
+    udp.recv_from(&mut buf)?;
+    udp.say("the TCP listener:");
+    let (conn, peer) = tcp.accept()?;
+    // The client wrote before this accept: one read takes the whole message.
+    Traced::accepted(conn, peer)?.read_exact(&mut buf[..over_tcp.len()])?;
 
     match UdpSocket::bind(addr) {
-        Err(e) => server_out.say(format!("a second UDP socket on {addr}: {e}")),
+        Err(e) => udp.say(format!("a second UDP socket on {addr}: {e}")),
         Ok(_) => return Err(io::Error::other("a second UDP socket got the same port")),
     }
     narrate("one number, two ports: UDP's and TCP's are separate tables, so both binds succeed");
+    narrate("each socket numbers its own sends and receives");
     narrate(
         "two sockets of one protocol on one address do clash: lesson 02 (reuseaddr) explains that error",
     );
     Ok(())
 }
 
-/// `server same-port`: answer datagrams and TCP connections on one port
-/// number, each in its own thread; one lane numbers both.
+/// `server same-port`: answer datagrams on this thread and TCP connections
+/// on another, on one port number.
 pub fn run_server(addr: SocketAddr) -> io::Result<()> {
     let (udp, tcp) = bind_both_free(addr).map_err(|e| context(e, format!("binding {addr}")))?;
     announce_bound(&udp)?;
     announce_listening(&tcp)?;
-    let out = Arc::new(Mutex::new(Side::server()));
-    lock(&out).say("waiting for datagrams and connections (Ctrl-C to stop)");
-    let tcp_out = Arc::clone(&out);
-    thread::spawn(move || serve_tcp(&tcp, &tcp_out));
-    serve_udp(&udp, &out)
+    thread::spawn(move || {
+        loop {
+            if let Err(e) = tcp_server(&tcp) {
+                Side::server().say(format!("gave up on that connection: {}", explain(&e)));
+            }
+        }
+    });
+    serve_datagrams(udp, udp_server)
 }
 
-/// The lane, even if the other thread panicked while holding it.
-fn lock(out: &Mutex<Side>) -> std::sync::MutexGuard<'_, Side> {
-    out.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// Answer `hi over UDP` to every datagram. The lane is locked only to
-/// print, never while waiting, so the TCP thread is never held up.
-fn serve_udp(socket: &UdpSocket, out: &Mutex<Side>) -> io::Result<()> {
+/// The UDP half, for one datagram: answer `hi over UDP`.
+pub fn udp_server(socket: &Traced<UdpSocket>) -> io::Result<()> {
     let mut buf = [0u8; RECV_SIZE];
-    loop {
-        let outcome = socket.recv_from(&mut buf).and_then(|(n, from)| {
-            let mut out = lock(out);
-            out.received(&buf[..n]);
-            out.say(format!("  from {from}, over UDP"));
-            send_to(socket, b"hi over UDP", from, &mut out)
-        });
-        if let Err(e) = outcome {
-            lock(out).say(format!("error: {}", explain(&e)));
-        }
-    }
+    let (_, from) = socket.recv_from(&mut buf)?;
+    socket.send_to(b"hi over UDP", from).map(drop)
 }
 
-/// Read each TCP client's message until it shuts down its sending side,
-/// then answer `hi over TCP` and close.
-fn serve_tcp(listener: &TcpListener, out: &Mutex<Side>) {
-    for conn in listener.incoming() {
-        let outcome = conn.and_then(|mut conn| {
-            let peer = conn.peer_addr()?;
-            conn.set_read_timeout(Some(PATIENCE))?;
-            let message = read_until(&mut conn, RECV_SIZE, |_| false)?;
-            let mut out = lock(out);
-            out.say(format!("accepted a TCP connection from {peer}"));
-            out.received(&message);
-            out.sent(b"hi over TCP");
-            conn.write_all(b"hi over TCP")
-        });
-        if let Err(e) = outcome {
-            lock(out).say(format!("error: {}", explain(&e)));
-        }
-    }
+/// The TCP half, for one connection: read the message until the client
+/// shuts down its sending side, then answer `hi over TCP` and close.
+pub fn tcp_server(listener: &TcpListener) -> io::Result<()> {
+    let (conn, peer) = listener.accept()?;
+    let mut conn = Traced::accepted(conn, peer)?;
+    until_closed(&mut conn)?;
+    conn.write_all(b"hi over TCP")
 }
 
 /// `client same-port`: send each message (or `hello`) once over UDP and
 /// once over TCP, to the same port number.
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    let mut out = Side::client();
-    let udp = client_socket(addr, &out)?;
+    let udp = client_socket(addr)?;
     for message in messages_or(messages, "hello") {
-        ask(&udp, addr, message.as_bytes(), Retry::CLASSROOM, &mut out)?;
-
-        let mut stream =
+        ask(&udp, addr, message.as_bytes(), Retry::CLASSROOM)?;
+        let stream =
             TcpStream::connect(addr).map_err(|e| context(e, format!("connecting to {addr}")))?;
-        out.say(format!("connected over TCP to {addr}"));
-        out.sent(message.as_bytes());
+        let mut stream = Traced::connected(stream)?;
+        stream.set_read_timeout(Some(PATIENCE))?;
         stream.write_all(message.as_bytes())?;
         // "That is all": the server reads until this FIN, then answers.
         stream.shutdown(Shutdown::Write)?;
-        stream.set_read_timeout(Some(PATIENCE))?;
-        out.received(&read_until(&mut stream, RECV_SIZE, |_| false)?);
+        until_closed(&mut stream)?;
     }
     Ok(())
 }

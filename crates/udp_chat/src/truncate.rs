@@ -14,8 +14,9 @@ use std::io;
 use std::net::UdpSocket;
 
 use classroom::narrate;
+use classroom::tcp::RECV_SIZE;
 
-use crate::{RECV_SIZE, UnreadPair, recv_from, send_to};
+use crate::unread_pair;
 
 /// The datagram the client sends: 1024 `a`s, then 976 `b`s. A 1024-byte
 /// buffer takes exactly the `a`s.
@@ -51,39 +52,33 @@ pub fn waiting_len(_socket: &UdpSocket) -> io::Result<usize> {
 /// The client sends a 2000-byte datagram and a short one; the server reads
 /// with the document's 1024-byte buffer.
 pub fn demo() -> io::Result<()> {
-    let UnreadPair {
-        server,
-        addr,
-        mut server_out,
-        client,
-        mut out,
-    } = UnreadPair::bind()?;
+    let (server, client) = unread_pair()?;
+    let addr = server.local_addr()?;
     let long = long_datagram();
-    send_to(&client, &long, addr, &mut out)?;
-    send_to(&client, NEXT, addr, &mut out)?;
+    client.send_to(&long, addr)?;
+    client.send_to(NEXT, addr)?;
 
     match waiting_len(&server) {
-        Ok(len) => server_out.say(format!(
+        Ok(len) => server.say(format!(
             "the datagram waiting is {len} bytes long (recv with MSG_PEEK | MSG_TRUNC)"
         )),
-        Err(e) => server_out.say(e),
+        Err(e) => server.say(e),
     }
     // ANCHOR: cut
     let mut buf = [0u8; RECV_SIZE];
-    match recv_from(&server, &mut buf, &mut server_out) {
-        Ok((kept, _)) => server_out.say(format!(
-            "kept the first {} of {} bytes: the {} b's that did not fit are gone",
-            kept.len(),
+    match server.recv_from(&mut buf) {
+        Ok((kept, _)) => server.say(format!(
+            "kept the first {kept} of {} bytes: the {} b's that did not fit are gone",
             long.len(),
-            long.len() - kept.len()
+            long.len() - kept
         )),
         // Windows fills the buffer, then fails the call with WSAEMSGSIZE.
-        Err(e) if cfg!(windows) && e.raw_os_error() == Some(10040) => server_out.say(format!(
+        Err(e) if cfg!(windows) && e.raw_os_error() == Some(10040) => server.say(format!(
             "recv_from failed ({e}), but the buffer holds the first {RECV_SIZE} bytes; the rest is gone"
         )),
         Err(e) => return Err(e),
     }
-    recv_from(&server, &mut buf, &mut server_out)?;
+    server.recv_from(&mut buf)?; // the next datagram, not the rest of the first
     // ANCHOR_END: cut
     narrate(
         "the next recvfrom returned the next datagram, not the rest of the first: what did not fit was discarded",

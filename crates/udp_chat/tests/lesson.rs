@@ -1,7 +1,8 @@
 //! Every command in lessons/03-udp-chat.md runs and prints what the lesson
-//! shows; and a lesson whose shown output is wrong fails.
+//! shows; every region of the crate marked for a lesson is shown; and a
+//! lesson whose shown output is wrong fails.
 
-use classroom::lesson_test::Harness;
+use classroom::lesson_test::{Harness, assert_every_anchor_shown};
 
 const LESSON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../lessons/03-udp-chat.md");
 
@@ -12,6 +13,11 @@ fn harness() -> Harness {
 #[test]
 fn lesson_03_runs_as_printed() {
     harness().check_lesson(LESSON).assert_at_least(20, 15);
+}
+
+#[test]
+fn every_anchor_in_the_crate_is_shown_by_a_lesson() {
+    assert_every_anchor_shown(LESSON, &["udp_chat"]);
 }
 
 /// The harness itself: change one line of output the lesson shows, in a
