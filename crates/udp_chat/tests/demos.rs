@@ -2,7 +2,7 @@
 //! buffer size aside): the roles are ordered, not timed, and each demo
 //! shows its effect every time.
 
-use classroom::testing::{assert_same_every_run, demo_steps, run_ok};
+use classroom::testing::{assert_one_line_per_syscall, assert_same_every_run, demo_steps, run_ok};
 
 const BIN: &str = env!("CARGO_BIN_EXE_udp_chat");
 const RUNS: usize = 20;
@@ -23,6 +23,25 @@ fn run(args: &[&str]) -> String {
 #[test]
 fn every_demo_prints_the_same_every_run() {
     assert_same_every_run(BIN, &["demo", "all"], RUNS, &RULES);
+}
+
+/// One printed `send #N` / `recv #N` is one `sendto` / `recvfrom`, the
+/// refused 65508-byte send included. Left out: the steps that also make
+/// calls they mean to fail or hide (`many`'s client listening in vain,
+/// `lost-reply`'s timed-out waits and lost datagram, the wake-up datagram
+/// that ends `lost-reply-broken`); their narration says so.
+#[test]
+fn each_printed_send_and_recv_is_one_system_call() {
+    for step in [
+        "hello",
+        "chat",
+        "boundaries",
+        "truncate",
+        "limits",
+        "same-port",
+    ] {
+        assert_one_line_per_syscall(BIN, &["demo", step]);
+    }
 }
 
 #[test]
