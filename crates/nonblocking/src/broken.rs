@@ -11,15 +11,16 @@
 //! document's programs: they stop at their first error, with exit code 1,
 //! the way the Python programs stop with a traceback.
 
-use std::io::{self, ErrorKind, Write};
+use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 
-use classroom::cli::{announce_listening, ephemeral};
+use classroom::cli::ephemeral;
 use classroom::errors::context;
-use classroom::{Side, narrate};
+use classroom::tcp::RECV_SIZE;
+use classroom::{Side, Traced, narrate};
 use socket2::{Domain, Protocol, Socket, Type};
 
-use crate::{is_in_progress, os_error, recv_once};
+use crate::{is_in_progress, os_error};
 
 // ANCHOR: accept_naive
 /// The document's server after `setblocking(False)`: accept, but only if a
@@ -28,18 +29,19 @@ pub fn accept_naive(listener: &TcpListener) -> io::Result<(TcpStream, SocketAddr
     listener.set_nonblocking(true)?; // Python: sock.setblocking(False)
     // BUG: with no client waiting, accept() does not wait for one: it fails
     // at once with "would block", and the caller's `?` ends the program.
-    listener.accept()
+    listener.accept() // Python: conn, addr = sock.accept()
 }
 // ANCHOR_END: accept_naive
 
 // ANCHOR: recv_naive
 /// The document's `conn.recv(1024)` on a non-blocking connection.
-pub fn recv_naive(conn: &mut TcpStream, out: &mut Side) -> io::Result<Vec<u8>> {
+pub fn recv_naive(conn: &mut Traced<TcpStream>) -> io::Result<usize> {
     // Linux does not pass non-blocking mode on from the listener to the
     // connections it accepts (macOS and Windows do): set it here.
     conn.set_nonblocking(true)?;
+    let mut buf = [0u8; RECV_SIZE];
     // BUG: if nothing has arrived yet, recv() fails at once with "would block".
-    recv_once(conn, out)
+    conn.read(&mut buf) // Python: client_data = conn.recv(1024)
 }
 // ANCHOR_END: recv_naive
 
@@ -52,7 +54,7 @@ pub fn connect_naive(addr: SocketAddr) -> io::Result<TcpStream> {
     socket.set_nonblocking(true)?; // Python: client.setblocking(False)
     // BUG: connect() only starts the handshake and returns at once with
     // "operation now in progress"; the `?` ends the program before sendall.
-    socket.connect(&addr.into())?;
+    socket.connect(&addr.into())?; // Python: client.connect(('127.0.0.1', 8001))
     Ok(socket.into())
 }
 // ANCHOR_END: connect_naive
@@ -92,8 +94,7 @@ pub fn demo() -> io::Result<()> {
     narrate("document 002's two programs with setblocking(False) added and nothing else changed");
     let listener = TcpListener::bind(ephemeral())?;
     let addr = listener.local_addr()?;
-    let mut server = Side::server();
-    let client = Side::client();
+    let server = Side::server();
     server.say(format!("listening on {addr}"));
     server.say("setblocking(False), then accept()");
     show_failure(&server, "accept()", accept_naive(&listener))?;
@@ -104,18 +105,17 @@ pub fn demo() -> io::Result<()> {
     narrate(
         "suppose a client had been there: one connects the blocking way, and the server accepts it",
     );
-    let _blocking_client = TcpStream::connect(addr)?;
-    client.say(format!("connected to {addr}"));
+    let _blocking_client = Traced::connected(TcpStream::connect(addr)?)?;
     listener.set_nonblocking(false)?;
-    let (mut conn, peer) = listener.accept()?;
-    server.say(format!("accepted a connection from {peer}"));
-    server.say("setblocking(False) on the connection, then recv(1024)");
-    let received = recv_naive(&mut conn, &mut server);
-    show_failure(&server, "recv()", received)?;
+    let (conn, peer) = listener.accept()?;
+    let mut conn = Traced::accepted(conn, peer)?;
+    conn.say("setblocking(False) on the connection, then recv(1024)");
+    show_failure(&server, "recv()", recv_naive(&mut conn))?;
     narrate(
         "the client has sent nothing yet, so recv() has nothing to return: the second BlockingIOError",
     );
 
+    let client = Side::client();
     client.say(format!("setblocking(False), then connect({addr})"));
     show_failure(&client, "connect()", connect_naive(addr))?;
     narrate(
@@ -127,28 +127,25 @@ pub fn demo() -> io::Result<()> {
     Ok(())
 }
 
-/// `server broken`: the document's non-blocking server. It stops at the
-/// first "would block", unless a client was already waiting.
-pub fn serve(addr: SocketAddr) -> io::Result<()> {
-    let listener = TcpListener::bind(addr).map_err(|e| context(e, format!("binding {addr}")))?;
-    announce_listening(&listener)?;
-    let mut out = Side::server();
-    out.say("setblocking(False), then accept()");
-    let (mut conn, peer) = accept_naive(&listener).map_err(|e| stopped_at("accept()", e))?;
-    out.say(format!("accepted a connection from {peer}"));
-    recv_naive(&mut conn, &mut out).map_err(|e| stopped_at("recv()", e))?;
+/// `server broken`: the document's non-blocking server, on a listener
+/// `main` has bound. It stops at the first "would block", unless a client
+/// was already waiting.
+pub fn server(listener: &TcpListener) -> io::Result<()> {
+    Side::server().say("setblocking(False), then accept()");
+    let (conn, peer) = accept_naive(listener).map_err(|e| stopped_at("accept()", e))?;
+    let mut conn = Traced::accepted(conn, peer)?;
+    recv_naive(&mut conn).map_err(|e| stopped_at("recv()", e))?;
     Ok(())
 }
 
 /// `client broken`: the document's non-blocking client. It stops at
 /// `connect`, whether or not a server is listening.
-pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    let mut out = Side::client();
-    out.say(format!("setblocking(False), then connect({addr})"));
-    let mut stream = connect_naive(addr).map_err(|e| stopped_at("connect()", e))?;
-    for message in crate::messages_or_default(messages) {
-        out.sent(message.as_bytes());
-        stream.write_all(message.as_bytes())?;
+pub fn client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
+    Side::client().say(format!("setblocking(False), then connect({addr})"));
+    let stream = connect_naive(addr).map_err(|e| stopped_at("connect()", e))?;
+    let mut stream = Traced::client(stream);
+    for message in messages {
+        stream.write_all(message.as_bytes())?; // Python: client.sendall(…)
     }
     Ok(())
 }

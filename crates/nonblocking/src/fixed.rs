@@ -1,164 +1,153 @@
 //! `fixed` (the headline): the non-blocking programs of `broken`, with
-//! "would block" treated as what it is, "not yet" (document 002 §4 says the
+//! "would block" taken for what it is, "not yet" (document 002 §4 says the
 //! error can be caught, 可以try except; §5 catches it around `connect`;
 //! port 8001).
 //!
-//! * `accept` and `recv` are simply tried again, with a piece of other work
-//!   in between ([`until_ready`]).
+//! * `accept`, `recv` and `send` are tried again in a loop, with a piece
+//!   of other work between two tries.
 //! * `connect` answers "in progress": the handshake has started. It is over
 //!   once the socket is writable (`poll` with `POLLOUT`), and `SO_ERROR`
 //!   (socket2's `take_error`) then says whether it worked: nothing, or the
 //!   error, such as "connection refused".
 
-use std::io::{self, ErrorKind, Write};
+use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use classroom::cli::{announce_listening, ephemeral};
-use classroom::errors::{context, explain};
-use classroom::tcp::PATIENCE;
-use classroom::{Side, narrate, run_roles};
+use classroom::errors::context;
+use classroom::tcp::{PATIENCE, RECV_SIZE, closed_port};
+use classroom::{Side, Traced, narrate, runner};
 use socket2::{Domain, Protocol, Socket, Type};
 
 use crate::os::{needs_unix, writable_now};
-use crate::{
-    GIVE_UP_AFTER, MESSAGE, OtherWork, is_in_progress, next_turn, os_error, recv_once, until_ready,
-};
+use crate::{MESSAGE, OtherWork, Turns, is_in_progress, os_error};
 
-// ANCHOR: start_connect
-/// Start connecting without waiting for the handshake: a non-blocking
-/// socket, then `connect`. Returns the socket and what `connect` said:
-/// normally "operation now in progress".
-pub fn start_connect(addr: SocketAddr) -> io::Result<(Socket, Option<io::Error>)> {
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-    socket.set_nonblocking(true)?;
-    match socket.connect(&addr.into()) {
-        Ok(()) => Ok((socket, None)), // done at once: allowed, if rare
-        // FIX: "in progress" is not a failure: the handshake has started.
-        Err(e) if is_in_progress(&e) => Ok((socket, Some(e))),
-        Err(e) => Err(e),
-    }
-}
-// ANCHOR_END: start_connect
-
-// ANCHOR: finish_connect
-/// Wait until the handshake `start_connect` began is over, doing other work
-/// meanwhile, then read its outcome from `SO_ERROR`.
-pub fn finish_connect(socket: &Socket, out: &Side, work: &mut OtherWork) -> io::Result<()> {
-    let ready = until_ready(
-        || writable_now(socket),
-        || work.one_piece(),
-        Some(GIVE_UP_AFTER),
-    )?;
-    out.say(format!(
-        "poll(POLLOUT) saw {} on try {}",
-        ready.value, ready.tries
-    ));
-    // Writable means the handshake is over, not that it worked: SO_ERROR
-    // holds the outcome (Python: getsockopt(SOL_SOCKET, SO_ERROR)).
-    match socket.take_error()? {
-        None => {
-            out.say("SO_ERROR is 0: connected");
-            Ok(())
-        }
-        Some(e) => {
-            out.say(format!("SO_ERROR is {}", os_error(&e)));
-            Err(e)
-        }
-    }
-}
-// ANCHOR_END: finish_connect
-
-/// Connect without ever blocking: [`start_connect`], then [`finish_connect`],
-/// printing each step.
-pub fn connect_when_ready(
-    addr: SocketAddr,
-    out: &Side,
-    work: &mut OtherWork,
-) -> io::Result<TcpStream> {
-    let (socket, said) = start_connect(addr)?;
-    match said {
-        Some(e) => out.say(format!(
-            "connect({addr}) without blocking: {}: the handshake has started",
-            os_error(&e)
-        )),
-        None => out.say(format!(
-            "connect({addr}) without blocking: connected at once"
-        )),
-    }
-    finish_connect(&socket, out, work)?;
-    Ok(socket.into())
-}
-
-/// `sendall` on a non-blocking socket: a full send buffer says "would
-/// block" too, so each `write` is tried again until it takes something.
-pub fn send_all_when_ready(
-    stream: &mut TcpStream,
-    mut data: &[u8],
-    work: &mut OtherWork,
-) -> io::Result<()> {
-    while !data.is_empty() {
-        let sent = until_ready(|| stream.write(data), || work.one_piece(), Some(PATIENCE))?;
-        if sent.value == 0 {
-            return Err(ErrorKind::WriteZero.into());
-        }
-        data = &data[sent.value..];
-    }
-    Ok(())
-}
-
-// ANCHOR: serve_one
-/// The server's half for one connection, without ever blocking: `recv(1024)`
-/// until the client closes, doing other work whenever nothing has arrived.
-/// A client silent for `patience` is given up on. Returns the bytes received.
-pub fn serve_one(
-    mut conn: TcpStream,
-    out: &mut Side,
+// ANCHOR: server
+/// The document's server for one client, never waiting inside a call: each
+/// "would block" means "not yet", so it does a piece of other work and
+/// tries again. A client that sends nothing for `patience` is given up on.
+/// Returns how many bytes came.
+pub fn server(
+    listener: &TcpListener,
     work: &mut OtherWork,
     patience: Duration,
 ) -> io::Result<usize> {
-    conn.set_nonblocking(true)?; // not inherited from the listener on Linux
-    let mut total = 0;
+    let lane = Side::server();
+    listener.set_nonblocking(true)?; // Python: sock.setblocking(False)
+    let mut tries = 0;
+    let (conn, peer) = loop {
+        tries += 1;
+        match listener.accept() {
+            Ok(accepted) => break accepted,
+            // FIX: not a failure, only "not yet": do something else, try again.
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                work.not_yet(&lane, "accept()", tries, &e)?
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    lane.say(format!(
+        "accept() returned a connection from {peer} on try {tries}"
+    ));
+    let mut conn = Traced::new(conn, lane);
+    conn.set_nonblocking(true)?; // Linux does not pass it on from the listener
+    let (mut buf, mut total, mut tries) = ([0u8; RECV_SIZE], 0, 0);
+    let mut deadline = Instant::now() + patience;
     loop {
-        let got = until_ready(
-            || recv_once(&mut conn, out),
-            || work.one_piece(),
-            Some(patience),
-        )?;
-        if got.value.is_empty() {
-            return Ok(total); // EOF: the client closed its side
+        tries += 1;
+        match conn.read(&mut buf) {
+            Ok(0) => break, // EOF: the client closed its side
+            Ok(n) => {
+                total += n;
+                deadline = Instant::now() + patience;
+            }
+            // FIX: the same for recv(), as long as the client may take.
+            Err(e) if e.kind() == ErrorKind::WouldBlock && Instant::now() < deadline => {
+                work.not_yet(conn.side(), "recv()", tries, &e)?
+            }
+            Err(e) => return Err(e),
         }
-        total += got.value.len();
     }
+    conn.say(format!("{total} bytes in all; so far, {}", work.summary()));
+    Ok(total)
 }
-// ANCHOR_END: serve_one
+// ANCHOR_END: server
 
-/// Print the "would block" a first try was expected to give.
-fn show_not_yet<T>(out: &Side, call: &str, result: io::Result<T>) -> io::Result<()> {
-    match result {
-        Err(e) if e.kind() == ErrorKind::WouldBlock => {
-            out.say(format!(
-                "{call} try 1: {}: not yet, so other work, then try again",
-                os_error(&e)
-            ));
-            Ok(())
+// ANCHOR: connect
+/// Connect without waiting: start the handshake, do other work until the
+/// socket is writable (the handshake is over), then read how it ended from
+/// `SO_ERROR`. std's `TcpStream::connect` always waits, so the socket is
+/// made with socket2, the way Python makes it.
+pub fn connect(addr: SocketAddr, work: &mut OtherWork) -> io::Result<Traced<TcpStream>> {
+    let lane = Side::client();
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_nonblocking(true)?; // Python: client.setblocking(False)
+    match socket.connect(&addr.into()) {
+        Ok(()) => lane.say(format!(
+            "connect({addr}) without blocking: connected at once"
+        )),
+        // FIX: "in progress" is not a failure: the handshake has started.
+        Err(e) if is_in_progress(&e) => lane.say(format!(
+            "connect({addr}) without blocking: {}: the handshake has started",
+            os_error(&e)
+        )),
+        Err(e) => return Err(e),
+    }
+    let (mut tries, deadline) = (0, Instant::now() + PATIENCE);
+    let seen = loop {
+        tries += 1;
+        match writable_now(&socket) {
+            Ok(seen) => break seen,
+            Err(e) if e.kind() == ErrorKind::WouldBlock && Instant::now() < deadline => {
+                work.one_piece()
+            }
+            Err(e) => return Err(e),
         }
-        Err(e) => Err(e),
-        Ok(_) => Err(io::Error::other(format!(
-            "{call} was expected to say \"would block\" on its first try"
-        ))),
+    };
+    lane.say(format!("poll(POLLOUT) saw {seen} on try {tries}"));
+    // Writable means the handshake is over, not that it worked: SO_ERROR
+    // holds the outcome (Python: getsockopt(SOL_SOCKET, SO_ERROR)).
+    if let Some(e) = socket.take_error()? {
+        lane.say(format!("SO_ERROR is {}", os_error(&e)));
+        return Err(context(e, format!("connecting to {addr}")));
     }
+    lane.say("SO_ERROR is 0: connected");
+    Ok(Traced::new(socket.into(), lane))
+}
+// ANCHOR_END: connect
+
+// ANCHOR: send_all
+/// Python's `sendall` on a non-blocking socket: a full send buffer says
+/// "would block" too, so `write` is tried again until every byte has gone.
+pub fn send_all(stream: &mut impl Write, mut data: &[u8], work: &mut OtherWork) -> io::Result<()> {
+    let deadline = Instant::now() + PATIENCE;
+    while !data.is_empty() {
+        match stream.write(data) {
+            Ok(0) => return Err(ErrorKind::WriteZero.into()),
+            Ok(n) => data = &data[n..],
+            Err(e) if e.kind() == ErrorKind::WouldBlock && Instant::now() < deadline => {
+                work.one_piece()
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+// ANCHOR_END: send_all
+
+/// The document's client made non-blocking: connect, send each message,
+/// close.
+pub fn client(addr: SocketAddr, messages: &[String], work: &mut OtherWork) -> io::Result<()> {
+    let mut stream = connect(addr, work)?;
+    for message in messages {
+        send_all(&mut stream, message.as_bytes(), work)?; // Python: client.sendall(…)
+    }
+    Ok(()) // dropping `stream` closes the connection
 }
 
-/// An address on loopback where nothing listens: bind a port, let it go.
-pub fn closed_port() -> io::Result<SocketAddr> {
-    TcpListener::bind(ephemeral())?.local_addr()
-}
-
-/// Both roles in one process. Each first try is made while the other role
-/// is known not to have acted yet (it waits for a message on a channel), so
-/// it says "would block" on every run; how many tries follow varies.
+/// Both roles in one process. The server lets the client move only when a
+/// call of its has said "would block", so each of those first tries says it
+/// on every run; how many tries follow is the scheduler's business.
 pub fn demo() -> io::Result<()> {
     if !cfg!(unix) {
         Side::client().say(needs_unix(
@@ -166,116 +155,37 @@ pub fn demo() -> io::Result<()> {
         ));
         return Ok(());
     }
-    let listener = TcpListener::bind(ephemeral())?;
-    let addr = listener.local_addr()?;
-    let mut server = Side::server();
-    server.say(format!("listening on {addr}"));
-    let (to_client, from_server) = mpsc::channel::<()>();
-    let (to_server, from_client) = mpsc::channel::<()>();
-    run_roles(
-        move || {
+    let (server_turns, turns) = Turns::pair();
+    runner::pair(
+        move |listener| {
+            let mut work = OtherWork::taking_turns(server_turns);
+            server(listener, &mut work, PATIENCE).map(drop)
+        },
+        |addr| {
             let mut work = OtherWork::default();
-            listener.set_nonblocking(true)?;
-            server.say("setblocking(False); accept() until it stops saying \"would block\"");
-            show_not_yet(&server, "accept()", listener.accept())?;
-            work.one_piece();
-            let _ = to_client.send(()); // now the client may connect
-            // ANCHOR: accept_loop
-            let accepted = until_ready(
-                || listener.accept(),
-                || work.one_piece(),
-                Some(GIVE_UP_AFTER),
-            )?;
-            let (mut conn, peer) = accepted.value;
-            // ANCHOR_END: accept_loop
-            next_turn(&from_client)?; // the client prints its side first
-            server.say(format!(
-                "accept() returned a connection from {peer} on try {}",
-                accepted.tries + 1
-            ));
-
-            conn.set_nonblocking(true)?;
-            let first_try = recv_once(&mut conn, &mut server);
-            show_not_yet(&server, "recv()", first_try)?;
-            work.one_piece();
-            let _ = to_client.send(()); // now the client may send
-            let total = serve_one(conn, &mut server, &mut work, GIVE_UP_AFTER)?;
-            server.say(format!(
-                "{total} bytes in all; meanwhile: {}",
-                work.summary()
-            ));
-            let _ = to_client.send(());
+            turns.wait()?; // the server's accept() has said "would block"
+            let mut stream = connect(addr, &mut work)?;
+            turns.pass();
+            turns.wait()?; // its recv() has said "would block"
+            send_all(&mut stream, MESSAGE.as_bytes(), &mut work)?;
+            drop(stream); // close: the server's recv() sees EOF
+            turns.pass();
             Ok(())
         },
-        || {
-            let mut client = Side::client();
-            let mut work = OtherWork::default();
-            next_turn(&from_server)?;
-            let mut stream = connect_when_ready(addr, &client, &mut work)?;
-            let _ = to_server.send(());
-
-            next_turn(&from_server)?;
-            client.sent(MESSAGE.as_bytes());
-            send_all_when_ready(&mut stream, MESSAGE.as_bytes(), &mut work)?;
-            drop(stream); // close: the server's recv() sees EOF
-            next_turn(&from_server)?;
-
-            narrate("the same non-blocking connect, to a port where nothing listens:");
-            match connect_when_ready(closed_port()?, &client, &mut work) {
-                Err(e) if e.kind() == ErrorKind::ConnectionRefused => Ok(()),
-                Err(e) => Err(e),
-                Ok(_) => Err(io::Error::other("a closed port accepted the connection")),
-            }
-        },
     )?;
+    narrate("the same non-blocking connect, to a port where nothing listens:");
+    match connect(closed_port()?, &mut OtherWork::default()) {
+        Err(e) if e.kind() == ErrorKind::ConnectionRefused => {}
+        other => {
+            return Err(io::Error::other(format!(
+                "expected a refusal, got {other:?}"
+            )));
+        }
+    }
     narrate(
         "writable only says the handshake is over; SO_ERROR said how it ended, at once, with no hang",
     );
     narrate("each \"would block\" meant \"not yet\": try again, with other work in between");
     narrate("but with no other work to do, this loop only burns CPU: `demo busy-loop` measures it");
-    Ok(())
-}
-
-/// `server fixed`: the document's server made non-blocking, in a loop. It
-/// never waits: between tries it does other work, so it keeps one CPU core
-/// busy. A client that stays silent for [`PATIENCE`] is given up on.
-pub fn serve_forever(addr: SocketAddr) -> io::Result<()> {
-    let listener = TcpListener::bind(addr).map_err(|e| context(e, format!("binding {addr}")))?;
-    announce_listening(&listener)?;
-    listener.set_nonblocking(true)?;
-    let mut work = OtherWork::default();
-    Side::server().say(
-        "this loop never waits, so it keeps a CPU core busy (`demo busy-loop`; lesson 07 fixes it)",
-    );
-    loop {
-        let mut out = Side::server();
-        out.say("accept() without blocking, other work between tries (Ctrl-C to stop)");
-        let accepted = until_ready(|| listener.accept(), || work.one_piece(), None);
-        let (conn, peer) = match accepted {
-            Ok(accepted) => accepted.value,
-            Err(e) => {
-                out.say(format!("accept failed: {}", explain(&e)));
-                continue;
-            }
-        };
-        out.say(format!("accepted a connection from {peer}"));
-        match serve_one(conn, &mut out, &mut work, PATIENCE) {
-            Ok(total) => out.say(format!("done with {peer}: {total} bytes in all")),
-            Err(e) => out.say(format!("gave up on {peer}: {}", explain(&e))),
-        }
-        out.say(format!("so far: {}", work.summary()));
-    }
-}
-
-/// `client fixed`: connect without blocking, send each message, close.
-pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    let mut out = Side::client();
-    let mut work = OtherWork::default();
-    let mut stream = connect_when_ready(addr, &out, &mut work)
-        .map_err(|e| context(e, format!("connecting to {addr}")))?;
-    for message in crate::messages_or_default(messages) {
-        out.sent(message.as_bytes());
-        send_all_when_ready(&mut stream, message.as_bytes(), &mut work)?;
-    }
     Ok(())
 }

@@ -2,11 +2,15 @@
 //! library; this file only wires steps to it.
 
 use std::io;
+use std::net::TcpListener;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use classroom::{Endpoint, Lesson};
-use nonblocking::{PORT, blocking, broken, busy_loop, fixed, timeout};
+use classroom::cli::announce_listening;
+use classroom::errors::context;
+use classroom::tcp::{PATIENCE, messages_or};
+use classroom::{Endpoint, Lesson, runner};
+use nonblocking::{MESSAGE, OtherWork, PORT, blocking, broken, busy_loop, fixed, timeout};
 
 /// The steps of lesson 06, in lesson order.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,10 +53,23 @@ impl Lesson for Step {
     }
 
     fn server(self, at: &Endpoint) -> io::Result<()> {
+        let addr = at.addr(PORT)?;
         match self {
-            Step::Blocking => blocking::serve_forever(at.addr(PORT)?),
-            Step::Broken => broken::serve(at.addr(PORT)?),
-            Step::Fixed => fixed::serve_forever(at.addr(PORT)?),
+            Step::Blocking => runner::serve(addr, blocking::server),
+            Step::Broken => {
+                // Not runner::serve: like the document's program, it stops
+                // at its first error instead of serving the next client.
+                let listener =
+                    TcpListener::bind(addr).map_err(|e| context(e, format!("binding {addr}")))?;
+                announce_listening(&listener)?;
+                broken::server(&listener)
+            }
+            Step::Fixed => {
+                let mut work = OtherWork::default(); // kept from client to client
+                runner::serve(addr, |listener| {
+                    fixed::server(listener, &mut work, PATIENCE).map(drop)
+                })
+            }
             Step::BusyLoop | Step::Timeout | Step::All => {
                 Err(classroom::cli::no_role(self, "server"))
             }
@@ -60,10 +77,11 @@ impl Lesson for Step {
     }
 
     fn client(self, at: &Endpoint, messages: &[String]) -> io::Result<()> {
+        let (addr, messages) = (at.addr(PORT)?, messages_or(messages, MESSAGE));
         match self {
-            Step::Blocking => blocking::run_client(at.addr(PORT)?, messages),
-            Step::Broken => broken::run_client(at.addr(PORT)?, messages),
-            Step::Fixed => fixed::run_client(at.addr(PORT)?, messages),
+            Step::Blocking => blocking::client(addr, messages),
+            Step::Broken => broken::client(addr, &messages),
+            Step::Fixed => fixed::client(addr, &messages, &mut OtherWork::default()),
             Step::BusyLoop | Step::Timeout | Step::All => {
                 Err(classroom::cli::no_role(self, "client"))
             }

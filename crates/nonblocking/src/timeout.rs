@@ -7,20 +7,18 @@
 //! | `settimeout(None)` (blocking) | `set_read_timeout(None)`, `set_write_timeout(None)` |
 //! | `settimeout(0)` = `setblocking(False)` | `set_nonblocking(true)`; a zero timeout is refused |
 //! | `settimeout(0.2)` | `set_read_timeout(Some(Duration::from_millis(200)))`, and the same for writes |
-//! | `gettimeout()` | `read_timeout()`, `write_timeout()` |
 //! | `socket.timeout` (`TimeoutError`) | `ErrorKind::WouldBlock` (`EAGAIN`) on Unix, `ErrorKind::TimedOut` (10060) on Windows |
 //! | `settimeout` before `connect` | `TcpStream::connect_timeout(addr, limit)` |
 
-use std::io::{self, ErrorKind, Write};
-use std::net::TcpStream;
-use std::sync::mpsc;
+use std::io::{self, ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-use classroom::narrate;
-use classroom::tcp::demo_pair;
+use classroom::tcp::{RECV_SIZE, is_timeout};
+use classroom::{Traced, narrate, runner};
 use socket2::SockRef;
 
-use crate::{next_turn, os_error, recv_once};
+use crate::{Turns, os_error};
 
 /// The timeout the demo sets: Python's `settimeout(0.2)`.
 pub const LIMIT: Duration = Duration::from_millis(200);
@@ -35,14 +33,6 @@ pub const BUFFER: usize = 64 * 1024;
 /// The most the demo writes while filling the buffers, in case a system
 /// would take it all.
 pub const FILL_LIMIT: usize = 64 * 1024 * 1024;
-
-// ANCHOR: is_timeout
-/// Whether `e` is what a read or write timeout gives: `EAGAIN` ("would
-/// block") on Unix, `WSAETIMEDOUT` on Windows.
-pub fn is_timeout(e: &io::Error) -> bool {
-    matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
-}
-// ANCHOR_END: is_timeout
 
 // ANCHOR: fill
 /// Write blocks of bytes until a write gives up (the timeout) and return
@@ -64,82 +54,89 @@ pub fn write_until_timeout(stream: &mut TcpStream) -> io::Result<(usize, io::Err
 }
 // ANCHOR_END: fill
 
-/// The demo: a read that times out, a read that does not, a zero timeout
-/// refused, and a write that times out.
+/// The server's half: it sends `hello` once the client's first read has
+/// timed out, then reads nothing, so the client's writes fill the buffers.
+pub fn server(listener: &TcpListener, turns: &Turns) -> io::Result<()> {
+    let (conn, peer) = listener.accept()?;
+    let mut conn = Traced::accepted(conn, peer)?;
+    SockRef::from(&*conn).set_recv_buffer_size(BUFFER)?;
+    turns.wait()?; // the client's first read has timed out
+    conn.write_all(b"hello")?;
+    turns.pass();
+    turns.wait() // read nothing more until the client's writes have timed out
+}
+
+/// The client's half: a read that times out, a read that does not, a zero
+/// timeout refused, and a write that times out.
+pub fn client(addr: SocketAddr, turns: &Turns) -> io::Result<()> {
+    let mut stream = Traced::connected(TcpStream::connect(addr)?)?;
+    stream.say(format!(
+        "read_timeout() = {:?}  (gettimeout() is None: a blocking socket)",
+        stream.read_timeout()?
+    ));
+    match stream.set_read_timeout(Some(Duration::ZERO)) {
+        Err(e) => stream.say(format!("set_read_timeout(Some(0s)) is refused: {e}")),
+        other => return Err(unexpected("a zero timeout to be refused", other)),
+    }
+    narrate("Python's settimeout(0) is setblocking(False); Rust spells it set_nonblocking(true)");
+
+    // ANCHOR: read_timeout
+    stream.set_read_timeout(Some(LIMIT))?; // Python: settimeout(0.2)
+    stream.say(format!(
+        "set_read_timeout(Some({LIMIT:?}))  (settimeout(0.2))"
+    ));
+    let mut buf = [0u8; RECV_SIZE];
+    let started = Instant::now();
+    match stream.read(&mut buf) {
+        Err(e) if is_timeout(&e) => stream.say(format!(
+            "recv() gave up after {:.1?}: {}",
+            started.elapsed(),
+            os_error(&e)
+        )),
+        other => return Err(unexpected("recv() to time out", other)),
+    }
+    // ANCHOR_END: read_timeout
+    narrate(
+        "nothing came within the limit, so recv() stopped waiting: Python raises socket.timeout here",
+    );
+    turns.pass();
+
+    turns.wait()?; // the server has sent "hello"
+    let started = Instant::now();
+    if stream.read(&mut buf)? == 0 {
+        return Err(ErrorKind::UnexpectedEof.into()); // the server left early
+    }
+    stream.say(format!(
+        "recv() returned after {:.1?}: a timeout is only an upper bound",
+        started.elapsed()
+    ));
+
+    // Small buffers fill fast, and a size set by hand stays put (Linux
+    // otherwise grows them while we write).
+    SockRef::from(&*stream).set_send_buffer_size(BUFFER)?;
+    stream.set_write_timeout(Some(WRITE_LIMIT))?;
+    stream.say(format!(
+        "set_write_timeout(Some({WRITE_LIMIT:?})); the server reads no more: write until the buffers are full"
+    ));
+    // Hundreds of writes, the number up to the kernel: counted, not printed.
+    let (written, e) = write_until_timeout(stream.get_mut())?;
+    stream.say(format!(
+        "write() gave up after {written} bytes had gone: {}",
+        os_error(&e)
+    ));
+    narrate(
+        "a full send buffer made write() wait, and after the limit it stopped: the same error, the other way",
+    );
+    turns.pass();
+    Ok(())
+}
+
+/// The demo: both halves, on one connection.
 pub fn demo() -> io::Result<()> {
-    let (to_client, from_server) = mpsc::channel::<()>();
-    let (to_server, from_client) = mpsc::channel::<()>();
-    demo_pair(
-        move |mut conn: TcpStream, server| {
-            SockRef::from(&conn).set_recv_buffer_size(BUFFER)?;
-            next_turn(&from_client)?; // the client's first read has timed out
-            server.sent(b"hello");
-            conn.write_all(b"hello")?;
-            let _ = to_client.send(());
-            // Read nothing more until the client's writes have timed out:
-            // the buffers between the two fill up.
-            next_turn(&from_client)?;
-            Ok(())
-        },
-        move |mut stream: TcpStream, client| {
-            client.say(format!(
-                "read_timeout() = {:?}  (gettimeout() is None: a blocking socket)",
-                stream.read_timeout()?
-            ));
-            match stream.set_read_timeout(Some(Duration::ZERO)) {
-                Err(e) => client.say(format!("set_read_timeout(Some(0s)) is refused: {e}")),
-                other => return Err(unexpected("a zero timeout to be refused", other)),
-            }
-            narrate(
-                "Python's settimeout(0) is setblocking(False); Rust spells it set_nonblocking(true)",
-            );
-
-            // ANCHOR: read_timeout
-            stream.set_read_timeout(Some(LIMIT))?; // Python: settimeout(0.2)
-            client.say(format!(
-                "set_read_timeout(Some({LIMIT:?}))  (settimeout(0.2))"
-            ));
-            let started = Instant::now();
-            match recv_once(&mut stream, client) {
-                Err(e) if is_timeout(&e) => client.say(format!(
-                    "recv() gave up after {:.1?}: {}",
-                    started.elapsed(),
-                    os_error(&e)
-                )),
-                other => return Err(unexpected("recv() to time out", other)),
-            }
-            // ANCHOR_END: read_timeout
-            narrate(
-                "nothing came within the limit, so recv() stopped waiting: Python raises socket.timeout here",
-            );
-            let _ = to_server.send(());
-
-            next_turn(&from_server)?; // the server has sent "hello"
-            let started = Instant::now();
-            recv_once(&mut stream, client)?;
-            client.say(format!(
-                "recv() returned after {:.1?}: a timeout is only an upper bound",
-                started.elapsed()
-            ));
-
-            // Small buffers fill fast, and a size set by hand stays put
-            // (Linux otherwise grows them while we write).
-            SockRef::from(&stream).set_send_buffer_size(BUFFER)?;
-            stream.set_write_timeout(Some(WRITE_LIMIT))?;
-            client.say(format!(
-                "set_write_timeout(Some({WRITE_LIMIT:?})); the server reads no more: write until the buffers are full"
-            ));
-            let (written, e) = write_until_timeout(&mut stream)?;
-            client.say(format!(
-                "write() gave up after {written} bytes had gone: {}",
-                os_error(&e)
-            ));
-            narrate(
-                "a full send buffer made write() wait, and after the limit it stopped: the same error, the other way",
-            );
-            let _ = to_server.send(());
-            Ok(())
-        },
+    let (server_turns, turns) = Turns::pair();
+    runner::pair(
+        move |listener| server(listener, &server_turns),
+        |addr| client(addr, &turns),
     )?;
     narrate(
         "on Linux and macOS a timeout gives EAGAIN (ErrorKind::WouldBlock); on Windows, TimedOut (os error 10060)",
@@ -150,25 +147,4 @@ pub fn demo() -> io::Result<()> {
 
 fn unexpected<T: std::fmt::Debug>(wanted: &str, got: io::Result<T>) -> io::Error {
     io::Error::other(format!("expected {wanted}, got {got:?}"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::io::Read;
-    use std::net::TcpListener;
-
-    #[test]
-    fn a_read_timeout_is_a_would_block_or_timed_out_error() {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let mut stream = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-        let _conn = listener.accept().unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_millis(20)))
-            .unwrap();
-        let started = Instant::now();
-        let err = stream.read(&mut [0u8; 8]).unwrap_err();
-        assert!(is_timeout(&err), "{err:?}");
-        assert!(started.elapsed() >= Duration::from_millis(15));
-    }
 }

@@ -2,7 +2,7 @@
 //! counts of tries and other work aside): the roles are synchronised, not
 //! timed.
 
-use classroom::testing::{assert_same_every_run, demo_steps, run};
+use classroom::testing::{assert_one_line_per_syscall, assert_same_every_run, demo_steps, run};
 use regex::Regex;
 
 const BIN: &str = env!("CARGO_BIN_EXE_nonblocking");
@@ -30,6 +30,8 @@ fn every_demo_prints_the_same_every_run() {
             "[server] accept() failed at once: EAGAIN: Resource temporarily unavailable (os error 11)",
             "[server] recv() failed at once: EAGAIN: Resource temporarily unavailable (os error 11)",
             "[client] connect() failed at once: EINPROGRESS: Operation now in progress (os error 115)",
+            "[server] accept() try 1: EAGAIN: Resource temporarily unavailable (os error 11): not yet",
+            "[server] recv() try 1: EAGAIN: Resource temporarily unavailable (os error 11): not yet",
             "[client] SO_ERROR is 0: connected",
             "[client] SO_ERROR is ECONNREFUSED: Connection refused (os error 111)",
             "[client] write() gave up after",
@@ -84,4 +86,9 @@ fn polling_burns_more_cpu_than_blocking() {
         polling >= blocking + 10,
         "polling used only {polling}%, blocking {blocking}%"
     );
+}
+
+#[test]
+fn each_printed_send_and_recv_of_the_blocking_demo_is_one_system_call() {
+    assert_one_line_per_syscall(BIN, &["demo", "blocking"]);
 }
