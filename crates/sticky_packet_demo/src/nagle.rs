@@ -7,10 +7,12 @@
 //! to be acknowledged. That does not give the receiver messages back: it
 //! still reads a stream, and a `recv` returns whatever has piled up.
 //!
-//! How many segments leave is the kernel's choice and changes from run to
-//! run; with `TCP_NODELAY` Linux still merges writes that queue up behind
-//! one that has not left the machine yet (autocorking). So the demo prints
-//! the counts as measurements, and claims only what holds on every run.
+//! How many segments leave is still the kernel's choice. Even with
+//! `TCP_NODELAY`, writes that queue up in the send buffer leave together:
+//! while as many segments as the congestion window allows are waiting for
+//! acknowledgements, or (Linux) while an earlier one has not left the
+//! machine yet (autocorking). So the demo prints the counts as
+//! measurements, and claims only what holds on every run.
 
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -103,10 +105,10 @@ pub fn demo() -> io::Result<()> {
     let nodelay = burst(true)?;
     narrate(summary("TCP_NODELAY", &nodelay));
     narrate(
-        "either way the reader got one stream of bytes: TCP_NODELAY changes when the sender sends, not where a message ends",
+        "TCP_NODELAY changes when the sender sends, not what a recv returns: still no boundaries",
     );
     narrate(
-        "how many segments is the kernel's choice, different every run; on Linux even TCP_NODELAY writes can share one (autocorking)",
+        "how many segments is the kernel's choice: TCP_NODELAY removes Nagle's wait, nothing more",
     );
     Ok(())
 }
