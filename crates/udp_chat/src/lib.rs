@@ -40,8 +40,8 @@ use classroom::{Traced, run_roles};
 
 /// Where a client binds before its first `send_to`, on a port the OS picks.
 /// Python's first `sendto` binds every address (`0.0.0.0`); ours binds the
-/// loopback address when the server is on loopback, the only address its
-/// answer can come to, so nothing from another machine reaches the socket.
+/// loopback address when the server is on loopback: its answer comes there,
+/// and nothing from another machine can reach the socket.
 pub fn client_addr_for(server: SocketAddr) -> SocketAddr {
     match server {
         SocketAddr::V4(s) if s.ip().is_loopback() => (Ipv4Addr::LOCALHOST, 0).into(),
