@@ -103,7 +103,7 @@ pub fn demo() -> io::Result<()> {
     }
     narrate("the second recv returned 0 bytes: that is the client closing, not a message");
     narrate(
-        "the server waited until all the bytes were in its buffer before reading, so this shows every run; a busy server that reads late gets the same",
+        "the server read only once all the bytes were in, as a busy server would: so it shows every run",
     );
     narrate(
         "the fix is to say where each message ends (a length before it): lesson 05, struct_header_fix",

@@ -131,7 +131,7 @@ pub fn demo() -> io::Result<()> {
         left + help
     ));
     narrate(
-        "one recv(1024) is not one answer: lesson 05 sends the answer's length first (document 001's ready|size)",
+        "one recv(1024) is not one answer: lesson 05 sends its length first (document 001's ready|size)",
     );
     Ok(())
 }

@@ -11,9 +11,8 @@
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
-use std::time::Duration;
 
-use classroom::tcp::RECV_SIZE;
+use classroom::tcp::{PATIENCE, RECV_SIZE};
 use classroom::{Traced, narrate};
 
 use crate::wait::wait_until_buffered;
@@ -24,10 +23,6 @@ pub const PORT: u16 = 9000;
 /// What the demo sends as datagrams: document 002's two messages, then an
 /// empty one.
 pub const DATAGRAMS: [&str; 3] = ["lbw正在吃", "翔", ""];
-
-/// How long the demo waits for a datagram it sent on loopback before it
-/// calls it lost (which on loopback does not happen).
-const PATIENCE: Duration = Duration::from_secs(10);
 
 // ANCHOR: datagrams
 /// Each message is its own `sendto`; each `recvfrom(1024)` returns exactly
@@ -88,7 +83,7 @@ pub fn demo() -> io::Result<()> {
     ));
     let (first, _) = empty_tcp_write()?;
     narrate(format!(
-        "the TCP server's first recv got only {:?}: the empty write sent nothing, and a 0-byte recv on TCP means the peer closed",
+        "the TCP recv got only {:?}: the empty write sent nothing; a 0-byte TCP recv means closed",
         String::from_utf8_lossy(&first)
     ));
     narrate(
@@ -121,21 +116,4 @@ pub fn client(addr: SocketAddr, messages: &[impl AsRef<[u8]>]) -> io::Result<()>
         socket.send_to(message.as_ref(), addr)?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_datagram_is_its_own_message() {
-        let reads = datagrams_keep_their_boundaries().unwrap();
-        let sent: Vec<&[u8]> = DATAGRAMS.iter().map(|m| m.as_bytes()).collect();
-        assert_eq!(reads, sent);
-    }
-
-    #[test]
-    fn an_empty_tcp_write_sends_nothing() {
-        assert_eq!(empty_tcp_write().unwrap(), (b"marker".to_vec(), 0));
-    }
 }
