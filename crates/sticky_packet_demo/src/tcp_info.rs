@@ -1,5 +1,5 @@
 //! How many TCP segments a socket has sent, read from the kernel (Linux's
-//! `TCP_INFO`), so a demo can show "N sends → M segments" without a packet
+//! `TCP_INFO`), so a demo can show "N writes → M segments" without a packet
 //! capture.
 //!
 //! `TCP_INFO` fills a `struct tcp_info` with the connection's counters; the
