@@ -137,9 +137,18 @@ impl<S: Write> Write for Traced<S> {
     /// One `write` system call, printed as `send #N` just before it is made.
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.side.sent(buf);
-        let n = self.inner.write(buf)?;
-        self.side.took(n, buf.len());
-        Ok(n)
+        match self.inner.write(buf) {
+            Ok(n) => {
+                self.side.took(n, buf.len());
+                Ok(n)
+            }
+            Err(e) => {
+                // The call was made and took nothing: say so, so the line
+                // above is not read as bytes sent.
+                self.side.say(format!("  the call took none of them: {e}"));
+                Err(e)
+            }
+        }
     }
 
     fn flush(&mut self) -> io::Result<()> {
