@@ -13,15 +13,14 @@
 //! count, and every server gets the same client.
 
 use std::io::{self, Read, Write};
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpStream};
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use classroom::tcp::RECV_SIZE;
-use select_multiplex::log::Log;
-use select_multiplex::multiplex::{self, Kind};
-use socketserver_like::{BaseRequest, Concurrency, TcpServer};
+use select_multiplex::multiplex::{self, Kind, Log};
+use socketserver_like::{DEFAULT_POLL_INTERVAL, Request, TcpServer, server_bind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::child::{Running, announce};
@@ -107,26 +106,25 @@ impl Model {
 
 /// `bench serve MODEL`: run one of our echo servers until killed.
 pub fn serve(model: Model) -> io::Result<()> {
-    let concurrency = match model {
-        Model::Sequential => Concurrency::Sequential,
-        Model::Threading => Concurrency::threading(),
-        Model::Pool => Concurrency::pool(POOL_WORKERS, BACKLOG as usize),
+    // Lesson 08's TCPServer, with ThreadingMixIn, or with its pool.
+    let dispatch: fn(TcpServer) -> io::Result<TcpServer> = match model {
+        Model::Sequential => Ok,
+        Model::Threading => |server| Ok(server.threading()),
+        Model::Pool => |server| server.pool(POOL_WORKERS, BACKLOG as usize),
         Model::Select => return serve_multiplexed(Kind::Select),
         Model::Poll => return serve_multiplexed(Kind::Poll),
         Model::Epoll => return serve_multiplexed(Kind::Epoll),
         Model::Tokio => return serve_tokio(),
         Model::Python => return Err(io::Error::other("the Python server runs under python3")),
     };
-    let server = TcpServer::builder()
-        .request_queue_size(BACKLOG)
-        .concurrency(concurrency)
-        .bind(("127.0.0.1", 0), echo)?;
+    let listener = server_bind(classroom::cli::ephemeral(), BACKLOG)?;
+    let server = dispatch(TcpServer::new(listener, echo)?)?;
     announce(server.socket())?;
-    server.serve_forever(socketserver_like::DEFAULT_POLL_INTERVAL)
+    server.serve_forever(DEFAULT_POLL_INTERVAL)
 }
 
 /// The handler of lesson 08's servers: echo each read until the client closes.
-fn echo(request: &mut BaseRequest) -> io::Result<()> {
+fn echo(request: &mut Request<TcpStream>) -> io::Result<()> {
     let mut buf = [0u8; RECV_SIZE];
     loop {
         let n = request.request.read(&mut buf)?;
@@ -141,7 +139,7 @@ fn echo(request: &mut BaseRequest) -> io::Result<()> {
 fn serve_multiplexed(kind: Kind) -> io::Result<()> {
     let listener = select_multiplex::bind_listener(classroom::cli::ephemeral())?;
     announce(&listener)?;
-    multiplex::serve(kind, listener, &AtomicBool::new(false), &mut Log::quiet())
+    multiplex::serve(kind, listener, &AtomicBool::new(false), &Log::quiet())
 }
 
 /// tokio's echo server, from its README: a task per connection on a

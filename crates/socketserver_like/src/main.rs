@@ -5,8 +5,9 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
+use classroom::cli::no_messages;
 use classroom::{Endpoint, Lesson};
-use socketserver_like::{no_messages, pool, serve_tcp, shutdown, slow, udp, upper, welcome};
+use socketserver_like::{pool, serve_tcp, shutdown, slow, udp, upper, welcome};
 
 /// The steps of lesson 08, in lesson order.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,64 +6,46 @@
 //! 1. `shutdown()` stops `serve_forever`: no more `accept`. It returns as
 //!    soon as the loop has stopped; handler threads go on running.
 //! 2. `server_close()` closes the listening socket (clients still waiting
-//!    in the kernel's accept queue are reset) and then, with
-//!    `block_on_close`, waits for every handler thread to finish.
+//!    in the kernel's accept queue are reset) and then waits for every
+//!    handler thread to finish.
 
-use std::io::{self, Read};
+use std::io;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use classroom::{Side, narrate};
 
 use crate::DEFAULT_POLL_INTERVAL;
-use crate::welcome::{self, EXIT, LineClient, timed_out};
+use crate::welcome::{self, EXIT, LineClient};
 
-/// How long the late client waits to see its connection reset.
-const RESET_PATIENCE: Duration = Duration::from_secs(5);
-
+// ANCHOR: demo
 /// A client in the middle of a conversation, a shutdown, a late client,
 /// then `server_close`.
-///
-/// ```
-/// socketserver_like::shutdown::demo()?;
-/// # Ok::<(), std::io::Error>(())
-/// ```
-// ANCHOR: demo
 pub fn demo() -> io::Result<()> {
     let server = welcome::server(classroom::cli::ephemeral())?;
     let addr = server.server_address()?;
     let lane = Side::server();
     lane.say(format!(
-        "listening on {addr}: a thread per request, block_on_close"
+        "listening on {addr}: a thread per request (ThreadingMixIn)"
     ));
-    let serving = server.spawn(DEFAULT_POLL_INTERVAL)?;
-
-    let mut one = LineClient::connect(addr, Side::nth_client(1))?;
-    one.recv_line()?; // welcomed: its handler thread now waits for a line
-
-    lane.say("shutdown() from this thread, while client 1 is connected");
-    let asked = Instant::now();
-    let server = serving.shutdown()?;
-    lane.say(format!(
-        "shutdown() returned after {:.1?}: serve_forever has stopped, client 1's handler still runs",
-        asked.elapsed()
-    ));
+    let mut one = server.serve_while(DEFAULT_POLL_INTERVAL, || {
+        let mut one = LineClient::connect(addr, Side::nth_client(1))?;
+        one.recv_line()?; // welcomed: its handler thread now waits for a line
+        lane.say("shutdown() from this thread, while client 1 is connected");
+        let asked = Instant::now();
+        server.shutdown();
+        let took = asked.elapsed();
+        lane.say(format!("shutdown() returned after {took:.1?}: serve_forever has stopped, client 1's handler still runs"));
+        Ok(one)
+    })?;
 
     let mut late = LineClient::connect(addr, Side::nth_client(2))?;
-    late.out().say(
+    late.stream().say(
         "connected: the listening socket is still open, so the kernel completed the handshake",
     );
-    late.stream().set_read_timeout(Some(crate::NO_ANSWER))?;
-    match late.recv_line() {
-        Err(e) if timed_out(&e) => late.out().say(format!(
-            "no welcome within {:?}: nobody calls accept any more",
-            crate::NO_ANSWER
-        )),
-        other => return Err(unexpected("no welcome for client 2", other)),
-    }
+    late.hears_nothing("nobody calls accept any more")?;
 
-    // The request in flight is served to the end.
-    one.send_line("Ada")?;
+    one.send_line("Ada")?; // the request in flight is served to the end
     one.recv_line()?;
 
     lane.say(
@@ -72,11 +54,10 @@ pub fn demo() -> io::Result<()> {
     let closing_started = Instant::now();
     let closing = thread::spawn(move || server.server_close());
 
-    late.stream().set_read_timeout(Some(RESET_PATIENCE))?;
-    match late.stream().read(&mut [0u8; 64]) {
-        Ok(0) => late.out().eof(),
-        Ok(_) => return Err(io::Error::other("client 2 was answered after all")),
-        Err(e) => late.out().say(format!("recv failed: {e}")),
+    match late.recv_line() {
+        Ok(line) if !line.is_empty() => return Err(io::Error::other("client 2 was answered")),
+        Ok(_) => {} // the end of stream, printed
+        Err(e) => late.stream().say(format!("recv failed: {e}")),
     }
 
     one.send_line(EXIT)?;
@@ -84,9 +65,9 @@ pub fn demo() -> io::Result<()> {
     closing
         .join()
         .map_err(|_| io::Error::other("server_close panicked"))?;
+    let took = closing_started.elapsed();
     lane.say(format!(
-        "server_close() returned after {:.1?}: it waited for client 1's handler",
-        closing_started.elapsed()
+        "server_close() returned after {took:.1?}: it waited for client 1's handler"
     ));
     narrate("shutdown() stops the accepting; requests already being handled run to their end");
     narrate(
@@ -95,7 +76,3 @@ pub fn demo() -> io::Result<()> {
     Ok(())
 }
 // ANCHOR_END: demo
-
-fn unexpected(what: &str, got: io::Result<Vec<u8>>) -> io::Error {
-    io::Error::other(format!("expected {what}, got {got:?}"))
-}

@@ -5,82 +5,68 @@
 //! once. The second client measures its wait.
 //!
 //! Document 003 gives the reason in one line: a server that must answer
-//! several clients needs a process or a thread per connection, otherwise
-//! it can only deal with one client at a time.
+//! several clients needs a process or a thread per connection, or it can
+//! only deal with one client at a time.
 
 use std::io;
 use std::time::{Duration, Instant};
 
 use classroom::{Side, narrate};
 
-use crate::welcome::{self, EXIT, LineClient, timed_out};
-use crate::{DEFAULT_POLL_INTERVAL, NO_ANSWER, TcpServer};
+use crate::welcome::{self, EXIT, LineClient};
+use crate::{DEFAULT_POLL_INTERVAL, TcpServer};
 
 /// The port of the two-terminal servers: document 003's.
 pub const PORT: u16 = welcome::PORT;
 
 // ANCHOR: two_clients
 /// Client 1 connects and is welcomed, then types slowly (sends nothing);
-/// client 2 connects and waits for its welcome. Returns how long client 2
-/// waited.
+/// client 2 connects and waits for its welcome. Returns how long it waited.
 ///
 /// `client_2_waits` says which server this is. Only then does client 2
 /// listen for a limited time, to show the welcome that does not come: a
 /// short timer must never decide whether a welcome that *will* come is
 /// reported (on a busy machine a new thread can take longer than that).
-fn two_clients(server: TcpServer, how: &str, client_2_waits: bool) -> io::Result<Duration> {
-    let addr = server.server_address()?;
-    Side::server().say(format!("listening on {addr}: {how}"));
-    let serving = server.spawn(DEFAULT_POLL_INTERVAL)?;
-
+fn two_clients(addr: std::net::SocketAddr, client_2_waits: bool) -> io::Result<Duration> {
     let mut one = LineClient::connect(addr, Side::nth_client(1))?;
     one.recv_line()?;
-    one.out().say("types slowly: nothing sent yet");
+    one.stream().say("types slowly: nothing sent yet");
 
     let mut two = LineClient::connect(addr, Side::nth_client(2))?;
     let asked = Instant::now();
     if client_2_waits {
-        two.stream().set_read_timeout(Some(NO_ANSWER))?;
-        match two.recv_line() {
-            Err(e) if timed_out(&e) => two.out().say(format!(
-                "no welcome within {NO_ANSWER:?}: the server is still busy with client 1"
-            )),
-            Ok(_) => {
-                return Err(io::Error::other(
-                    "client 2 was welcomed while client 1 was connected",
-                ));
-            }
-            Err(e) => return Err(e),
-        }
-        // Client 1 finally leaves, and only then is client 2 served.
-        // (Client 1 does not wait to see the server close: the server's
-        // next lines are already client 2's.)
+        two.hears_nothing("the server is still busy with client 1")?;
+        // Client 1 finally leaves, and only then is client 2 served. (Client
+        // 1 does not wait to see the server close: the server's next lines
+        // are already client 2's.)
         one.send_line(EXIT)?;
-        two.stream().set_read_timeout(None)?;
     }
     two.recv_line()?; // the welcome
     let waited = asked.elapsed();
-    two.out().say(format!("welcomed after {waited:.1?}"));
+    two.stream().say(format!("welcomed after {waited:.1?}"));
     two.send_line(EXIT)?;
     two.recv_line()?;
     if !client_2_waits {
         one.send_line(EXIT)?; // still connected all this time
         one.recv_line()?;
     }
-    serving.shutdown()?.server_close();
     Ok(waited)
 }
 // ANCHOR_END: two_clients
 
+/// Serve `server` while the two clients run; how long client 2 waited.
+fn run(server: TcpServer, how: &str, client_2_waits: bool) -> io::Result<Duration> {
+    let addr = server.server_address()?;
+    Side::server().say(format!("listening on {addr}: {how}"));
+    let waited = server.serve_while(DEFAULT_POLL_INTERVAL, || two_clients(addr, client_2_waits))?;
+    server.server_close();
+    Ok(waited)
+}
+
 /// Broken on purpose: the two clients against a sequential server.
-///
-/// ```
-/// socketserver_like::slow::demo_sequential()?;
-/// # Ok::<(), std::io::Error>(())
-/// ```
 pub fn demo_sequential() -> io::Result<()> {
     let server = welcome::sequential_server(classroom::cli::ephemeral())?;
-    let waited = two_clients(
+    let waited = run(
         server,
         "one request at a time (Python's plain TCPServer)",
         true,
@@ -92,16 +78,10 @@ pub fn demo_sequential() -> io::Result<()> {
     Ok(())
 }
 
-/// The fix: the same two clients against a server with a thread per
-/// request.
-///
-/// ```
-/// socketserver_like::slow::demo_threading()?;
-/// # Ok::<(), std::io::Error>(())
-/// ```
+/// The fix: the same two clients against a thread per request.
 pub fn demo_threading() -> io::Result<()> {
     let server = welcome::server(classroom::cli::ephemeral())?;
-    let waited = two_clients(
+    let waited = run(
         server,
         "a thread per request (Python's ThreadingMixIn)",
         false,

@@ -1,110 +1,67 @@
-//! `udp`: a `UdpServer` with a datagram handler, the UDP twin of `upper`.
-//! Each datagram is a request of its own: the handler reads it from
-//! `rfile`, writes the answer into `wfile`, and the server sends that back
-//! as one datagram. It listens on UDP port 9999, which document 003 notes
-//! can be bound at the same time as TCP port 9999.
+//! `udp`: a `UdpServer`, the UDP twin of `upper`. Each datagram is a
+//! request of its own: `serve_forever` takes it with `recv_from`, and the
+//! handler answers through the server's socket with `send_to`. It listens
+//! on UDP port 9999, which document 003 notes can be bound at the same time
+//! as TCP port 9999.
 
-use std::io::{self, Write};
+use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
-use std::time::Duration;
 
-use classroom::{Side, narrate};
+use classroom::errors::context;
+use classroom::tcp::{PATIENCE, RECV_SIZE, messages_or, name_timeout};
+use classroom::{Side, Traced, narrate};
 
-use crate::welcome::timed_out;
-use crate::{
-    DEFAULT_POLL_INTERVAL, DatagramRequest, RequestHandler, UdpServer, errors_in_lane, messages_or,
-};
+use crate::{BaseRequestHandler, DEFAULT_POLL_INTERVAL, Datagram, Request, UdpServer};
 
 /// The port: UDP 9999.
 pub const PORT: u16 = 9999;
 
-/// How long the client waits for an answer: UDP may lose it.
-pub const REPLY_PATIENCE: Duration = Duration::from_secs(5);
-
 /// What the demo's client sends, one datagram each.
 const MESSAGES: [&str; 2] = ["hello", "socketserver"];
 
-/// Upper-case each datagram: Python's `DatagramRequestHandler`.
-///
-/// ```
-/// use socketserver_like::{UdpServer, udp::UpperDatagram};
-///
-/// let server = UdpServer::bind(("127.0.0.1", 0), UpperDatagram)?;
-/// let client = std::net::UdpSocket::bind("127.0.0.1:0")?;
-/// client.send_to(b"hi\n", server.server_address()?)?;
-/// server.handle_request()?;
-/// let mut buf = [0u8; 8];
-/// let n = client.recv(&mut buf)?;
-/// assert_eq!(&buf[..n], b"HI");
-/// # Ok::<(), std::io::Error>(())
-/// ```
-#[derive(Clone, Copy, Debug, Default)]
+/// Upper-case each datagram.
+#[derive(Clone, Copy, Debug)]
 pub struct UpperDatagram;
 
 // ANCHOR: handler
-impl RequestHandler<DatagramRequest> for UpperDatagram {
-    fn handle(&self, req: &mut DatagramRequest) -> io::Result<()> {
-        let mut out = Side::server();
-        out.received(req.packet());
-        out.say(format!("from {}", req.client_address));
-        let reply = req.packet().trim_ascii().to_ascii_uppercase();
-        out.sent(&reply);
-        // Sent as one datagram when the request ends.
-        req.wfile.write_all(&reply)
+impl BaseRequestHandler<Datagram> for UpperDatagram {
+    fn handle(&self, req: &mut Request<Datagram>) -> io::Result<()> {
+        let (data, socket) = &req.request; // Python: data, socket = self.request
+        let socket = Traced::server(socket.try_clone()?); // prints the send_to
+        let got = classroom::output::describe(data);
+        socket.say(format!(
+            "serve_forever's recv_from took {got} from {}",
+            req.client_address
+        ));
+        let reply = data.trim_ascii().to_ascii_uppercase();
+        socket.send_to(&reply, req.client_address)?; // socket.sendto(data.upper(), self.client_address)
+        Ok(())
     }
 }
 // ANCHOR_END: handler
 
 /// The UDP server: one datagram at a time, as Python's `UDPServer`.
-///
-/// ```
-/// let server = socketserver_like::udp::server("127.0.0.1:0".parse().unwrap())?;
-/// assert_ne!(server.server_address()?.port(), 0);
-/// # Ok::<(), std::io::Error>(())
-/// ```
 pub fn server(addr: SocketAddr) -> io::Result<UdpServer> {
-    errors_in_lane(UdpServer::builder()).bind(addr, UpperDatagram)
+    UdpServer::bind(addr, UpperDatagram)
 }
 
-/// Send `data` and a newline as one datagram, wait for the answer, print
-/// `Sent:` / `Received:` like the TCP client. The socket is connected to
-/// the server, so an ICMP "port unreachable" (no server) is reported as
-/// "connection refused" instead of leaving us waiting.
-///
-/// ```
-/// use socketserver_like::{DEFAULT_POLL_INTERVAL, udp};
-///
-/// let serving = udp::server("127.0.0.1:0".parse().unwrap())?.spawn(DEFAULT_POLL_INTERVAL)?;
-/// assert_eq!(udp::client(*serving.server_address(), "hello")?, "HELLO");
-/// serving.shutdown()?;
-/// # Ok::<(), std::io::Error>(())
-/// ```
 // ANCHOR: client
+/// Send `data` and a newline as one datagram, wait for the answer, print
+/// `Sent:` / `Received:` like the TCP client. The socket is connected to the
+/// server, so an ICMP "port unreachable" (no server) comes back as
+/// "connection refused" instead of leaving us waiting (lesson 03).
 pub fn client(server: SocketAddr, data: &str) -> io::Result<String> {
-    let mut out = Side::client();
-    let any: SocketAddr = if server.is_ipv4() {
-        (Ipv4Addr::UNSPECIFIED, 0).into()
-    } else {
-        (Ipv6Addr::UNSPECIFIED, 0).into()
+    let any: SocketAddr = match server {
+        SocketAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
+        SocketAddr::V6(_) => (Ipv6Addr::UNSPECIFIED, 0).into(),
     };
-    let socket = UdpSocket::bind(any)?;
+    let socket = Traced::client(UdpSocket::bind(any)?);
     socket.connect(server)?;
-    socket.set_read_timeout(Some(REPLY_PATIENCE))?;
-    let request = format!("{data}\n");
-    out.sent(request.as_bytes());
-    socket.send(request.as_bytes())?;
-    let mut buf = [0u8; 1024];
-    let n = socket.recv(&mut buf).map_err(|e| {
-        if timed_out(&e) {
-            io::Error::new(
-                e.kind(),
-                format!("no answer from {server} within {REPLY_PATIENCE:?}: UDP does not resend a lost datagram"),
-            )
-        } else {
-            classroom::errors::context(e, format!("waiting for {server}"))
-        }
-    })?;
-    out.received(&buf[..n]);
+    socket.set_read_timeout(Some(PATIENCE))?;
+    socket.send(format!("{data}\n").as_bytes())?;
+    let mut buf = [0u8; RECV_SIZE];
+    let n = socket.recv(&mut buf); // UDP resends nothing: a lost answer never comes
+    let n = n.map_err(|e| context(name_timeout(e), format!("waiting for {server}")))?;
     let received = String::from_utf8_lossy(&buf[..n]).into_owned();
     println!("Sent: {data}");
     println!("Received: {received}");
@@ -113,41 +70,28 @@ pub fn client(server: SocketAddr, data: &str) -> io::Result<String> {
 // ANCHOR_END: client
 
 /// The UDP server and a client in one process.
-///
-/// ```
-/// socketserver_like::udp::demo()?;
-/// # Ok::<(), std::io::Error>(())
-/// ```
 pub fn demo() -> io::Result<()> {
     let server = server(classroom::cli::ephemeral())?;
     let addr = server.server_address()?;
-    let handle = server.handle();
     Side::server().say(format!(
         "bound to {addr}: a UdpServer, one datagram at a time"
     ));
-    let serving = server.spawn(DEFAULT_POLL_INTERVAL)?;
-    for data in MESSAGES {
-        client(addr, data)?;
-    }
-    serving.shutdown()?.server_close();
-    Side::server().say(format!(
-        "{} datagrams, {} requests",
-        MESSAGES.len(),
-        handle.stats().requests
-    ));
+    server.serve_while(DEFAULT_POLL_INTERVAL, || {
+        MESSAGES
+            .iter()
+            .try_for_each(|data| client(addr, data).map(drop))
+    })?;
+    let requests = server.handle().stats().requests;
+    server.server_close();
+    Side::server().say(format!("{} datagrams, {requests} requests", MESSAGES.len()));
     narrate(
         "for a UDP server a request is one datagram: no connection, no accept, no end of stream",
     );
-    narrate("the handler never touched the socket: the server sent wfile back to client_address");
+    narrate("the handler answered through the server's own socket, to client_address");
     Ok(())
 }
 
 /// `server udp`: print `bound to HOST:PORT` and serve until Ctrl-C.
-///
-/// ```no_run
-/// socketserver_like::udp::serve("127.0.0.1:9999".parse().unwrap())?;
-/// # Ok::<(), std::io::Error>(())
-/// ```
 pub fn serve(addr: SocketAddr) -> io::Result<()> {
     let server = server(addr)?;
     classroom::cli::announce_bound(server.socket())?;
@@ -155,18 +99,9 @@ pub fn serve(addr: SocketAddr) -> io::Result<()> {
 }
 
 /// `client udp`: one datagram per message (default: `hello`).
-///
-/// ```
-/// use socketserver_like::{DEFAULT_POLL_INTERVAL, udp};
-///
-/// let serving = udp::server("127.0.0.1:0".parse().unwrap())?.spawn(DEFAULT_POLL_INTERVAL)?;
-/// udp::run_client(*serving.server_address(), &["abc".into()])?;
-/// serving.shutdown()?;
-/// # Ok::<(), std::io::Error>(())
-/// ```
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
     for data in messages_or(messages, crate::upper::DATA) {
-        client(addr, data)?;
+        client(addr, &data)?;
     }
     Ok(())
 }

@@ -1,21 +1,20 @@
-//! `welcome`: document 003's server. Every connection gets a thread of its
-//! own; the server greets the client, answers each line with
-//! `hello, <line>`, and closes the connection when the client sends `exit`
-//! (or leaves).
+//! `welcome`: document 003's server. The server greets each client, answers
+//! each line with `hello, <line>`, and closes the connection when the
+//! client sends `exit` (or leaves). Every connection gets a thread.
 //!
-//! Document 003 describes this server in words but does not print its
-//! code, so the exact bytes are ours: the greeting is `Welcome!\n`, and
-//! each message and reply is one line ending in `\n`, which is what lets a
-//! handler read a message with `rfile.read_line`.
+//! Document 003 describes this server in words but prints no code, so the
+//! bytes are ours: the greeting is `Welcome!\n`, and every message and
+//! reply is one line ending in `\n`, which a handler reads with `read_line`.
 
-use std::io::{self, BufReader, ErrorKind, Write};
+use std::io::{self, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 
-use classroom::{Side, narrate};
+use classroom::tcp::{PATIENCE, is_timeout};
+use classroom::{Side, Traced, narrate};
 
 use crate::{
-    Concurrency, DEFAULT_POLL_INTERVAL, MAX_LINE, PATIENCE, RequestHandler, StreamOptions,
-    StreamRequest, TcpServer, chomp, connect, errors_in_lane, read_line,
+    BaseRequestHandler, DEFAULT_POLL_INTERVAL, MAX_LINE, NO_ANSWER, Request, TcpServer, chomp,
+    read_line,
 };
 
 /// The port document 003's TCP server uses (its UDP server may share it).
@@ -27,249 +26,139 @@ pub const WELCOME: &[u8] = b"Welcome!\n";
 /// The line that ends a conversation.
 pub const EXIT: &str = "exit";
 
-/// Document 003's conversation, as a `StreamRequestHandler`.
-///
-/// ```
-/// use std::io::{Read, Write};
-/// use socketserver_like::{TcpServer, welcome::Welcome};
-///
-/// let server = TcpServer::bind(("127.0.0.1", 0), Welcome)?;
-/// let mut client = std::net::TcpStream::connect(server.server_address()?)?;
-/// client.write_all(b"Ada\nexit\n")?;
-/// server.handle_request()?;
-/// let mut replies = String::new();
-/// client.read_to_string(&mut replies)?;
-/// assert_eq!(replies, "Welcome!\nhello, Ada\n");
-/// # Ok::<(), std::io::Error>(())
-/// ```
-#[derive(Clone, Copy, Debug, Default)]
+/// Document 003's conversation.
+#[derive(Clone, Copy, Debug)]
 pub struct Welcome;
 
 // ANCHOR: handler
-impl RequestHandler<StreamRequest> for Welcome {
-    fn options(&self) -> StreamOptions {
-        StreamOptions {
-            // A client that goes quiet for this long is let go.
-            timeout: Some(PATIENCE),
-            ..StreamOptions::default()
-        }
+impl BaseRequestHandler<TcpStream> for Welcome {
+    fn setup(&self, req: &mut Request<TcpStream>) -> io::Result<()> {
+        // A client that goes quiet this long is let go (Python's
+        // StreamRequestHandler.timeout).
+        req.request.set_read_timeout(Some(PATIENCE))?;
+        req.request.set_write_timeout(Some(PATIENCE))
     }
 
-    fn handle(&self, req: &mut StreamRequest) -> io::Result<()> {
-        let mut out = Side::server();
-        out.say(format!("a new connection from {}", req.client_address));
-        out.sent(WELCOME);
-        req.wfile.write_all(WELCOME)?;
-        while let Some(line) = read_line(&mut req.rfile, MAX_LINE)? {
-            out.received(&line);
+    fn handle(&self, req: &mut Request<TcpStream>) -> io::Result<()> {
+        // Python's rfile and wfile: reads through a buffer, writes straight out.
+        let mut rfile = BufReader::new(Traced::server(&req.request));
+        let mut wfile = Traced::server(&req.request);
+        wfile.say(format!("a new connection from {}", req.client_address));
+        wfile.write_all(WELCOME)?;
+        while let Some(line) = read_line(&mut rfile, MAX_LINE)? {
             let text = chomp(&line);
             if text == EXIT.as_bytes() {
-                out.say("exit: closing the connection");
+                wfile.say("exit: closing the connection");
                 return Ok(());
             }
-            let reply = [b"hello, ", text, b"\n"].concat();
-            out.sent(&reply);
-            req.wfile.write_all(&reply)?;
+            wfile.write_all(&[b"hello, ", text, b"\n"].concat())?;
         }
-        out.eof(); // the client left without saying exit
-        Ok(())
+        Ok(()) // the client left without saying exit
     }
 }
 // ANCHOR_END: handler
 
-/// Broken on purpose: document 003's handler on Python's plain
-/// `TCPServer`.
-///
-/// ```
-/// let server = socketserver_like::welcome::sequential_server("127.0.0.1:0".parse().unwrap())?;
-/// # Ok::<(), std::io::Error>(())
-/// ```
 // ANCHOR: sequential_server
+/// Broken on purpose: document 003's handler on a plain `TcpServer`.
 pub fn sequential_server(addr: SocketAddr) -> io::Result<TcpServer> {
-    errors_in_lane(TcpServer::builder())
-        .allow_reuse_address(true)
-        // BUG: the default, Concurrency::Sequential, runs each handler
-        // inside serve_forever. The loop gets back to `accept` only when
-        // this client says exit; every other client waits until then.
-        .bind(addr, Welcome)
+    // BUG: a plain TcpServer runs each handler inside serve_forever. The
+    // loop gets back to `accept` only when this client says exit; every
+    // other client waits until then.
+    TcpServer::bind(addr, Welcome)
 }
 // ANCHOR_END: sequential_server
 
+// ANCHOR: threading_server
 /// Document 003's server: a thread per connection (Python's
 /// `ThreadingTCPServer`).
-///
-/// ```
-/// let server = socketserver_like::welcome::server("127.0.0.1:0".parse().unwrap())?;
-/// # Ok::<(), std::io::Error>(())
-/// ```
-// ANCHOR: threading_server
 pub fn server(addr: SocketAddr) -> io::Result<TcpServer> {
-    errors_in_lane(TcpServer::builder())
-        .allow_reuse_address(true)
-        // FIX: a new thread runs each handler (ThreadingMixIn), and
-        // serve_forever goes straight back to waiting for the next client.
-        .concurrency(Concurrency::threading())
-        .bind(addr, Welcome)
+    // FIX: a new thread runs each handler (ThreadingMixIn), and
+    // serve_forever goes straight back to waiting for the next client.
+    Ok(TcpServer::bind(addr, Welcome)?.threading())
 }
 // ANCHOR_END: threading_server
 
-/// A client of this protocol: a connection read a line at a time, with
-/// its own lane.
-///
-/// ```
-/// use classroom::Side;
-/// use socketserver_like::{DEFAULT_POLL_INTERVAL, welcome::{self, LineClient}};
-///
-/// let serving = welcome::server("127.0.0.1:0".parse().unwrap())?.spawn(DEFAULT_POLL_INTERVAL)?;
-/// let mut client = LineClient::connect(*serving.server_address(), Side::client())?;
-/// assert_eq!(client.recv_line()?, welcome::WELCOME);
-/// client.send_line("Ada")?;
-/// assert_eq!(client.recv_line()?, b"hello, Ada\n");
-/// drop(client); // or server_close would wait for its handler thread
-/// serving.shutdown()?;
-/// # Ok::<(), std::io::Error>(())
-/// ```
+// ANCHOR: line_client
+/// A client of this protocol: a connection read a line at a time.
 #[derive(Debug)]
 pub struct LineClient {
-    reader: BufReader<TcpStream>,
-    out: Side,
+    conn: BufReader<Traced<TcpStream>>,
 }
 
 impl LineClient {
-    /// Connect to `addr`; `out` is the lane to print in.
-    ///
-    /// ```
-    /// use socketserver_like::welcome::LineClient;
-    ///
-    /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    /// let client = LineClient::connect(listener.local_addr()?, classroom::Side::nth_client(1))?;
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
-    pub fn connect(addr: SocketAddr, out: Side) -> io::Result<LineClient> {
+    /// Connect to `addr`, printing in `lane`.
+    pub fn connect(addr: SocketAddr, lane: Side) -> io::Result<LineClient> {
+        let conn = Traced::new(TcpStream::connect(addr)?, lane);
+        conn.set_read_timeout(Some(PATIENCE))?; // a server that never answers is an error
         Ok(LineClient {
-            reader: BufReader::new(connect(addr)?),
-            out,
+            conn: BufReader::new(conn),
         })
     }
 
-    /// This client's lane.
-    ///
-    /// ```
-    /// use socketserver_like::welcome::LineClient;
-    ///
-    /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    /// let mut client = LineClient::connect(listener.local_addr()?, classroom::Side::client())?;
-    /// client.out().say("hello from the client lane");
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
-    pub fn out(&mut self) -> &mut Side {
-        &mut self.out
-    }
-
-    /// The connection, to set a timeout on it.
-    ///
-    /// ```
-    /// use socketserver_like::welcome::LineClient;
-    ///
-    /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    /// let client = LineClient::connect(listener.local_addr()?, classroom::Side::client())?;
-    /// assert_eq!(client.stream().peer_addr()?, listener.local_addr()?);
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
-    pub fn stream(&self) -> &TcpStream {
-        self.reader.get_ref()
+    /// The connection: to print in its lane, or to set a timeout.
+    pub fn stream(&self) -> &Traced<TcpStream> {
+        self.conn.get_ref()
     }
 
     /// Send `text` and a newline.
-    ///
-    /// ```
-    /// use std::io::BufRead;
-    /// use socketserver_like::welcome::LineClient;
-    ///
-    /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    /// let mut client = LineClient::connect(listener.local_addr()?, classroom::Side::client())?;
-    /// client.send_line("Ada")?;
-    /// let (conn, _) = listener.accept()?;
-    /// let mut line = String::new();
-    /// std::io::BufReader::new(conn).read_line(&mut line)?;
-    /// assert_eq!(line, "Ada\n");
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
     pub fn send_line(&mut self, text: &str) -> io::Result<()> {
-        let line = format!("{text}\n");
-        self.out.sent(line.as_bytes());
-        self.reader.get_mut().write_all(line.as_bytes())
+        self.conn
+            .get_mut()
+            .write_all(format!("{text}\n").as_bytes())
     }
 
-    /// Read one line and print it; empty at end of stream.
-    ///
-    /// ```
-    /// use std::io::Write;
-    /// use socketserver_like::welcome::LineClient;
-    ///
-    /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    /// let mut client = LineClient::connect(listener.local_addr()?, classroom::Side::client())?;
-    /// listener.accept()?.0.write_all(b"Welcome!\n")?;
-    /// assert_eq!(client.recv_line()?, b"Welcome!\n");
-    /// assert_eq!(client.recv_line()?, b"", "the server closed");
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
+    /// Read one line; empty at end of stream.
     pub fn recv_line(&mut self) -> io::Result<Vec<u8>> {
-        match read_line(&mut self.reader, MAX_LINE)? {
-            Some(line) => {
-                self.out.received(&line);
-                Ok(line)
-            }
-            None => {
-                self.out.eof();
-                Ok(Vec::new())
-            }
+        Ok(read_line(&mut self.conn, MAX_LINE)?.unwrap_or_default())
+    }
+
+    /// Listen for [`NO_ANSWER`] and say that no welcome came, and `why`:
+    /// how the demos show an absence. A line is an error.
+    pub fn hears_nothing(&mut self, why: &str) -> io::Result<()> {
+        self.stream().set_read_timeout(Some(NO_ANSWER))?;
+        match self.recv_line() {
+            Err(e) if is_timeout(&e) => {}
+            Ok(line) => return Err(io::Error::other(format!("{line:?} came after all"))),
+            Err(e) => return Err(e),
         }
+        self.stream()
+            .say(format!("no welcome within {NO_ANSWER:?}: {why}"));
+        self.stream().set_read_timeout(Some(PATIENCE))
     }
 }
-
-/// Whether a read ran out of time (Unix says "would block", Windows
-/// "timed out").
-pub(crate) fn timed_out(error: &io::Error) -> bool {
-    matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
-}
+// ANCHOR_END: line_client
 
 /// The clients of the demo, and the line each one sends.
 const NAMES: [&str; 3] = ["Ada", "Linus", "Grace"];
 
-/// Several clients connected at once, taking turns.
-///
-/// ```
-/// socketserver_like::welcome::demo()?;
-/// # Ok::<(), std::io::Error>(())
-/// ```
+/// Three clients connected at once, taking turns.
 pub fn demo() -> io::Result<()> {
     let server = server(classroom::cli::ephemeral())?;
     let addr = server.server_address()?;
-    let handle = server.handle();
     let lane = Side::server();
     lane.say(format!("listening on {addr}: a thread per connection"));
-    let serving = server.spawn(DEFAULT_POLL_INTERVAL)?;
-
-    let mut clients = Vec::new();
-    for n in 1..=NAMES.len() {
-        let mut client = LineClient::connect(addr, Side::nth_client(n as u32))?;
-        client.recv_line()?; // the welcome: this client's thread is running
-        clients.push(client);
-    }
-    lane.say(format!(
-        "{} handler threads are running, one per connected client",
-        handle.stats().threads_running
-    ));
-    for (client, name) in clients.iter_mut().zip(NAMES) {
-        client.send_line(name)?;
-        client.recv_line()?;
-    }
-    for client in &mut clients {
-        client.send_line(EXIT)?;
-        client.recv_line()?; // end of stream: the server closed after exit
-    }
-    serving.shutdown()?.server_close();
+    server.serve_while(DEFAULT_POLL_INTERVAL, || {
+        let mut clients = Vec::new();
+        for n in 1..=NAMES.len() {
+            let mut client = LineClient::connect(addr, Side::nth_client(n as u32))?;
+            client.recv_line()?; // the welcome: this client's thread is running
+            clients.push(client);
+        }
+        let running = server.handle().stats().threads_running;
+        lane.say(format!(
+            "{running} handler threads are running, one per connected client"
+        ));
+        for (client, name) in clients.iter_mut().zip(NAMES) {
+            client.send_line(name)?;
+            client.recv_line()?;
+        }
+        for client in &mut clients {
+            client.send_line(EXIT)?;
+            client.recv_line()?; // end of stream: the server closed after exit
+        }
+        Ok(())
+    })?;
+    server.server_close();
     narrate("three clients were connected at the same time, each served by its own thread");
     narrate(
         "next: `demo sequential` shows what happens without those threads, `demo threading` the fix",
@@ -277,23 +166,12 @@ pub fn demo() -> io::Result<()> {
     Ok(())
 }
 
-/// `client welcome` (and `sequential`, `threading`): read the welcome,
-/// send each line of input and print the answer; `exit` ends it, and so
-/// does the end of input (or `q`), after sending `exit` as document 003's
-/// client does when it is done.
-///
-/// ```
-/// use socketserver_like::welcome;
-///
-/// let serving = welcome::server("127.0.0.1:0".parse().unwrap())?
-///     .spawn(socketserver_like::DEFAULT_POLL_INTERVAL)?;
-/// welcome::run_client(*serving.server_address(), &["Ada".into()])?;
-/// serving.shutdown()?;
-/// # Ok::<(), std::io::Error>(())
-/// ```
+/// `client welcome` (and `sequential`, `threading`): read the welcome, send
+/// each line of input and read the answer, until the input ends (or `q`);
+/// then send `exit`, as document 003's client does when it is done.
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
     let mut client = LineClient::connect(addr, Side::client())?;
-    client.out().say(format!("connected to {addr}"));
+    client.stream().say(format!("connected to {addr}"));
     client.recv_line()?;
     for line in classroom::cli::input_lines(messages) {
         if line == "q" || line == "Q" {

@@ -2,8 +2,9 @@
 //! that reset or go quiet; shutdown and server_close wait for exactly what
 //! they should. In-process, real sockets on 127.0.0.1 port 0.
 
-use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::io::{self, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream, UdpSocket};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -12,8 +13,8 @@ use std::time::{Duration, Instant};
 use classroom::testing::PATIENCE as DEADLINE;
 use socket2::SockRef;
 use socketserver_like::{
-    Concurrency, DatagramRequest, MAX_LINE, RequestError, RequestHandler, Serving, StreamOptions,
-    StreamRequest, TcpServer, UdpServer, chomp, read_line,
+    BaseRequestHandler, Datagram, MAX_LINE, Request, Server, TcpServer, UdpServer, chomp,
+    read_line, server_bind,
 };
 
 /// Long on purpose: nothing here may wait for the poll interval.
@@ -23,50 +24,46 @@ const NOT_YET: Duration = Duration::from_millis(200);
 /// What "promptly" means here: a correctness bound, not a benchmark.
 const PROMPTLY: Duration = Duration::from_secs(2);
 
-/// Prompts `> `, reads one line, answers it upper-cased; `panic` panics.
-struct Prompted {
-    timeout: Option<Duration>,
+fn any_port() -> SocketAddr {
+    "127.0.0.1:0".parse().unwrap()
 }
 
-impl RequestHandler<StreamRequest> for Prompted {
-    fn options(&self) -> StreamOptions {
-        StreamOptions {
-            timeout: self.timeout,
-            ..StreamOptions::default()
-        }
+/// Prompts `> `, reads one line, answers it upper-cased; `panic` panics.
+/// Errors are sent to the test.
+struct Prompted {
+    timeout: Option<Duration>,
+    errors: Mutex<Sender<io::Error>>,
+}
+
+impl BaseRequestHandler<TcpStream> for Prompted {
+    fn setup(&self, req: &mut Request<TcpStream>) -> io::Result<()> {
+        req.request.set_read_timeout(self.timeout)
     }
 
-    fn handle(&self, req: &mut StreamRequest) -> io::Result<()> {
-        req.wfile.write_all(b"> ")?;
-        let line = read_line(&mut req.rfile, MAX_LINE)?.ok_or(io::ErrorKind::UnexpectedEof)?;
+    fn handle(&self, req: &mut Request<TcpStream>) -> io::Result<()> {
+        (&req.request).write_all(b"> ")?;
+        let line = read_line(&mut BufReader::new(&req.request), MAX_LINE)?;
+        let line = line.ok_or(io::ErrorKind::UnexpectedEof)?;
         if chomp(&line) == b"panic" {
             panic!("asked to panic");
         }
-        req.wfile.write_all(&line.to_ascii_uppercase())
+        (&req.request).write_all(&line.to_ascii_uppercase())
+    }
+
+    fn handle_error(&self, _: SocketAddr, error: &io::Error) {
+        let copy = io::Error::new(error.kind(), error.to_string());
+        let _ = self.errors.lock().unwrap().send(copy);
     }
 }
 
-/// A `Prompted` server running `serve_forever`, and its reported errors.
-fn prompted(
-    concurrency: Concurrency,
-    timeout: Option<Duration>,
-) -> (Serving<TcpListener>, Receiver<RequestError>) {
-    let (errors_tx, errors) = mpsc::channel();
-    let server = TcpServer::builder()
-        .concurrency(concurrency)
-        .handle_error(move |_, error| {
-            let _ = errors_tx.send(clone_error(error));
-        })
-        .bind(("127.0.0.1", 0), Prompted { timeout })
-        .unwrap();
-    (server.spawn(POLL).unwrap(), errors)
-}
-
-fn clone_error(error: &RequestError) -> RequestError {
-    match error {
-        RequestError::Io(e) => RequestError::Io(io::Error::new(e.kind(), e.to_string())),
-        RequestError::Panic(message) => RequestError::Panic(message.clone()),
-    }
+/// A `Prompted` server, and the errors it reports.
+fn prompted(timeout: Option<Duration>) -> (TcpServer, Receiver<io::Error>) {
+    let (errors, reported) = mpsc::channel();
+    let handler = Prompted {
+        timeout,
+        errors: Mutex::new(errors),
+    };
+    (TcpServer::bind(any_port(), handler).unwrap(), reported)
 }
 
 /// Connect, wait for the prompt, send `line`, read the answer to the end.
@@ -77,12 +74,16 @@ fn ask(addr: SocketAddr, line: &str) -> Vec<u8> {
     stream.read_exact(&mut prompt).unwrap();
     assert_eq!(&prompt, b"> ");
     stream.write_all(line.as_bytes()).unwrap();
-    let mut reply = Vec::new();
-    stream.read_to_end(&mut reply).unwrap();
-    reply
+    reply(stream)
 }
 
-fn next_error(errors: &Receiver<RequestError>) -> RequestError {
+fn reply(mut client: TcpStream) -> Vec<u8> {
+    let mut got = Vec::new();
+    client.read_to_end(&mut got).unwrap();
+    got
+}
+
+fn next_error(errors: &Receiver<io::Error>) -> io::Error {
     errors
         .recv_timeout(DEADLINE)
         .expect("handle_error was called")
@@ -90,175 +91,150 @@ fn next_error(errors: &Receiver<RequestError>) -> RequestError {
 
 #[test]
 fn a_panicking_handler_is_reported_and_the_server_goes_on() {
-    for concurrency in [
-        Concurrency::Sequential,
-        Concurrency::threading(),
-        Concurrency::pool(2, 2),
+    type Dispatch = fn(TcpServer) -> TcpServer;
+    let sequential: Dispatch = |server| server;
+    let threading: Dispatch = TcpServer::threading;
+    // A pool of one: the only worker must survive the panic.
+    let pool: Dispatch = |server| server.pool(1, 1).unwrap();
+    for (name, dispatch) in [
+        ("sequential", sequential),
+        ("threading", threading),
+        ("pool", pool),
     ] {
-        let (serving, errors) = prompted(concurrency, None);
-        let addr = *serving.server_address();
-        assert_eq!(
-            ask(addr, "panic\n"),
-            b"",
-            "{concurrency:?}: closed, no answer"
-        );
-        let error = next_error(&errors);
-        assert!(
-            matches!(&error, RequestError::Panic(m) if m == "asked to panic"),
-            "{concurrency:?}: {error}"
-        );
-        assert_eq!(ask(addr, "hello\n"), b"HELLO\n", "{concurrency:?}");
-        let server = serving.shutdown().unwrap();
-        assert_eq!(server.handle().stats().errors, 1);
-        assert_eq!(server.handle().stats().requests, 2);
+        let (server, errors) = prompted(None);
+        let server = dispatch(server);
+        let addr = server.server_address().unwrap();
+        server
+            .serve_while(POLL, || {
+                assert_eq!(ask(addr, "panic\n"), b"", "{name}: closed, no answer");
+                let error = next_error(&errors).to_string();
+                assert_eq!(error, "the handler panicked: asked to panic", "{name}");
+                assert_eq!(ask(addr, "hello\n"), b"HELLO\n", "{name}");
+                Ok(())
+            })
+            .unwrap();
+        let stats = server.handle().stats();
+        assert_eq!((stats.requests, stats.errors), (2, 1), "{name}");
     }
 }
 
 #[test]
 fn a_client_that_resets_mid_request_is_reported_and_the_server_goes_on() {
-    let (serving, errors) = prompted(Concurrency::Sequential, None);
-    let addr = *serving.server_address();
-    let mut rude = TcpStream::connect(addr).unwrap();
-    rude.read_exact(&mut [0u8; 2]).unwrap(); // the handler is running
-    rude.write_all(b"hel").unwrap(); // half a line
-    // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
-    SockRef::from(&rude)
-        .set_linger(Some(Duration::ZERO))
+    let (server, errors) = prompted(None);
+    let addr = server.server_address().unwrap();
+    server
+        .serve_while(POLL, || {
+            let mut rude = TcpStream::connect(addr)?;
+            rude.read_exact(&mut [0u8; 2])?; // the handler is running
+            rude.write_all(b"hel")?; // half a line
+            // SO_LINGER with a zero timeout makes close() send RST, not FIN.
+            SockRef::from(&rude).set_linger(Some(Duration::ZERO))?;
+            drop(rude);
+            let error = next_error(&errors);
+            assert_eq!(error.kind(), io::ErrorKind::ConnectionReset, "{error}");
+            assert_eq!(ask(addr, "hello\n"), b"HELLO\n");
+            Ok(())
+        })
         .unwrap();
-    drop(rude);
-    let error = next_error(&errors);
-    assert!(
-        matches!(&error, RequestError::Io(e) if e.kind() == io::ErrorKind::ConnectionReset),
-        "{error}"
-    );
-    assert_eq!(ask(addr, "hello\n"), b"HELLO\n");
 }
 
 #[test]
 fn a_client_that_never_sends_times_out_and_the_server_goes_on() {
     let timeout = Duration::from_millis(200);
-    let (serving, errors) = prompted(Concurrency::Sequential, Some(timeout));
-    let addr = *serving.server_address();
-    let _silent = TcpStream::connect(addr).unwrap();
-    // The sequential server is busy with the silent client until its
-    // read times out; only then does it get to this one.
-    let started = Instant::now();
-    assert_eq!(ask(addr, "hello\n"), b"HELLO\n");
-    let waited = started.elapsed();
-    let error = next_error(&errors);
-    assert!(
-        matches!(&error, RequestError::Io(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)),
-        "{error}"
-    );
-    assert!(waited >= timeout - Duration::from_millis(20), "{waited:?}");
-    assert!(waited < DEADLINE, "{waited:?}");
+    let (server, errors) = prompted(Some(timeout));
+    let addr = server.server_address().unwrap();
+    server
+        .serve_while(POLL, || {
+            let _silent = TcpStream::connect(addr)?;
+            // The sequential server is busy with the silent client until its
+            // read times out; only then does it get to this one.
+            let started = Instant::now();
+            assert_eq!(ask(addr, "hello\n"), b"HELLO\n");
+            let waited = started.elapsed();
+            let error = next_error(&errors);
+            assert!(classroom::tcp::is_timeout(&error), "{error}");
+            assert!(waited >= timeout - Duration::from_millis(20), "{waited:?}");
+            assert!(waited < DEADLINE, "{waited:?}");
+            Ok(())
+        })
+        .unwrap();
 }
 
 #[test]
 fn a_line_longer_than_the_limit_is_refused_and_the_server_goes_on() {
-    let (serving, errors) = prompted(Concurrency::Sequential, None);
-    let addr = *serving.server_address();
-    let mut flood = TcpStream::connect(addr).unwrap();
-    flood.read_exact(&mut [0u8; 2]).unwrap();
-    let _ = flood.write_all(&vec![b'a'; 4 * MAX_LINE]); // no newline, ever
-    let error = next_error(&errors);
-    assert!(
-        matches!(&error, RequestError::Io(e) if e.kind() == io::ErrorKind::InvalidData),
-        "{error}"
-    );
-    assert_eq!(ask(addr, "hello\n"), b"HELLO\n");
+    let (server, errors) = prompted(None);
+    let addr = server.server_address().unwrap();
+    server
+        .serve_while(POLL, || {
+            let mut flood = TcpStream::connect(addr)?;
+            flood.read_exact(&mut [0u8; 2])?;
+            let _ = flood.write_all(&vec![b'a'; 4 * MAX_LINE]); // no newline, ever
+            let error = next_error(&errors);
+            assert_eq!(error.kind(), io::ErrorKind::InvalidData, "{error}");
+            assert_eq!(ask(addr, "hello\n"), b"HELLO\n");
+            Ok(())
+        })
+        .unwrap();
 }
 
 #[test]
 fn a_udp_handler_that_panics_does_not_stop_the_udp_server() {
-    let (errors_tx, errors) = mpsc::channel();
-    let server = UdpServer::builder()
-        .handle_error(move |_, error| errors_tx.send(error.to_string()).unwrap())
-        .bind(("127.0.0.1", 0), |req: &mut DatagramRequest| {
-            assert_ne!(req.packet(), b"panic", "asked to panic");
-            req.wfile
-                .extend_from_slice(&req.packet().to_ascii_uppercase());
+    let server = UdpServer::bind(any_port(), |req: &mut Request<Datagram>| {
+        let (data, socket) = &req.request;
+        assert_ne!(data, b"panic", "asked to panic");
+        socket.send_to(&data.to_ascii_uppercase(), req.client_address)?;
+        Ok(())
+    })
+    .unwrap();
+    let addr = server.server_address().unwrap();
+    server
+        .serve_while(POLL, || {
+            let client = UdpSocket::bind("127.0.0.1:0")?;
+            client.connect(addr)?;
+            client.set_read_timeout(Some(DEADLINE))?;
+            client.send(b"panic")?;
+            client.send(b"hello")?;
+            let mut buf = [0u8; 16];
+            let n = client.recv(&mut buf)?;
+            assert_eq!(&buf[..n], b"HELLO");
             Ok(())
         })
         .unwrap();
-    let serving = server.spawn(POLL).unwrap();
-    let client = UdpSocket::bind("127.0.0.1:0").unwrap();
-    client.connect(serving.server_address()).unwrap();
-    client.set_read_timeout(Some(DEADLINE)).unwrap();
-    client.send(b"panic").unwrap();
-    let reported = errors.recv_timeout(DEADLINE).unwrap();
-    assert!(reported.contains("asked to panic"), "{reported}");
-    client.send(b"hello").unwrap();
-    let mut buf = [0u8; 16];
-    let n = client.recv(&mut buf).unwrap();
-    assert_eq!(&buf[..n], b"HELLO");
-    serving.shutdown().unwrap();
-}
-
-#[test]
-fn verify_request_turns_clients_away_unhandled() {
-    let server = TcpServer::builder()
-        .verify_request(|_| false)
-        .bind(("127.0.0.1", 0), Prompted { timeout: None })
-        .unwrap();
-    let serving = server.spawn(POLL).unwrap();
-    let mut stream = TcpStream::connect(serving.server_address()).unwrap();
-    stream.set_read_timeout(Some(DEADLINE)).unwrap();
-    let mut got = Vec::new();
-    stream.read_to_end(&mut got).unwrap();
-    assert_eq!(got, b"", "closed before any prompt");
-    let stats = serving.handle().stats();
-    assert_eq!((stats.requests, stats.refused), (1, 1));
-    serving.shutdown().unwrap();
+    let stats = server.handle().stats();
+    assert_eq!((stats.requests, stats.errors), (2, 1));
 }
 
 #[test]
 fn shutdown_does_not_wait_for_the_poll_interval() {
-    let (serving, _errors) = prompted(Concurrency::Sequential, None);
-    // Let the loop get into its wait: one request goes through.
-    assert_eq!(ask(*serving.server_address(), "hi\n"), b"HI\n");
-    let started = Instant::now();
-    serving.shutdown().unwrap().server_close();
-    let took = started.elapsed();
+    let (server, _errors) = prompted(None);
+    let addr = server.server_address().unwrap();
+    let took = server
+        .serve_while(POLL, || {
+            // Let the loop get into its wait: one request goes through.
+            assert_eq!(ask(addr, "hi\n"), b"HI\n");
+            let started = Instant::now();
+            server.shutdown();
+            Ok(started.elapsed())
+        })
+        .unwrap();
     assert!(
         took < PROMPTLY,
         "shutdown took {took:?} with a {POLL:?} poll interval"
     );
 }
 
-/// A handler that says when it starts and then waits to be released.
-fn held(started: Sender<()>, release: Receiver<()>) -> impl RequestHandler<StreamRequest> {
-    let release = Mutex::new(release);
-    move |req: &mut StreamRequest| {
-        let _ = started.send(());
-        let _ = release.lock().unwrap().recv_timeout(DEADLINE);
-        req.wfile.write_all(b"done\n")
-    }
-}
-
-/// A server with a `held` handler and a client whose request is in flight.
-struct InFlight {
-    serving: Serving<TcpListener>,
-    release: Sender<()>,
-    client: TcpStream,
-}
-
-fn in_flight(concurrency: Concurrency) -> InFlight {
+/// A handler that says when it starts, then waits to be released; a
+/// channel to release it.
+fn held() -> (impl BaseRequestHandler<TcpStream>, Receiver<()>, Sender<()>) {
     let (started_tx, started) = mpsc::channel();
-    let (release, release_rx) = mpsc::channel();
-    let server = TcpServer::builder()
-        .concurrency(concurrency)
-        .bind(("127.0.0.1", 0), held(started_tx, release_rx))
-        .unwrap();
-    let serving = server.spawn(POLL).unwrap();
-    let client = TcpStream::connect(serving.server_address()).unwrap();
-    client.set_read_timeout(Some(DEADLINE)).unwrap();
-    started.recv_timeout(DEADLINE).expect("the handler started");
-    InFlight {
-        serving,
-        release,
-        client,
-    }
+    let (release, release_rx) = mpsc::channel::<()>();
+    let (started_tx, release_rx) = (Mutex::new(started_tx), Mutex::new(release_rx));
+    let handler = move |req: &mut Request<TcpStream>| {
+        let _ = started_tx.lock().unwrap().send(());
+        let _ = release_rx.lock().unwrap().recv_timeout(DEADLINE);
+        (&req.request).write_all(b"done\n")
+    };
+    (handler, started, release)
 }
 
 /// Run `f` on a thread; a channel says when it returned.
@@ -270,49 +246,71 @@ fn in_background<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> R
     rx
 }
 
-fn reply(mut client: TcpStream) -> Vec<u8> {
-    let mut got = Vec::new();
-    client.read_to_end(&mut got).unwrap();
-    got
+/// Wait (bounded) until `done` is true, without sleeping.
+fn eventually(what: &str, done: impl Fn() -> bool) {
+    let give_up = Instant::now() + DEADLINE;
+    while !done() {
+        assert!(Instant::now() < give_up, "never: {what}");
+        thread::yield_now();
+    }
 }
 
 #[test]
 fn on_a_sequential_server_shutdown_waits_for_the_request_in_flight() {
-    let InFlight {
-        serving,
-        release,
-        client,
-    } = in_flight(Concurrency::Sequential);
-    let asked = Instant::now();
-    let stopped = in_background(move || serving.shutdown().map(drop));
-    assert_eq!(
-        stopped.recv_timeout(NOT_YET).unwrap_err(),
-        RecvTimeoutError::Timeout,
-        "shutdown returned while serve_forever was inside a handler"
-    );
-    let released = Instant::now();
-    release.send(()).unwrap();
-    stopped.recv_timeout(DEADLINE).unwrap().unwrap();
-    let (after_release, total) = (released.elapsed(), asked.elapsed());
-    // Within one poll interval plus the handler's time; in fact well within.
-    assert!(after_release < PROMPTLY, "{after_release:?}");
-    assert!(total >= NOT_YET, "{total:?}");
+    let (handler, started, release) = held();
+    let server = TcpServer::bind(any_port(), handler).unwrap();
+    let client = TcpStream::connect(server.server_address().unwrap()).unwrap();
+    thread::scope(|s| {
+        let serving = s.spawn(|| server.serve_forever(POLL));
+        started.recv_timeout(DEADLINE).expect("the handler started");
+        let (stopped_tx, stopped) = mpsc::channel();
+        let server = &server;
+        s.spawn(move || {
+            server.shutdown();
+            stopped_tx.send(()).unwrap();
+        });
+        assert_eq!(
+            stopped.recv_timeout(NOT_YET).unwrap_err(),
+            RecvTimeoutError::Timeout,
+            "shutdown returned while serve_forever was inside a handler"
+        );
+        let released = Instant::now();
+        release.send(()).unwrap();
+        stopped.recv_timeout(DEADLINE).unwrap();
+        assert!(released.elapsed() < PROMPTLY, "{:?}", released.elapsed());
+        serving.join().unwrap().unwrap();
+    });
     assert_eq!(reply(client), b"done\n");
+}
+
+/// A threading server with a request in flight, after `shutdown()`
+/// returned (at once); the client, and the handler's release.
+fn threading_in_flight() -> (TcpServer, TcpStream, Sender<()>) {
+    let (handler, started, release) = held();
+    let server = TcpServer::bind(any_port(), handler).unwrap().threading();
+    let client = TcpStream::connect(server.server_address().unwrap()).unwrap();
+    client.set_read_timeout(Some(DEADLINE)).unwrap();
+    let took = server
+        .serve_while(POLL, || {
+            started.recv_timeout(DEADLINE).expect("the handler started");
+            let asked = Instant::now();
+            server.shutdown();
+            Ok(asked.elapsed())
+        })
+        .unwrap();
+    assert!(took < PROMPTLY, "{took:?}");
+    assert_eq!(
+        server.handle().stats().threads_running,
+        1,
+        "the handler still runs"
+    );
+    (server, client, release)
 }
 
 #[test]
 fn on_a_threading_server_shutdown_returns_at_once_and_server_close_waits() {
-    let InFlight {
-        serving,
-        release,
-        client,
-    } = in_flight(Concurrency::threading());
-    let handle = serving.handle();
-    let started = Instant::now();
-    let server = serving.shutdown().unwrap();
-    assert!(started.elapsed() < PROMPTLY, "{:?}", started.elapsed());
-    assert_eq!(handle.stats().threads_running, 1, "the handler still runs");
-
+    let (server, client, release) = threading_in_flight();
+    let handle = server.handle();
     let closed = in_background(move || server.server_close());
     assert_eq!(
         closed.recv_timeout(NOT_YET).unwrap_err(),
@@ -326,43 +324,33 @@ fn on_a_threading_server_shutdown_returns_at_once_and_server_close_waits() {
 }
 
 #[test]
-fn daemon_threads_are_not_waited_for() {
-    let InFlight {
-        serving,
-        release,
-        client,
-    } = in_flight(Concurrency::Threading {
-        daemon_threads: true,
-        block_on_close: true,
-    });
-    let closed = in_background(move || serving.shutdown().map(|server| server.server_close()));
-    closed.recv_timeout(PROMPTLY).unwrap().unwrap();
-    // The handler thread lives on after server_close, and still answers.
+fn dropping_a_server_instead_of_closing_it_does_not_wait_for_handlers() {
+    let (server, client, release) = threading_in_flight();
+    in_background(move || drop(server))
+        .recv_timeout(PROMPTLY)
+        .unwrap();
+    // The handler thread lives on, and still answers.
     release.send(()).unwrap();
     assert_eq!(reply(client), b"done\n");
 }
 
 #[test]
 fn a_pool_serves_the_requests_it_queued_before_closing() {
-    let (accepted_tx, accepted) = mpsc::channel();
-    let (release, release_rx) = mpsc::channel();
-    let release_rx = Mutex::new(release_rx);
-    let server = TcpServer::builder()
-        .concurrency(Concurrency::pool(1, 4))
-        .verify_request(move |_| accepted_tx.send(()).is_ok())
-        .bind(("127.0.0.1", 0), move |req: &mut StreamRequest| {
-            let _ = release_rx.lock().unwrap().recv_timeout(DEADLINE);
-            req.wfile.write_all(b"done\n")
+    let (handler, _started, release) = held();
+    let server = TcpServer::bind(any_port(), handler)
+        .unwrap()
+        .pool(1, 4)
+        .unwrap();
+    let addr = server.server_address().unwrap();
+    let handle = server.handle();
+    let clients = server
+        .serve_while(POLL, || {
+            let clients: Vec<_> = (0..3).map(|_| TcpStream::connect(addr).unwrap()).collect();
+            // One running, two queued.
+            eventually("3 requests accepted", || handle.stats().requests == 3);
+            Ok(clients)
         })
         .unwrap();
-    let serving = server.spawn(POLL).unwrap();
-    let clients: Vec<TcpStream> = (0..3)
-        .map(|_| TcpStream::connect(serving.server_address()).unwrap())
-        .collect();
-    for _ in &clients {
-        accepted.recv_timeout(DEADLINE).expect("accepted"); // one running, two queued
-    }
-    let server = serving.shutdown().unwrap();
     let closed = in_background(move || server.server_close());
     for _ in &clients {
         release.send(()).unwrap();
@@ -375,67 +363,74 @@ fn a_pool_serves_the_requests_it_queued_before_closing() {
 }
 
 #[test]
-fn a_handler_can_stop_its_own_sequential_server_without_deadlock() {
-    let server = TcpServer::bind(
-        ("127.0.0.1", 0),
-        |req: &mut socketserver_like::BaseRequest| {
-            req.server.shutdown(); // on the serving thread: asks, does not wait
-            Ok(())
-        },
-    )
-    .unwrap();
+fn a_pool_never_runs_more_handlers_at_once_than_it_has_workers() {
+    let (busy, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (busy_in, most_in) = (Arc::clone(&busy), Arc::clone(&most));
+    let handler = move |req: &mut Request<TcpStream>| {
+        let now = busy_in.fetch_add(1, Ordering::SeqCst) + 1;
+        most_in.fetch_max(now, Ordering::SeqCst);
+        let echoed = (&req.request).write_all(b"ok");
+        busy_in.fetch_sub(1, Ordering::SeqCst);
+        echoed
+    };
+    // A backlog for 50 clients: with Python's 5, connects would be retried.
+    let listener = server_bind(any_port(), 64).unwrap();
+    let server = Server::new(listener, handler).unwrap().pool(3, 2).unwrap();
     let addr = server.server_address().unwrap();
+    server
+        .serve_while(POLL, || {
+            let clients: Vec<_> = (0..50).map(|_| TcpStream::connect(addr).unwrap()).collect();
+            clients
+                .into_iter()
+                .for_each(|client| assert_eq!(reply(client), b"ok"));
+            Ok(())
+        })
+        .unwrap();
+    let stats = server.handle().stats();
+    assert_eq!((stats.requests, stats.threads_started), (50, 3));
+    assert!(most.load(Ordering::SeqCst) <= 3);
+    server.server_close();
+    assert_eq!(busy.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn a_handler_can_stop_its_own_sequential_server_without_deadlock() {
+    let server = TcpServer::bind(any_port(), |req: &mut Request<TcpStream>| {
+        req.server.shutdown(); // on the serving thread: asks, does not wait
+        Ok(())
+    })
+    .unwrap();
+    let _client = TcpStream::connect(server.server_address().unwrap()).unwrap();
     let served = in_background(move || server.serve_forever(POLL));
-    let _client = TcpStream::connect(addr).unwrap();
     served.recv_timeout(DEADLINE).unwrap().unwrap();
 }
 
 #[test]
 fn serve_forever_runs_once_at_a_time() {
-    let (ticks_tx, ticks) = mpsc::channel();
-    let server = TcpServer::builder()
-        .service_actions(move || {
-            let _ = ticks_tx.send(());
+    let (server, _errors) = prompted(None);
+    let addr = server.server_address().unwrap();
+    server
+        .serve_while(POLL, || {
+            assert_eq!(ask(addr, "hi\n"), b"HI\n"); // the first loop is running
+            let second = server.serve_forever(POLL);
+            assert!(second.is_err(), "a second serve_forever ran: {second:?}");
+            Ok(())
         })
-        .bind(
-            ("127.0.0.1", 0),
-            |_: &mut socketserver_like::BaseRequest| Ok(()),
-        )
         .unwrap();
-    let server = Arc::new(server);
-    let handle = server.handle();
-    let running = Arc::clone(&server);
-    let first = in_background(move || running.serve_forever(Duration::from_millis(10)));
-    ticks
-        .recv_timeout(DEADLINE)
-        .expect("the first loop is running");
-    let second = server.serve_forever(POLL);
-    assert!(second.is_err(), "a second serve_forever ran: {second:?}");
-    handle.shutdown();
-    first.recv_timeout(DEADLINE).unwrap().unwrap();
 }
 
-#[cfg(unix)]
 #[test]
-fn a_unix_stream_server_serves_as_a_tcp_one_does() {
-    use std::os::unix::net::UnixStream;
-
-    let path = std::env::temp_dir().join(format!("socketserver-like-{}.sock", std::process::id()));
-    let _ = std::fs::remove_file(&path);
-    let server = socketserver_like::UnixStreamServer::builder()
-        .concurrency(Concurrency::threading())
-        .bind(&path, |req: &mut StreamRequest<UnixStream>| {
-            let line = read_line(&mut req.rfile, MAX_LINE)?.unwrap_or_default();
-            req.wfile.write_all(&line.to_ascii_uppercase())
-        })
-        .unwrap();
-    let serving = server.spawn(POLL).unwrap();
-    let mut client = UnixStream::connect(&path).unwrap();
-    client.set_read_timeout(Some(DEADLINE)).unwrap();
-    client.write_all(b"over a path\n").unwrap();
-    let mut reply = String::new();
-    client.read_to_string(&mut reply).unwrap();
-    assert_eq!(reply, "OVER A PATH\n");
-    serving.shutdown().unwrap().server_close();
-    std::fs::remove_file(&path).unwrap();
+fn tcp_server_bind_sets_reuse_address_and_names_a_busy_address() {
+    let handler = |_: &mut Request<TcpStream>| Ok(());
+    let first = TcpServer::bind(any_port(), handler).unwrap();
+    assert!(SockRef::from(first.socket()).reuse_address().unwrap());
+    let addr = first.server_address().unwrap();
+    let err = TcpServer::bind(addr, handler).map(drop).unwrap_err();
+    assert_eq!(err.kind(), io::ErrorKind::AddrInUse);
+    assert!(
+        err.to_string().starts_with(&format!("binding {addr}: ")),
+        "{err}"
+    );
+    let on_its_own = Server::new(first.socket().try_clone().unwrap(), handler);
+    assert!(on_its_own.is_ok(), "a listener bound its own way");
 }

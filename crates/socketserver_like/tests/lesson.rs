@@ -17,6 +17,11 @@ fn lesson_08_runs_as_printed() {
     harness().check_lesson(LESSON).assert_at_least(15, 15);
 }
 
+#[test]
+fn every_anchor_in_the_crate_is_shown_by_the_lesson() {
+    classroom::lesson_test::assert_every_anchor_shown(LESSON, &["socketserver_like"]);
+}
+
 /// The harness itself: change one line of output the lesson shows, in a
 /// one-process demo and in a two-terminal step, and the check must fail.
 #[test]

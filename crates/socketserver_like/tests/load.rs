@@ -37,38 +37,41 @@ fn settles_to(expected: Option<usize>, count: impl Fn() -> Option<usize>) -> Opt
 /// One connecting thread's share: open `count` clients (all stay open)
 /// and check every reply.
 fn clients(addr: SocketAddr, count: usize) -> usize {
-    let streams = pool::flood(addr, count).expect("connect and send");
-    pool::check_replies(streams).expect("every reply correct")
+    pool::flood(addr, count, || {}).expect("every reply correct")
 }
 
 #[test]
 fn a_thousand_clients_are_all_answered_by_a_bounded_pool_and_leave_nothing_behind() {
     // Both ends of every connection live in this process.
-    pool::make_room_for(4096).unwrap();
+    pool::make_room_for(pool::FDS_NEEDED).unwrap();
     let (threads_before, fds_before) = (pool::threads_in_process(), open_fds());
 
     let started = Instant::now();
     let server = pool::server("127.0.0.1:0".parse().unwrap()).unwrap();
     let handle = server.handle();
-    let serving = server.spawn(DEFAULT_POLL_INTERVAL).unwrap();
-    let addr = *serving.server_address();
+    let addr = server.server_address().unwrap();
     let per_thread = pool::CLIENTS / CONNECTING_THREADS;
-    let answered: usize = thread::scope(|s| {
-        let connecting: Vec<_> = (0..CONNECTING_THREADS)
-            .map(|_| s.spawn(move || clients(addr, per_thread)))
-            .collect();
-        if let Some(before) = threads_before {
-            // While the clients are at it: this thread, the connecting
-            // ones, serve_forever and the workers, however many clients.
-            let ceiling = before + CONNECTING_THREADS + 1 + pool::WORKERS;
-            let now = pool::threads_in_process().unwrap();
-            assert!(now <= ceiling, "{now} threads, more than {ceiling}");
-        }
-        connecting.into_iter().map(|t| t.join().unwrap()).sum()
+    let answered = server.serve_while(DEFAULT_POLL_INTERVAL, || {
+        Ok(thread::scope(|s| {
+            let connecting: Vec<_> = (0..CONNECTING_THREADS)
+                .map(|_| s.spawn(move || clients(addr, per_thread)))
+                .collect();
+            if let Some(before) = threads_before {
+                // While the clients are at it: this thread, the connecting
+                // ones, serve_forever and the workers, however many clients.
+                let ceiling = before + CONNECTING_THREADS + 1 + pool::WORKERS;
+                let now = pool::threads_in_process().unwrap();
+                assert!(now <= ceiling, "{now} threads, more than {ceiling}");
+            }
+            connecting
+                .into_iter()
+                .map(|t| t.join().unwrap())
+                .sum::<usize>()
+        }))
     });
-    assert_eq!(answered, pool::CLIENTS);
+    assert_eq!(answered.unwrap(), pool::CLIENTS);
 
-    serving.shutdown().unwrap().server_close();
+    server.server_close();
     let stats = handle.stats();
     assert_eq!(stats.requests, pool::CLIENTS);
     assert_eq!(stats.errors, 0);
