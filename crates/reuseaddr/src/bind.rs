@@ -70,32 +70,3 @@ impl fmt::Display for Bind {
         })
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use socket2::SockRef;
-
-    #[test]
-    fn each_way_sets_the_option_it_says() {
-        let any = classroom::cli::ephemeral();
-        let off = bind_without_reuse(any).unwrap();
-        let on = bind_with_reuse(any).unwrap();
-        assert!(!SockRef::from(&off).reuse_address().unwrap());
-        assert!(SockRef::from(&on).reuse_address().unwrap());
-        let std = Bind::Std.bind(any).unwrap();
-        // std sets it on Unix and deliberately not on Windows.
-        assert_eq!(SockRef::from(&std).reuse_address().unwrap(), cfg!(unix));
-    }
-
-    // Windows lets SO_REUSEADDR bind over a live listener: that is why std
-    // does not set it there (see the `std` step).
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn a_live_listener_blocks_the_port_even_with_the_option() {
-        let first = bind_with_reuse(classroom::cli::ephemeral()).unwrap();
-        let addr = first.local_addr().unwrap();
-        let err = bind_with_reuse(addr).unwrap_err();
-        assert_eq!(err.kind(), io::ErrorKind::AddrInUse);
-    }
-}

@@ -19,19 +19,19 @@
 
 pub mod bind;
 pub mod client_first;
+pub mod os;
 pub mod restart;
 pub mod reuseport;
-pub mod serve;
 pub mod std_listener;
 
 use std::io::{self, ErrorKind};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
+use std::sync::mpsc;
 
-use classroom::Side;
-use classroom::tcp::demo_pair_on;
-
-/// The workspace's shared TCP plumbing, used by every step here.
-pub use classroom::tcp::{PATIENCE, RECV_SIZE, client_session, connect, recv_once, until_closed};
+use classroom::cli::announce_listening;
+use classroom::errors::{context, explain};
+use classroom::tcp::name_timeout;
+use classroom::{Side, narrate, runner};
 
 pub use bind::Bind;
 
@@ -60,12 +60,23 @@ pub fn kernel_state(local: SocketAddr, peer: SocketAddr) -> io::Result<Option<&'
     }
 }
 
-/// Print the state the kernel has for the connection `local <-> peer`.
-pub fn show_state(out: &Side, local: SocketAddr, peer: SocketAddr) {
+/// Print in `lane` the state the kernel has for `local <-> peer`, and
+/// return it. (Take the addresses before the close: a socket whose
+/// connection is over no longer knows its peer.)
+pub fn show_state(lane: &Side, local: SocketAddr, peer: SocketAddr) -> Option<&'static str> {
     match kernel_state(local, peer) {
-        Ok(Some(state)) => out.say(format!("the kernel has {local} <-> {peer} in {state}")),
-        Ok(None) => out.say(format!("the kernel has no socket {local} <-> {peer}")),
-        Err(e) => out.say(format!("(TCP state not shown: {e})")),
+        Ok(Some(state)) => {
+            lane.say(format!("the kernel has {local} <-> {peer} in {state}"));
+            Some(state)
+        }
+        Ok(None) => {
+            lane.say(format!("the kernel has no socket {local} <-> {peer}"));
+            None
+        }
+        Err(e) => {
+            lane.say(format!("(TCP state not shown: {e})"));
+            None
+        }
     }
 }
 
@@ -81,95 +92,93 @@ pub enum Restart {
 // ANCHOR: restart
 /// Stop the server and start it again on the same address, as pressing
 /// Ctrl-C and running it again would: close the listener, show what the
-/// kernel still keeps of the connection `local <-> peer` just served, then
-/// bind a new listener the way `bind` says.
+/// kernel still keeps of the connection with `served` (the client just
+/// served, if one was), then bind a new listener the way `bind` says.
 pub fn restart(
     listener: TcpListener,
     bind: Bind,
-    (local, peer): (SocketAddr, SocketAddr),
-    out: &Side,
-) -> Restart {
-    let addr = match listener.local_addr() {
-        Ok(addr) => addr,
-        Err(e) => return Restart::Failed(e),
-    };
+    served: Option<SocketAddr>,
+) -> io::Result<Restart> {
+    let lane = Side::server();
+    let addr = listener.local_addr()?;
     drop(listener); // from here on, this program holds no socket on `addr`
-    out.say("stopped: the connection and the listener are closed");
-    let left = show_left_behind(out, local, peer); // but the kernel may: TIME_WAIT
-    out.say(format!("starting again: bind {addr} ({bind})"));
+    lane.say("stopped: the connection and the listener are closed");
+    // But the kernel may still hold the connection: TIME_WAIT.
+    let left = served.and_then(|peer| show_state(&lane, addr, peer));
+    lane.say(format!("starting again: bind {addr} ({bind})"));
     match bind.bind(addr) {
         Ok(listener) => {
-            out.say(format!("listening again on {addr}"));
-            if let Some(state) = left {
-                out.say(format!(
-                    "{local} <-> {peer} is still in {state}, next to the new listener"
+            lane.say(format!("listening again on {addr}"));
+            if let (Some(state), Some(peer)) = (left, served) {
+                lane.say(format!(
+                    "{addr} <-> {peer} is still in {state}, next to the new listener"
                 ));
             }
-            Restart::Listening(listener)
+            Ok(Restart::Listening(listener))
         }
         Err(e) => {
-            out.say(format!("bind failed: {e}"));
-            Restart::Failed(e)
+            lane.say(format!("bind failed: {e}"));
+            Ok(Restart::Failed(e))
         }
     }
 }
 // ANCHOR_END: restart
 
-/// Print what the kernel still keeps of a connection this program has
-/// closed, and return its state if there is one.
-fn show_left_behind(out: &Side, local: SocketAddr, peer: SocketAddr) -> Option<&'static str> {
-    match kernel_state(local, peer) {
-        Ok(Some(state)) => {
-            out.say(format!(
-                "the kernel still has {local} <-> {peer} in {state}"
-            ));
-            Some(state)
-        }
-        Ok(None) => {
-            out.say(format!(
-                "the kernel has no socket {local} <-> {peer} any more"
-            ));
-            None
-        }
-        Err(e) => {
-            out.say(format!("(TCP state not shown: {e})"));
-            None
-        }
-    }
-}
+/// A server's half of a step: accept one client, talk, close; return the
+/// client's address, so the restart can show what is left of the connection.
+pub type ServerHalf = fn(&TcpListener) -> io::Result<SocketAddr>;
 
-/// A server's half of a step: talk to one accepted connection and close it.
-pub type ServerHalf = fn(TcpStream, &mut Side) -> io::Result<()>;
-
-/// Run a restart step with both roles in one process. The server binds with
-/// `bind` on a port the OS picks, serves one connection with `serve`, then
-/// [`restart`]s; the client role runs `client`. Returns how the restart went.
+/// Run a restart step with both halves in one process: bind `bind`'s way on
+/// a port the OS picks, serve one client with `server` while `client` runs,
+/// then [`restart`].
 ///
-/// This is `classroom::tcp::demo_pair` with two differences the story needs,
-/// so it runs on `demo_pair_on`:
-/// the listener is bound `bind`'s way (the TIME_WAIT remembers how), and it
-/// outlives the conversation, so the restart can close it. The server role
-/// accepts on a clone of the listener; the restart runs here, after both
-/// roles have finished, so its lines come after the client's last line.
-///
-/// The turn-taking that keeps the output the same every run is
-/// `demo_pair_on`'s; after it, the bytes and the FINs order the lanes.
+/// The halves run in `runner::pair_on`, on a clone of the listener: this
+/// one outlives the conversation, so the restart can close it, after both
+/// halves have finished.
 pub fn demo_restart(
     bind: Bind,
-    serve: ServerHalf,
-    client: impl FnOnce(TcpStream, &mut Side) -> io::Result<()>,
+    server: ServerHalf,
+    client: impl FnOnce(SocketAddr) -> io::Result<()>,
 ) -> io::Result<Restart> {
     let listener = bind.bind(classroom::cli::ephemeral())?;
     let addr = listener.local_addr()?;
     Side::server().say(format!("listening on {addr} ({bind})"));
-    let peer = demo_pair_on(listener.try_clone()?, serve, |stream: TcpStream, out| {
-        let me = stream.local_addr()?; // the server's peer
-        client(stream, out)?;
-        Ok(me)
-    })?;
-    // The listener was bound to 127.0.0.1, so the accepted connection's
-    // local address is the listener's own.
-    Ok(restart(listener, bind, (addr, peer), &Side::server()))
+    let (served_tx, served) = mpsc::channel();
+    let one_client = move |listener: &TcpListener| {
+        let _ = served_tx.send(server(listener)?);
+        Ok(())
+    };
+    runner::pair_on(listener.try_clone()?, one_client, client)?;
+    restart(listener, bind, served.try_recv().ok())
+}
+
+/// `server STEP`: bind `addr` the way `bind` says, print `listening on
+/// HOST:PORT`, then serve one client, restart, and again, until a restart
+/// fails (the server has nothing left to listen with) or Ctrl-C. A client
+/// that misbehaves costs only its own connection; the restart comes anyway.
+pub fn serve_and_restart(addr: SocketAddr, bind: Bind, server: ServerHalf) -> io::Result<()> {
+    let mut listener = bind
+        .bind(addr)
+        .map_err(|e| context(e, format!("binding {addr} ({bind})")))?;
+    let addr = announce_listening(&listener)?;
+    loop {
+        Side::server().say("waiting for a connection (Ctrl-C to stop)");
+        let served = server(&listener).map_err(|e| {
+            let e = explain(&name_timeout(e));
+            Side::server().say(format!("gave up on that connection: {e}"));
+        });
+        listener = match restart(listener, bind, served.ok())? {
+            Restart::Listening(listener) => listener,
+            Restart::Failed(e) if e.kind() == ErrorKind::AddrInUse => {
+                narrate(format!(
+                    "the connection this server closed first holds {addr} in TIME_WAIT"
+                ));
+                narrate("wait a minute (2MSL on Linux) or use another --port");
+                return Ok(());
+            }
+            Restart::Failed(_) => return Ok(()),
+        };
+    }
 }
 
 /// The one message a client sends: its MESSAGE argument, or `hello!` as
@@ -188,26 +197,5 @@ pub fn one_message(messages: &[String]) -> io::Result<Vec<u8>> {
             ErrorKind::InvalidInput,
             "one MESSAGE per run: the server stops after each connection (quote a message with spaces)",
         )),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_client_sends_one_message() {
-        assert_eq!(one_message(&[]).unwrap(), b"hello!");
-        assert_eq!(one_message(&["你好".into()]).unwrap(), "你好".as_bytes());
-        let two = one_message(&["a".into(), "b".into()]).unwrap_err();
-        assert_eq!(two.kind(), ErrorKind::InvalidInput);
-        assert!(one_message(&["".into()]).is_err());
-    }
-
-    #[test]
-    fn states_are_for_ipv4_only() {
-        let v6: SocketAddr = "[::1]:1".parse().unwrap();
-        let err = kernel_state(v6, v6).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Unsupported);
     }
 }

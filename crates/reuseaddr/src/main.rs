@@ -5,11 +5,12 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
+use classroom::cli::no_role;
+use classroom::errors::context;
 use classroom::{Endpoint, Lesson};
-use reuseaddr::client_first::{self, serve_wait_for_client};
-use reuseaddr::restart::{self, serve_close_first};
-use reuseaddr::serve::serve_and_restart;
-use reuseaddr::{Bind, PORT, reuseport, std_listener};
+use reuseaddr::client_first::{self, client_close_first, server_wait_for_client};
+use reuseaddr::restart::{self, client_wait_for_close, server_close_first};
+use reuseaddr::{Bind, PORT, one_message, reuseport, serve_and_restart, std_listener};
 
 /// The steps of lesson 02, in lesson order.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,23 +54,27 @@ impl Lesson for Step {
     fn server(self, at: &Endpoint) -> io::Result<()> {
         let addr = at.addr(PORT)?;
         match self {
-            Step::Broken => serve_and_restart(addr, Bind::WithoutReuse, serve_close_first),
-            Step::Fixed => serve_and_restart(addr, Bind::WithReuse, serve_close_first),
+            Step::Broken => serve_and_restart(addr, Bind::WithoutReuse, server_close_first),
+            Step::Fixed => serve_and_restart(addr, Bind::WithReuse, server_close_first),
             Step::ClientClosesFirst => {
-                serve_and_restart(addr, Bind::WithoutReuse, serve_wait_for_client)
+                serve_and_restart(addr, Bind::WithoutReuse, server_wait_for_client)
             }
-            Step::Std => serve_and_restart(addr, Bind::Std, serve_close_first),
-            Step::Reuseport | Step::All => Err(classroom::cli::no_role(self, "server")),
+            Step::Std => serve_and_restart(addr, Bind::Std, server_close_first),
+            Step::Reuseport | Step::All => Err(no_role(self, "server")),
         }
     }
 
     fn client(self, at: &Endpoint, messages: &[String]) -> io::Result<()> {
         let addr = at.addr(PORT)?;
-        match self {
-            Step::Broken | Step::Fixed | Step::Std => restart::run_client(addr, messages),
-            Step::ClientClosesFirst => client_first::run_client(addr, messages),
-            Step::Reuseport | Step::All => Err(classroom::cli::no_role(self, "client")),
-        }
+        let result = match self {
+            Step::Broken | Step::Fixed | Step::Std => {
+                client_wait_for_close(addr, &one_message(messages)?)
+            }
+            Step::ClientClosesFirst => client_close_first(addr, &one_message(messages)?),
+            Step::Reuseport | Step::All => return Err(no_role(self, "client")),
+        };
+        // The step's own error, with the address it was talking to.
+        result.map_err(|e| context(e, format!("talking to {addr}")))
     }
 }
 

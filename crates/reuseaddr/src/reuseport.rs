@@ -7,28 +7,20 @@
 //! let the sockets bind but do not spread connections like this; FreeBSD
 //! calls that SO_REUSEPORT_LB), and Windows has none: the step says so there.
 
-use std::io;
-
 /// How many connections the demo makes.
 pub const CONNECTIONS: usize = 20;
 
-/// Two listeners on one port with SO_REUSEPORT, then two with SO_REUSEADDR.
-pub fn demo() -> io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        linux::demo()
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        classroom::Side::server().say(
-            "this step needs Linux: only there does SO_REUSEPORT spread connections between listeners (Windows has no such option)",
-        );
-        Ok(())
-    }
-}
-
 #[cfg(target_os = "linux")]
-pub use linux::{bind_reuse_port, spread};
+pub use linux::{bind_reuse_port, demo, spread};
+
+/// Elsewhere the step says why it does not run.
+#[cfg(not(target_os = "linux"))]
+pub fn demo() -> std::io::Result<()> {
+    classroom::Side::server().say(
+        "this step needs Linux: only there does SO_REUSEPORT spread connections (Windows has none)",
+    );
+    Ok(())
+}
 
 #[cfg(target_os = "linux")]
 mod linux {
@@ -41,8 +33,8 @@ mod linux {
     use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
     use super::CONNECTIONS;
-    use crate::PATIENCE;
     use crate::bind::{BACKLOG, bind_with_reuse};
+    use classroom::tcp::PATIENCE;
 
     // ANCHOR: bind_reuse_port
     /// Bind and listen with SO_REUSEPORT on. Every socket that sets it, in
@@ -101,7 +93,8 @@ mod linux {
         })
     }
 
-    pub(super) fn demo() -> io::Result<()> {
+    /// Two listeners on one port with SO_REUSEPORT, then two with SO_REUSEADDR.
+    pub fn demo() -> io::Result<()> {
         let out = Side::server();
         let first = bind_reuse_port(classroom::cli::ephemeral())?;
         let addr = first.local_addr()?;
@@ -117,7 +110,7 @@ mod linux {
             counts.iter().sum::<usize>()
         ));
         narrate(
-            "the kernel picks a listener for each connection from a hash of its 4-tuple: the split changes from run to run",
+            "the kernel picks the listener by a hash of each connection's 4-tuple: the split varies",
         );
 
         out.say("the same with SO_REUSEADDR instead:");
@@ -129,7 +122,7 @@ mod linux {
             Err(e) => out.say(format!("listener 2: bind {addr} failed: {e}")),
         }
         narrate(
-            "SO_REUSEADDR shares a port with old connections, never with a live listener: that is SO_REUSEPORT's job",
+            "SO_REUSEADDR shares a port with old connections, never a live listener: SO_REUSEPORT does",
         );
         Ok(())
     }

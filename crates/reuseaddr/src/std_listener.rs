@@ -9,7 +9,7 @@ use std::net::TcpListener;
 use classroom::{Side, narrate};
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
-use crate::restart::{client_wait_for_close, serve_close_first};
+use crate::restart::{client_wait_for_close, server_close_first};
 use crate::{Bind, GREETING, Restart, demo_restart};
 
 // ANCHOR: read_back
@@ -39,21 +39,18 @@ pub fn demo() -> io::Result<()> {
         "a listener from std::net::TcpListener::bind has SO_REUSEADDR {}",
         on_off(std_sets_it)
     ));
-    let outcome = demo_restart(Bind::Std, serve_close_first, |stream, out| {
-        client_wait_for_close(stream, out, GREETING)
+    let outcome = demo_restart(Bind::Std, server_close_first, |addr| {
+        client_wait_for_close(addr, GREETING)
     })?;
     if std_sets_it {
         narrate("std set SO_REUSEADDR before bind, so a std server restarts next to its TIME_WAIT");
     } else {
-        narrate(
-            "std leaves SO_REUSEADDR off on Windows: there it would let another socket take a port in use",
-        );
+        narrate("std leaves SO_REUSEADDR off on Windows: there it lets others take a port in use");
     }
-    match outcome {
-        Restart::Listening(_) => narrate(
-            "that is why `demo broken` builds its listener with socket2: std hides the problem",
-        ),
-        Restart::Failed(e) => narrate(format!("the restart failed: {e}")),
+    if let Restart::Failed(e) = outcome {
+        narrate(format!("the restart failed: {e}"));
+    } else {
+        narrate("so `demo broken` builds its listener with socket2: std would hide the problem");
     }
     Ok(())
 }

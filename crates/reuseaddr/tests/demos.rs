@@ -96,3 +96,11 @@ fn the_list_names_every_step_in_order() {
         ["broken", "fixed", "client-closes-first", "std", "reuseport"]
     );
 }
+
+/// One printed `send #N` / `recv #N` is one system call (where strace runs).
+#[test]
+fn every_printed_send_and_recv_is_one_system_call() {
+    for step in ["broken", "client-closes-first"] {
+        classroom::testing::assert_one_line_per_syscall(BIN, &["demo", step]);
+    }
+}

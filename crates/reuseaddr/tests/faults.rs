@@ -4,7 +4,7 @@
 mod common;
 
 use std::io::Write;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::time::Duration;
 
 use classroom::testing::{ServerProcess, read_to_end};
@@ -99,16 +99,10 @@ fn a_client_sends_one_message_per_run() {
 
 #[test]
 fn connection_refused_names_the_address() {
-    // A port that was free a moment ago: nothing listens there now.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-        .to_string();
+    let port = classroom::tcp::closed_port().unwrap().port().to_string();
     let (code, text) = run(&["client", "broken", "--port", &port]);
     assert_eq!(code, 1);
-    let expected = format!("error: connecting to 127.0.0.1:{port}: Connection refused");
+    let expected = format!("error: talking to 127.0.0.1:{port}: Connection refused");
     assert!(text.starts_with(&expected), "{text}");
 }
 

@@ -5,6 +5,7 @@
 use std::io::{ErrorKind, Read};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 
+use classroom::Traced;
 use reuseaddr::bind::{bind_with_reuse, bind_without_reuse};
 use reuseaddr::restart::send_then_fin;
 use reuseaddr::{Bind, kernel_state};
@@ -22,12 +23,13 @@ fn leave_a_time_wait(bind: Bind) -> SocketAddr {
     let listener = bind.bind(classroom::cli::ephemeral()).unwrap();
     let addr = listener.local_addr().unwrap();
     let mut client = TcpStream::connect(addr).unwrap();
-    let (mut conn, peer) = listener.accept().unwrap();
+    let (conn, peer) = listener.accept().unwrap();
     let local = conn.local_addr().unwrap();
+    let mut conn = Traced::server(conn);
     send_then_fin(&mut conn, b"hi").unwrap(); // the server closes first
     assert_eq!(read_all(&mut client), b"hi");
     drop(client); // the client's FIN answers
-    assert_eq!(read_all(&mut conn), b""); // ... and has arrived: TIME_WAIT
+    assert_eq!(read_all(conn.get_mut()), b""); // ... and has arrived: TIME_WAIT
     assert_eq!(kernel_state(local, peer).unwrap(), Some("TIME_WAIT"));
     drop((conn, listener)); // the server stops
     addr
@@ -74,7 +76,7 @@ fn the_answer_and_the_fin_arrive_together() {
     let listener = bind_with_reuse(classroom::cli::ephemeral()).unwrap();
     for _ in 0..50 {
         let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-        let (mut conn, _) = listener.accept().unwrap();
+        let mut conn = Traced::server(listener.accept().unwrap().0);
         send_then_fin(&mut conn, b"hi").unwrap();
         let mut buf = [0u8; 16];
         let n = client.read(&mut buf).unwrap();

@@ -1,7 +1,7 @@
 //! Every command in lessons/02-reuseaddr.md runs and prints what the lesson
 //! shows; and a lesson whose shown output is wrong fails.
 
-use classroom::lesson_test::Harness;
+use classroom::lesson_test::{Harness, assert_every_anchor_shown};
 
 const LESSON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../lessons/02-reuseaddr.md");
 
@@ -31,4 +31,10 @@ fn a_lesson_showing_the_wrong_outcome_fails() {
             "[server] listening again on 127.0.0.1:[PORT]\n",
         );
     }
+}
+
+/// Every `// ANCHOR:` in this crate is shown by a lesson.
+#[test]
+fn every_anchor_is_shown() {
+    assert_every_anchor_shown(LESSON, &["reuseaddr"]);
 }
