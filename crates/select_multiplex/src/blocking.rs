@@ -5,100 +5,90 @@
 //! one-at-a-time server, now as an echo server; `demo select` fixes it
 //! without a second thread.
 
-use std::io::{self, ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use classroom::tcp::serve_forever;
-use classroom::{Side, narrate, run_roles};
+use classroom::tcp::{PATIENCE, RECV_SIZE, is_timeout};
+use classroom::{Side, Traced, narrate, run_roles};
 
-use crate::{RECV_SIZE, bind_listener, send_and_check};
+use crate::{bind_listener, echo_round, read_echo};
 
 /// How long client 2 listens for its echo before it reports there is none.
-pub const PATIENCE: Duration = Duration::from_millis(200);
+pub const NO_ECHO_AFTER: Duration = Duration::from_millis(200);
 
-// ANCHOR: serve_one
-/// Echo everything one client sends until it leaves. Every `read` blocks
-/// until *this* client sends: nobody else is served meanwhile.
-pub fn serve_one(mut conn: TcpStream, out: &mut Side) -> io::Result<()> {
+// ANCHOR: server
+/// One client's worth of the blocking server: accept, then echo what that
+/// client sends until it leaves. Every call blocks: nobody else is served
+/// meanwhile. (`server blocking` calls this again for the next client.)
+pub fn server(listener: &TcpListener) -> io::Result<()> {
+    let (conn, peer) = listener.accept()?; // Python: conn, addr = sock.accept()
+    echo(Traced::accepted(conn, peer)?)
+}
+
+/// Echo everything one client sends until it leaves.
+pub fn echo(mut conn: Traced<TcpStream>) -> io::Result<()> {
     let mut buf = [0u8; RECV_SIZE];
     loop {
-        let n = conn.read(&mut buf)?; // blocks until this client sends or leaves
+        // Python: client_data = conn.recv(1024): blocks until *this* client
+        // sends or leaves
+        let n = conn.read(&mut buf)?;
         if n == 0 {
-            out.eof();
             return Ok(());
         }
-        out.received(&buf[..n]);
-        out.sent(&buf[..n]);
         conn.write_all(&buf[..n])?;
     }
 }
-// ANCHOR_END: serve_one
-
-/// `server blocking`: accept, serve that client until it leaves, repeat:
-/// the documents' one-client-at-a-time loop that every lesson shares
-/// ([`serve_forever`]), so a client silent for [`classroom::tcp::PATIENCE`]
-/// is given up on and cannot hold a classroom server for ever.
-pub fn run_server(addr: SocketAddr) -> io::Result<()> {
-    serve_forever(addr, serve_one)
-}
+// ANCHOR_END: server
 
 /// Two clients against the blocking server; client 2's wait is measured.
 pub fn demo() -> io::Result<()> {
     let listener = bind_listener(classroom::cli::ephemeral())?;
     let addr = listener.local_addr()?;
-    let mut server = Side::server();
-    server.say(format!("listening on {addr}: one thread, blocking calls"));
+    Side::server().say(format!("listening on {addr}: one thread, blocking calls"));
     let (accepted_tx, accepted) = mpsc::channel();
-    let waited = run_roles(
+    run_roles(
         move || {
             // ANCHOR: accept_loop
             for _ in 0..2 {
                 let (conn, peer) = listener.accept()?; // blocks until a client comes
-                server.say(format!("accepted {peer}; serving it until it leaves"));
-                let _ = accepted_tx.send(());
+                let conn = Traced::accepted(conn, peer)?;
+                let _ = accepted_tx.send(()); // client 1 speaks after this line
                 // BUG: back to accept() only when this client has left: the
                 // next client waits, connected but unanswered.
                 // FIX: `demo select`: one thread watches every socket.
-                serve_one(conn, &mut server)?;
+                echo(conn)?;
             }
             // ANCHOR_END: accept_loop
             Ok(())
         },
         || clients(addr, &accepted),
     )?;
-    narrate(format!(
-        "client 2 was connected the whole time, yet waited {waited:.1?}: blocking calls serve one client at a time"
-    ));
+    narrate(
+        "client 2 was connected the whole time, yet waited for client 1 to leave: blocking calls serve one client at a time",
+    );
     narrate(
         "`demo select` serves both from one thread, by asking which socket is ready before reading",
     );
     Ok(())
 }
 
-fn clients(addr: SocketAddr, accepted: &mpsc::Receiver<()>) -> io::Result<Duration> {
-    let mut one = Side::nth_client(1);
-    one.say("connecting");
-    let mut first = crate::connect(addr)?;
+fn clients(addr: SocketAddr, accepted: &mpsc::Receiver<()>) -> io::Result<()> {
+    let mut one = Traced::new(TcpStream::connect(addr)?, Side::nth_client(1));
     let _ = accepted.recv();
-    send_and_check(&mut first, &mut one, b"hello from client 1")?;
+    one.set_read_timeout(Some(PATIENCE))?;
+    echo_round(&mut one, b"hello from client 1")?;
 
-    let mut two = Side::nth_client(2);
-    let mut second = crate::connect(addr)?;
+    let mut two = Traced::new(TcpStream::connect(addr)?, Side::nth_client(2));
     two.say("connected: the kernel finished the handshake, but nobody called accept() for me");
     let message = b"hello from client 2";
-    two.sent(message);
-    second.write_all(message)?;
-    let asked = Instant::now();
-    second.set_read_timeout(Some(PATIENCE))?;
-    let mut buf = [0u8; RECV_SIZE];
-    match second.read(&mut buf) {
-        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-            two.say(format!(
-                "no echo within {PATIENCE:?}: the server is blocked in read() on client 1"
-            ));
-        }
+    two.write_all(message)?;
+    two.set_read_timeout(Some(NO_ECHO_AFTER))?;
+    match two.read(&mut [0u8; RECV_SIZE]) {
+        Err(e) if is_timeout(&e) => two.say(format!(
+            "no echo within {NO_ECHO_AFTER:?}: the server is blocked in read() on client 1"
+        )),
         other => {
             return Err(io::Error::other(format!(
                 "client 2 was expected to get no echo yet, got {other:?}"
@@ -106,16 +96,11 @@ fn clients(addr: SocketAddr, accepted: &mpsc::Receiver<()>) -> io::Result<Durati
         }
     }
     one.say("closing");
-    drop(first);
+    drop(one);
 
     // Now the echo must come: wait as long as a server waits for a client.
-    second.set_read_timeout(Some(classroom::tcp::PATIENCE))?;
-    let echo = crate::read_echo(&mut second, message.len())?;
-    two.received(&echo);
-    let waited = asked.elapsed();
-    two.say(format!(
-        "echoed after {waited:.1?}: it waited for client 1 to leave"
-    ));
+    two.set_read_timeout(Some(PATIENCE))?;
+    read_echo(&mut two, message.len())?;
     two.say("closing");
-    Ok(waited)
+    Ok(())
 }

@@ -1,15 +1,9 @@
-//! `epoll` (Linux 2.6, 2003): the same server as [`crate::select`], with the
-//! question asked differently.
-//!
-//! `select` and `poll` hand the kernel the whole list on every call, and the
-//! kernel checks every entry. With `epoll` the list lives *in the kernel*:
-//! `epoll_ctl` registers a socket once (ADD), changes what we wait for
-//! (MOD), or removes it (DEL). When a socket becomes ready the kernel puts it
-//! on a ready list by itself, and `epoll_wait` returns only that ready list,
-//! each entry carrying the token we registered. The cost of one wait no
-//! longer depends on how many sockets are watched, only on how many are
-//! ready (the `scaling` step measures it). Linux only: BSD and macOS have
-//! `kqueue`, Windows has IOCP.
+//! `epoll` (Linux 2.6, 2003): the same server as [`crate::select`], with
+//! the list of what to watch kept *in the kernel*. `epoll_ctl` registers a
+//! socket once (ADD), changes what we wait for (MOD) or removes it (DEL);
+//! `epoll_wait` returns only the sockets that are ready, each with the
+//! token we registered, so its cost follows the ready sockets, not the
+//! watched ones. Linux only: BSD and macOS have `kqueue`, Windows has IOCP.
 
 use std::collections::HashMap;
 use std::io;
@@ -20,18 +14,17 @@ use nix::errno::Errno;
 use nix::sys::epoll::{Epoll, EpollCreateFlags, EpollEvent, EpollFlags, EpollTimeout};
 
 use crate::ROUND_MS;
-use crate::conn::{self, Conn, Outcome};
-use crate::log::Log;
+use crate::multiplex::Log;
+use crate::select::Conn;
 
 /// The token the listener is registered with; connections get 1, 2, 3, …
 const LISTENER: u64 = 0;
 
-/// At most this many ready sockets are reported by one `epoll_wait`; more
-/// wait for the next round.
+/// At most this many ready sockets per `epoll_wait`; more wait a round.
 const EVENTS: usize = 64;
 
 /// The `select` server's loop with `epoll`, until `stop` is set.
-pub fn serve(listener: TcpListener, stop: &AtomicBool, log: &mut Log) -> io::Result<()> {
+pub fn serve(listener: TcpListener, stop: &AtomicBool, log: &Log) -> io::Result<()> {
     listener.set_nonblocking(true)?;
     // ANCHOR: epoll_setup
     // The interest list lives in the kernel: create it, register the listener
@@ -56,7 +49,24 @@ pub fn serve(listener: TcpListener, stop: &AtomicBool, log: &mut Log) -> io::Res
         // 4. Do what is ready: nothing here can block.
         for event in &events[..n] {
             match event.data() {
-                LISTENER => accept(&epoll, &listener, &mut conns, &mut next_token, log),
+                LISTENER => {
+                    let Some(conn) = Conn::accepted(listener.accept(), log) else {
+                        continue;
+                    };
+                    // Register the new connection with the kernel, once.
+                    let (token, peer) = (next_token, conn.peer);
+                    next_token += 1;
+                    match epoll.add(&conn, EpollEvent::new(interest(&conn), token)) {
+                        Err(e) => log.failed(peer, &e.into()), // dropped: closed
+                        Ok(()) => {
+                            conns.insert(token, conn);
+                            let line = format!(
+                                "epoll_wait() reported the listener readable: accepted {peer}, epoll_ctl(ADD) as token {token}"
+                            );
+                            log.accepted(line, peer, conns.len());
+                        }
+                    }
+                }
                 token => serve_ready(&epoll, &mut conns, token, log),
             }
         }
@@ -77,55 +87,28 @@ fn interest(conn: &Conn) -> EpollFlags {
     }
 }
 
-// ANCHOR: epoll_accept
-/// Accept one connection and register it with the kernel (epoll_ctl ADD).
-fn accept(
-    epoll: &Epoll,
-    listener: &TcpListener,
-    conns: &mut HashMap<u64, Conn>,
-    next_token: &mut u64,
-    log: &Log,
-) {
-    let Some(conn) = conn::accept(listener, log) else {
-        return;
-    };
-    let token = *next_token;
-    *next_token += 1;
-    if let Err(e) = epoll.add(&conn, EpollEvent::new(interest(&conn), token)) {
-        log.failed(conn.peer(), &e.into());
-        return;
-    }
-    let peer = conn.peer();
-    conns.insert(token, conn);
-    let line = format!(
-        "epoll_wait() reported the listener readable: accepted {peer}, epoll_ctl(ADD) as token {token}"
-    );
-    log.accepted(line, peer, conns.len());
-}
-// ANCHOR_END: epoll_accept
-
+// ANCHOR: epoll_ready
 /// Serve the connection registered as `token`; tell the kernel when what we
 /// wait for changes (epoll_ctl MOD), and when it leaves (epoll_ctl DEL).
-fn serve_ready(epoll: &Epoll, conns: &mut HashMap<u64, Conn>, token: u64, log: &mut Log) {
+fn serve_ready(epoll: &Epoll, conns: &mut HashMap<u64, Conn>, token: u64, log: &Log) {
     let Some(conn) = conns.get_mut(&token) else {
         return;
     };
     let before = interest(conn);
-    let mut outcome = conn.on_ready(log);
-    if outcome == Outcome::Open && interest(conn) != before {
+    let mut open = conn.handle(log);
+    if open && interest(conn) != before {
         let mut event = EpollEvent::new(interest(conn), token);
         if let Err(e) = epoll.modify(&*conn, &mut event) {
-            log.failed(conn.peer(), &e.into());
-            outcome = Outcome::Closed;
+            log.failed(conn.peer, &e.into());
+            open = false;
         }
     }
-    if outcome == Outcome::Closed
-        && let Some(conn) = conns.remove(&token)
-    {
+    if !open && let Some(conn) = conns.remove(&token) {
         // Closing the socket would unregister it too; saying so is clearer.
         let _ = epoll.delete(&conn);
-        let peer = conn.peer();
+        let peer = conn.peer;
         drop(conn); // closes the socket before anyone hears that it left
-        log.left(&[peer], conns.len());
+        log.left(peer, conns.len());
     }
 }
+// ANCHOR_END: epoll_ready

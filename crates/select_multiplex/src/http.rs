@@ -1,21 +1,28 @@
 //! Just enough HTTP for the `client` steps: a tiny server on loopback that
-//! serves one picture, and the few helpers a client needs to read the answer
-//! (where the head ends, how long the body is).
+//! serves one picture, and what a client needs to read the answer (where
+//! the head ends, how long the body is).
 
 use std::io::{self, ErrorKind, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
 
+use classroom::Side;
 use classroom::errors::explain;
 use classroom::read::read_until;
 
-use crate::log::Log;
+/// The picture the `client` steps download: a 160×120 PNG of 57,788 bytes,
+/// stored uncompressed so that it is bigger than one `recv(8196)`, and with
+/// no blank line (`\r\n\r\n`) among its bytes.
+pub const PICTURE: &[u8] = include_bytes!("../assets/logo.png");
+
+/// Every PNG file starts with these 8 bytes.
+pub const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
 /// The path of the picture on our server (the document asks for
 /// `/nginx-logo.png` on a web server on the internet).
 pub const IMAGE_PATH: &str = "/logo.png";
 
-/// The largest response head either side accepts.
+/// The largest request or response head either side accepts.
 pub const HEAD_LIMIT: usize = 8 * 1024;
 
 /// The largest body a client accepts: a `Content-Length` above it is refused
@@ -31,17 +38,13 @@ pub fn request(host: SocketAddr) -> String {
     format!("GET {IMAGE_PATH} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
 }
 
-/// A `200 OK` carrying `image`, head and body in one buffer.
-pub fn response(image: &[u8]) -> Vec<u8> {
+/// The answer, head and body in one buffer: `200 OK` and [`PICTURE`].
+pub fn response() -> Vec<u8> {
     let head = format!(
         "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        image.len()
+        PICTURE.len()
     );
-    [head.as_bytes(), image].concat()
-}
-
-fn not_found() -> Vec<u8> {
-    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec()
+    [head.as_bytes(), PICTURE].concat()
 }
 
 /// Where the body starts: just after the first blank line (`\r\n\r\n`).
@@ -55,7 +58,7 @@ pub fn body_start(data: &[u8]) -> Option<usize> {
 /// malformed, or larger than [`BODY_LIMIT`].
 pub fn content_length(head: &[u8]) -> io::Result<usize> {
     let invalid = |why: String| io::Error::new(ErrorKind::InvalidData, why);
-    let head = std::str::from_utf8(head).map_err(|_| invalid("the head is not text".into()))?;
+    let head = String::from_utf8_lossy(head);
     let value = head
         .lines()
         .filter_map(|line| line.split_once(':'))
@@ -73,27 +76,11 @@ pub fn content_length(head: &[u8]) -> io::Result<usize> {
     Ok(len)
 }
 
-/// The status code of a response head: `HTTP/1.1 200 OK` → 200.
-pub fn status(head: &[u8]) -> Option<u16> {
-    let line = head.split(|&b| b == b'\r').next()?;
-    let line = std::str::from_utf8(line).ok()?;
-    let mut words = line.split(' ');
-    let version = words.next()?;
-    version.starts_with("HTTP/").then_some(())?;
-    words.next()?.parse().ok()
-}
-
-/// Serve `clients` requests one after another, then return. Each client
-/// gets `image` for [`IMAGE_PATH`] and a 404 for anything else.
-///
-/// The point of the `client` steps is the *client* juggling five sockets, so
-/// this server stays simple: one client at a time, blocking calls.
-pub fn serve_image(
-    listener: TcpListener,
-    clients: usize,
-    image: &[u8],
-    out: &Log,
-) -> io::Result<()> {
+/// Answer `clients` requests, one after another, with the picture, then
+/// return. The `client` steps are about the *client* juggling five sockets,
+/// so this server stays simple: one client at a time, blocking calls.
+pub fn serve_image(listener: TcpListener, clients: usize) -> io::Result<()> {
+    let lane = Side::server();
     for _ in 0..clients {
         let (mut conn, peer) = listener.accept()?;
         // A client that neither sends its request nor reads the answer
@@ -103,17 +90,14 @@ pub fn serve_image(
         let head = match read_until(&mut conn, HEAD_LIMIT, |d| body_start(d).is_some()) {
             Ok(head) => head,
             Err(e) => {
-                out.say(format!("gave up on {peer}: {}", explain(&e)));
+                lane.say(format!("gave up on {peer}: {}", explain(&e)));
                 continue;
             }
         };
-        let line =
-            String::from_utf8_lossy(head.split(|&b| b == b'\r').next().unwrap_or(&[])).into_owned();
-        let reply = match line.split(' ').nth(1) {
-            Some(IMAGE_PATH) => response(image),
-            _ => not_found(),
-        };
-        out.say(format!(
+        let head = String::from_utf8_lossy(&head);
+        let line = head.lines().next().unwrap_or_default();
+        let reply = response();
+        lane.say(format!(
             "{line:?} from {peer}: answering with {} bytes",
             reply.len()
         ));
@@ -123,28 +107,4 @@ pub fn serve_image(
         let _ = conn.write_all(&reply);
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_response_is_head_blank_line_body() {
-        let reply = response(b"PNG!");
-        let start = body_start(&reply).unwrap();
-        assert_eq!(&reply[start..], b"PNG!");
-        assert_eq!(content_length(&reply[..start]).unwrap(), 4);
-        assert_eq!(status(&reply), Some(200));
-    }
-
-    #[test]
-    fn bad_lengths_are_refused_before_allocating() {
-        let head = |len: &str| format!("HTTP/1.1 200 OK\r\nContent-Length: {len}\r\n\r\n");
-        assert!(content_length(head("99999999999").as_bytes()).is_err());
-        assert!(content_length(head("-1").as_bytes()).is_err());
-        assert!(content_length(head("twelve").as_bytes()).is_err());
-        assert!(content_length(b"HTTP/1.1 200 OK\r\n\r\n").is_err());
-        assert_eq!(status(b"hello"), None);
-    }
 }

@@ -23,7 +23,7 @@ enum Step {
     Poll,
     /// The same server with epoll: register once, get back only the ready sockets (doc 002 §5, Linux, port 8001)
     Epoll,
-    /// select() cannot watch descriptor 1024; poll and epoll carry on with it (doc 002 §5)
+    /// select() cannot watch descriptor 1024; poll carries on with it (doc 002 §5)
     Limit,
     /// Edge-triggered epoll: one read per wake-up stalls a client; read until WouldBlock (doc 002 §5, Linux)
     Edge,
@@ -48,24 +48,14 @@ impl Lesson for Step {
         match self {
             Step::Blocking => blocking::demo(),
             Step::All => unreachable!("`all` is expanded by classroom::cli"),
-            #[cfg(unix)]
-            step => unix::demo(step),
-            #[cfg(not(unix))]
-            _ => select_multiplex::say_unsupported(NOT_ON_WINDOWS, ON_WINDOWS_INSTEAD),
+            step => os::demo(step),
         }
     }
 
     fn server(self, at: &Endpoint) -> io::Result<()> {
-        let addr = at.addr(PORT)?;
         match self {
-            Step::Blocking => blocking::run_server(addr),
-            #[cfg(unix)]
-            Step::Select | Step::Poll | Step::Epoll => unix::server(self, addr),
-            #[cfg(not(unix))]
-            Step::Select | Step::Poll | Step::Epoll => Err(select_multiplex::unsupported(
-                NOT_ON_WINDOWS,
-                ON_WINDOWS_INSTEAD,
-            )),
+            Step::Blocking => classroom::runner::serve(at.addr(PORT)?, blocking::server),
+            Step::Select | Step::Poll | Step::Epoll => os::server(self, at.addr(PORT)?),
             _ => Err(classroom::cli::no_role(self, "server")),
         }
     }
@@ -75,21 +65,16 @@ impl Lesson for Step {
             // One client for every echo server: it only sends and reads, so
             // it runs everywhere, Windows included.
             Step::Blocking | Step::Select | Step::Poll | Step::Epoll => {
-                select_multiplex::run_client(at.addr(PORT)?, messages)
+                select_multiplex::client(at.addr(PORT)?, messages)
             }
             _ => Err(classroom::cli::no_role(self, "client")),
         }
     }
 }
 
-#[cfg(not(unix))]
-const NOT_ON_WINDOWS: &str =
-    "this step uses select/poll/epoll through the nix crate, which exists on Unix only";
-#[cfg(not(unix))]
-const ON_WINDOWS_INSTEAD: &str = "on Windows run `demo blocking`, or `client select` against a server on Linux or macOS, or the whole lesson in WSL";
-
+/// The steps that wait with select, poll or epoll, through nix (Unix).
 #[cfg(unix)]
-mod unix {
+mod os {
     use std::io;
     use std::net::SocketAddr;
 
@@ -100,31 +85,53 @@ mod unix {
 
     pub fn demo(step: Step) -> io::Result<()> {
         match step {
-            Step::Select => multiplex::demo(Kind::Select),
             Step::ClientBroken => download::demo_broken(),
             Step::Client => download::demo_fixed(),
-            Step::Poll => multiplex::demo(Kind::Poll),
-            Step::Epoll => multiplex::demo(Kind::Epoll),
             Step::Limit => limit::demo(),
             #[cfg(target_os = "linux")]
             Step::Edge => select_multiplex::edge::demo(),
             #[cfg(not(target_os = "linux"))]
-            Step::Edge => select_multiplex::say_unsupported(
-                "edge-triggered epoll needs Linux",
-                "kqueue's EV_CLEAR on macOS behaves the same way",
-            ),
+            Step::Edge => {
+                classroom::narrate(
+                    "edge-triggered epoll needs Linux; kqueue's EV_CLEAR behaves the same way",
+                );
+                Ok(())
+            }
             Step::Scaling => scaling::demo(),
-            Step::Blocking | Step::All => unreachable!("handled by the caller"),
+            step => multiplex::demo(kind(step)),
         }
     }
 
     pub fn server(step: Step, addr: SocketAddr) -> io::Result<()> {
-        let kind = match step {
+        multiplex::run_server(kind(step), addr)
+    }
+
+    fn kind(step: Step) -> Kind {
+        match step {
             Step::Poll => Kind::Poll,
             Step::Epoll => Kind::Epoll,
             _ => Kind::Select,
-        };
-        multiplex::run_server(kind, addr)
+        }
+    }
+}
+
+/// Elsewhere (Windows), those steps say what to run instead.
+#[cfg(not(unix))]
+mod os {
+    use std::io;
+    use std::net::SocketAddr;
+
+    use super::Step;
+
+    const INSTEAD: &str = "this step uses select/poll/epoll through the nix crate, which exists on Unix only; on Windows run `demo blocking`, or `client select` against a server on Linux or macOS, or the whole lesson in WSL";
+
+    pub fn demo(_: Step) -> io::Result<()> {
+        classroom::narrate(INSTEAD);
+        Ok(())
+    }
+
+    pub fn server(_: Step, _: SocketAddr) -> io::Result<()> {
+        Err(io::Error::new(io::ErrorKind::Unsupported, INSTEAD))
     }
 }
 

@@ -1,11 +1,8 @@
 //! `poll` (System V Release 3, 1986): the same server as [`crate::select`],
-//! waiting with `poll()` instead.
-//!
-//! The question is an array of `(descriptor, events wanted)` entries rather
-//! than three bitmaps, so there is no 1024 limit: any descriptor number
-//! works, and the array is as long as the number of sockets watched. What
-//! stays the same as `select`: the whole array is copied into the kernel and
-//! back on every call, the kernel checks every entry, and so do we.
+//! asking with an array of `(descriptor, events wanted)` entries instead of
+//! bitmaps, so any descriptor number works. As with `select`, the whole
+//! array goes into the kernel and back on every call, and every entry is
+//! checked, by the kernel and by us.
 
 use std::io;
 use std::net::TcpListener;
@@ -16,11 +13,11 @@ use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 use crate::ROUND_MS;
-use crate::conn::{self, Conn};
-use crate::log::Log;
+use crate::multiplex::Log;
+use crate::select::{Conn, serve_ready};
 
 /// The `select` server's loop with `poll()`, until `stop` is set.
-pub fn serve(listener: TcpListener, stop: &AtomicBool, log: &mut Log) -> io::Result<()> {
+pub fn serve(listener: TcpListener, stop: &AtomicBool, log: &Log) -> io::Result<()> {
     listener.set_nonblocking(true)?;
     let mut conns: Vec<Conn> = Vec::new();
     while !stop.load(Ordering::Relaxed) {
@@ -47,22 +44,18 @@ pub fn serve(listener: TcpListener, stop: &AtomicBool, log: &mut Log) -> io::Res
         //    (Hang-up and error count as ready: the read will say which.)
         let ready: Vec<bool> = fds.iter().map(|fd| fd.any().unwrap_or(true)).collect();
         // 4. Do what is ready: nothing here can block.
-        conn::serve_ready(&mut conns, &ready[1..], log);
-        if ready[0] {
-            accept(&listener, &mut conns, log);
+        serve_ready(&mut conns, &ready[1..], log);
+        if ready[0]
+            && let Some(conn) = Conn::accepted(listener.accept(), log)
+        {
+            let peer = conn.peer;
+            conns.push(conn);
+            let line = format!("poll() reported the listener readable: accepted {peer}");
+            log.accepted(line, peer, conns.len());
         }
         // ANCHOR_END: poll_round
         // Other work goes here, between rounds: here, checking for stop.
     }
     log.say("asked to stop: leaving the loop");
     Ok(())
-}
-
-fn accept(listener: &TcpListener, conns: &mut Vec<Conn>, log: &Log) {
-    if let Some(conn) = conn::accept(listener, log) {
-        let peer = conn.peer();
-        conns.push(conn);
-        let line = format!("poll() reported the listener readable: accepted {peer}");
-        log.accepted(line, peer, conns.len());
-    }
 }

@@ -1,8 +1,6 @@
-//! How many descriptors this process may open: `RLIMIT_NOFILE` (the number
-//! `ulimit -n` shows). Each socket is one descriptor, so a server with
-//! thousands of clients needs a limit above them. A process may raise its
-//! *soft* limit up to its *hard* limit by itself; only an administrator can
-//! raise the hard one.
+//! How many descriptors this process may open: `RLIMIT_NOFILE` (what
+//! `ulimit -n` shows). A process may raise its *soft* limit up to its
+//! *hard* limit by itself; only an administrator can raise the hard one.
 
 use std::io;
 

@@ -1,27 +1,18 @@
 //! `scaling` (document 002 §5: select and poll scan every descriptor on
-//! every call; epoll does not). Measured here, not taken on trust.
-//!
-//! One busy connection and N idle ones are open. A round trip is: the busy
-//! client sends one byte; the wait call (`select`, `poll` or `epoll_wait`)
-//! reports the server's end readable; the server reads the byte and echoes
-//! it; the client reads it back. The idle connections never send anything,
-//! yet `select` and `poll` hand all of them to the kernel on every call and
-//! the kernel checks each one. `epoll` registered them once and only
-//! collects the ready list. The table shows the median of [`ROUNDS`] round
-//! trips for N = 10, 100, 1,000 and 10,000.
-//!
-//! Each idle connection costs this process one descriptor: its other end is
-//! never accepted and waits in a listener's accept queue (lesson 01: the
-//! kernel completes the handshake before `accept`).
+//! every call; epoll does not), measured. One busy connection and N idle
+//! ones are open; a round trip is: the busy client sends one byte, the wait
+//! call reports the server's end readable, the server echoes the byte, the
+//! client reads it back. The idle connections never send, yet `select` and
+//! `poll` hand all of them to the kernel on every call.
 
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::os::fd::{AsFd, AsRawFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd};
 use std::time::{Duration, Instant};
 
 use classroom::{Side, narrate, units};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-use nix::sys::select::{FD_SETSIZE, FdSet, select};
+use nix::sys::select::{FdSet, select};
 use socket2::{Domain, SockRef, Socket, Type};
 
 use crate::multiplex::Kind;
@@ -45,8 +36,10 @@ pub fn descriptors_for(n: usize) -> u64 {
     (n + n / PER_LISTENER + 64) as u64
 }
 
-/// One busy connection and `n` idle ones: one row of the table.
-/// `crates/bench` measures the same rows, more of them and for longer.
+/// One busy connection and `n` idle ones: one row of the table (the bench
+/// measures more rows, for longer). Each idle connection costs one
+/// descriptor: its other end is never accepted and waits in a listener's
+/// accept queue (the kernel completes the handshake before `accept`).
 pub struct Connections {
     busy_client: TcpStream,
     busy_server: TcpStream,
@@ -100,19 +93,13 @@ impl Connections {
     /// `epoll` off Linux.
     pub fn median(&self, kind: Kind) -> Option<io::Result<Duration>> {
         match kind {
-            Kind::Select => self.selectable().then(|| self.with_select()),
+            Kind::Select => self.with_select(),
             Kind::Poll => Some(self.with_poll()),
             #[cfg(target_os = "linux")]
             Kind::Epoll => Some(self.with_epoll()),
             #[cfg(not(target_os = "linux"))]
             Kind::Epoll => None,
         }
-    }
-
-    /// Whether `select` can watch every descriptor here: it cannot watch
-    /// one numbered `FD_SETSIZE` (1024) or more.
-    fn selectable(&self) -> bool {
-        usize::try_from(self.highest_fd()).is_ok_and(|fd| fd < FD_SETSIZE)
     }
 
     /// The median round trip, with `wait` returning once the busy server
@@ -135,20 +122,15 @@ impl Connections {
         Ok(times[times.len() / 2])
     }
 
-    fn highest_fd(&self) -> RawFd {
-        let fds = self.idle.iter().map(AsRawFd::as_raw_fd);
-        fds.chain([self.busy_server.as_raw_fd()]).max().unwrap_or(0)
-    }
-
-    /// select(): the set of every watched descriptor, copied in every call.
-    fn with_select(&self) -> io::Result<Duration> {
-        let mut all = FdSet::new();
+    /// select(): the set of every watched descriptor, copied in every call;
+    /// `None` if one of them is numbered 1024 or more.
+    fn with_select(&self) -> Option<io::Result<Duration>> {
+        let (mut all, mut nfds) = (FdSet::new(), 0);
         for stream in self.idle.iter().chain([&self.busy_server]) {
-            crate::select::watch(&mut all, stream.as_fd())?;
+            crate::select::watch(&mut all, stream.as_fd()).ok()?;
+            nfds = nfds.max(stream.as_raw_fd() + 1); // the kernel looks at 0..nfds
         }
-        // The kernel looks at descriptors 0 to nfds - 1.
-        let nfds = self.highest_fd() + 1;
-        self.round_trip(|| {
+        Some(self.round_trip(|| {
             loop {
                 let mut readable = all; // select() overwrites its argument
                 select(nfds, &mut readable, None, None, None)?;
@@ -156,7 +138,7 @@ impl Connections {
                     return Ok(());
                 }
             }
-        })
+        }))
     }
 
     // ANCHOR: measure_poll
@@ -202,73 +184,36 @@ impl Connections {
     // ANCHOR_END: measure_epoll
 }
 
-/// A cell of the table: a time, or why there is none.
-fn cell(result: Option<io::Result<Duration>>) -> io::Result<(String, Option<Duration>)> {
-    Ok(match result {
-        None => ("n/a".to_owned(), None),
-        Some(time) => {
-            let time = time?;
-            (units::time(time), Some(time))
-        }
-    })
-}
-
 /// The demo: the table, row by row.
 pub fn demo() -> io::Result<()> {
-    let largest = SIZES[SIZES.len() - 1];
-    let limits = raise_open_files(descriptors_for(largest))?;
+    let limits = raise_open_files(descriptors_for(SIZES[SIZES.len() - 1]))?;
     Side::server().say(limits.describe());
     narrate(format!(
         "one round trip: a busy client sends 1 byte, the wait call reports it, the server echoes it; median of {ROUNDS}"
     ));
     println!("| idle connections |     select |       poll |      epoll |");
     println!("|-----------------:|-----------:|-----------:|-----------:|");
-    // The rows select could measure, for the growth from first to last.
-    let mut select_rows: Vec<(usize, [Option<Duration>; 3])> = Vec::new();
     for n in SIZES {
+        let shown = units::thousands(n as u64);
         if limits.soft < descriptors_for(n) {
-            println!(
-                "| {:>16} | {:>10} | {:>10} | {:>10} |",
-                units::thousands(n as u64),
-                "n/a",
-                "skipped",
-                "skipped"
-            );
+            let (na, skipped) = ("n/a", "skipped");
+            println!("| {shown:>16} | {na:>10} | {skipped:>10} | {skipped:>10} |");
+            let need = descriptors_for(n);
             narrate(format!(
-                "{} idle connections need {} descriptors; the hard limit allows fewer",
-                units::thousands(n as u64),
-                descriptors_for(n)
+                "{shown} idle connections need {need} descriptors; the hard limit allows fewer"
             ));
             continue;
         }
         let conns = Connections::open(n, ROUNDS)?;
-        let select = cell(conns.median(Kind::Select))?;
-        let poll = cell(conns.median(Kind::Poll))?;
-        let epoll = cell(conns.median(Kind::Epoll))?;
-        println!(
-            "| {:>16} | {:>10} | {:>10} | {:>10} |",
-            units::thousands(n as u64),
-            select.0,
-            poll.0,
-            epoll.0
-        );
-        if select.1.is_some() {
-            select_rows.push((n, [select.1, poll.1, epoll.1]));
+        let mut cells = Vec::new();
+        for kind in [Kind::Select, Kind::Poll, Kind::Epoll] {
+            let median = conns.median(kind).transpose()?;
+            cells.push(median.map_or("n/a".to_owned(), units::time));
         }
-    }
-    if let (Some((low, first)), Some((high, last))) = (select_rows.first(), select_rows.last()) {
-        let growth = |i: usize| match (first[i], last[i]) {
-            (Some(a), Some(b)) => format!("x{:.1}", b.as_secs_f64() / a.as_secs_f64()),
-            _ => "n/a".to_owned(),
-        };
-        narrate(format!(
-            "from {} to {} idle connections, one round trip grew: select {}, poll {}, epoll {}",
-            units::thousands(*low as u64),
-            units::thousands(*high as u64),
-            growth(0),
-            growth(1),
-            growth(2)
-        ));
+        println!(
+            "| {shown:>16} | {:>10} | {:>10} | {:>10} |",
+            cells[0], cells[1], cells[2]
+        );
     }
     narrate(
         "select and poll hand the kernel every watched descriptor on every call, and it checks each one",

@@ -1,5 +1,5 @@
-//! `server blocking` is the shared one-client-at-a-time loop: it echoes one
-//! client until that client leaves, then serves the next.
+//! `server blocking` serves one client at a time: it echoes one client
+//! until that client leaves, then accepts the next.
 #![cfg(unix)] // for `common`; the blocking server itself runs everywhere
 
 mod common;
@@ -15,7 +15,7 @@ fn the_blocking_server_echoes_each_client_in_turn() {
     let mut first = server.connect();
     assert_eq!(echo(&mut first, b"one"), b"one");
     drop(first);
-    server.wait_for("done with");
+    server.wait_for("waiting for a connection");
     let mut second = server.connect();
     assert_eq!(echo(&mut second, b"two"), b"two");
 }

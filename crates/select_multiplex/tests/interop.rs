@@ -8,10 +8,10 @@ mod common;
 use std::net::TcpListener;
 use std::thread;
 
+use classroom::files::ScratchDir;
 use classroom::testing::{Python, python3, run_ok, run_python};
 use common::{Server, kinds};
-use select_multiplex::log::Log;
-use select_multiplex::{http, png};
+use select_multiplex::http::{self, PICTURE};
 
 const BIN: &str = env!("CARGO_BIN_EXE_select_multiplex");
 
@@ -109,34 +109,29 @@ fn the_documents_select_client_gets_cut_short_pictures_from_our_server() {
     if python3().is_none() {
         return;
     }
-    let image = png::picture();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let served = image.clone();
-    let server = thread::spawn(move || http::serve_image(listener, 5, &served, &Log::quiet()));
-    let folder =
-        std::env::temp_dir().join(format!("select_multiplex-interop-{}", std::process::id()));
-    std::fs::create_dir_all(&folder).unwrap();
+    let server = thread::spawn(move || http::serve_image(listener, 5));
+    let folder = ScratchDir::new("select_multiplex-interop").unwrap();
     run_python(
         DOC_SELECT_CLIENT,
-        &[&port.to_string(), folder.to_str().unwrap()],
+        &[&port.to_string(), folder.path().to_str().unwrap()],
     );
     server.join().unwrap().unwrap();
-    let saved: Vec<Vec<u8>> = std::fs::read_dir(&folder)
+    let saved: Vec<Vec<u8>> = std::fs::read_dir(folder.path())
         .unwrap()
         .map(|entry| std::fs::read(entry.unwrap().path()).unwrap())
         .collect();
-    let _ = std::fs::remove_dir_all(&folder);
     assert_eq!(saved.len(), 5);
     for picture in saved {
         // What the document's client saves is the start of our picture,
         // never all of it: the bug `demo client-broken` shows.
         assert!(
-            !picture.is_empty() && picture.len() < image.len(),
+            !picture.is_empty() && picture.len() < PICTURE.len(),
             "{}",
             picture.len()
         );
-        assert!(image.starts_with(&picture));
+        assert!(PICTURE.starts_with(&picture));
     }
 }
 

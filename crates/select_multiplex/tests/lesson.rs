@@ -3,7 +3,7 @@
 //! shows Linux output (epoll), so it is checked on Linux.
 #![cfg(target_os = "linux")]
 
-use classroom::lesson_test::Harness;
+use classroom::lesson_test::{Harness, assert_every_anchor_shown};
 
 const LESSON: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -17,6 +17,12 @@ fn harness() -> Harness {
 #[test]
 fn lesson_07_runs_as_printed() {
     harness().check_lesson(LESSON).assert_at_least(12, 15);
+}
+
+/// Every region of the crate marked for the lesson is shown by it.
+#[test]
+fn every_anchor_is_shown() {
+    assert_every_anchor_shown(LESSON, &["select_multiplex"]);
 }
 
 /// The harness itself: change one line the lesson shows, in a one-process

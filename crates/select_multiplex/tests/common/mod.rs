@@ -10,8 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::thread::{self, JoinHandle};
 
-use select_multiplex::log::{Event, Log};
-use select_multiplex::multiplex::{self, Kind};
+use select_multiplex::multiplex::{self, Event, Kind, Log};
 
 pub use classroom::testing::PATIENCE;
 
@@ -38,9 +37,11 @@ impl Server {
         let (tx, events) = mpsc::channel();
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
-        let thread = thread::spawn(move || {
-            multiplex::serve(kind, listener, &flag, &mut Log::quiet().notify(tx))
-        });
+        let log = Log {
+            lane: None,
+            events: Some(tx),
+        };
+        let thread = thread::spawn(move || multiplex::serve(kind, listener, &flag, &log));
         Server {
             addr,
             events,
