@@ -26,9 +26,7 @@ pub fn server_close_first(listener: &TcpListener) -> io::Result<SocketAddr> {
     if conn.read(&mut [0u8; RECV_SIZE])? == 0 {
         return Ok(peer); // the client left first, without a word
     }
-    conn.say(
-        "my answer, then shutdown(Write): my FIN goes first, I am the active closer (主动关闭)",
-    );
+    conn.say("answering, then shutdown(Write): my FIN goes first (主动关闭, active close)");
     send_then_fin(&mut conn, ANSWER)?; // Python: conn.send(b'hi'); conn.close()
     // The read that returns 0 bytes is the client's FIN arriving: at that
     // moment our side went from FIN_WAIT2 to TIME_WAIT, where the kernel
