@@ -1,24 +1,18 @@
 //! The smallest HTTP exchange that is still real: one GET and one response
 //! on loopback. The `layers` walk takes this request apart.
 //!
-//! The server is a thread of this process that answers exactly one request,
-//! so the walk needs no internet and no second terminal. Lesson 01
-//! (`tcp_basic demo http`) builds HTTP over TCP step by step.
+//! The walk plays both ends in one thread, one step at a time, so it needs
+//! no internet and no second terminal. Lesson 01 (`tcp_basic demo http`)
+//! builds HTTP over TCP step by step.
 
 use std::io::{self, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::net::TcpStream;
 
 use classroom::read::read_until;
 
-/// The most either side reads: a request head or a response larger than
-/// this is refused rather than held in memory.
+/// The most the server reads of a request head: a longer one is refused
+/// rather than held in memory.
 pub const LIMIT: usize = 8 * 1024;
-
-/// How long either side waits for the other before giving up, so a bug can
-/// never leave a classroom staring at a frozen terminal.
-pub const PATIENCE: Duration = Duration::from_secs(5);
 
 /// The body the tiny server sends back.
 pub const BODY: &str = "hello from net_basics\n";
@@ -61,61 +55,13 @@ pub fn status_line(response: &[u8]) -> Option<&str> {
     line.starts_with("HTTP/").then_some(line)
 }
 
-/// What the server saw of its one connection.
-#[derive(Debug)]
-pub struct Served {
-    /// The client's address and port, as `accept()` returned them.
-    pub peer: SocketAddr,
-    /// The request bytes, exactly as they arrived.
-    pub request: Vec<u8>,
-}
-
-/// A one-request HTTP server on 127.0.0.1, on a port the OS picks.
-#[derive(Debug)]
-pub struct TinyServer {
-    addr: SocketAddr,
-    thread: JoinHandle<io::Result<Served>>,
-}
-
-impl TinyServer {
-    /// Bind, then serve one request on a background thread.
-    pub fn start() -> io::Result<TinyServer> {
-        // Port 0 lets the OS pick a free port, so the walk never collides
-        // with another program, or with another copy of itself.
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
-        let addr = listener.local_addr()?;
-        let thread = thread::spawn(move || serve_one(&listener));
-        Ok(TinyServer { addr, thread })
-    }
-
-    /// Where the server listens.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    /// Wait for the server to finish its one request, and see what it saw.
-    pub fn join(self) -> io::Result<Served> {
-        self.thread
-            .join()
-            .unwrap_or_else(|_| Err(io::Error::other("the server thread panicked")))
-    }
-}
-
-fn serve_one(listener: &TcpListener) -> io::Result<Served> {
-    let (mut stream, peer) = listener.accept()?;
-    stream.set_read_timeout(Some(PATIENCE))?;
-    let request = read_until(&mut stream, LIMIT, head_complete)?;
-    stream.write_all(&response(&request))?;
-    // Dropping `stream` closes the connection: the client's read returns 0
-    // and it knows the whole response has arrived.
-    Ok(Served { peer, request })
-}
-
-/// The client's half: send `request`, read the response to the end.
-pub fn fetch(stream: &mut TcpStream, request: &[u8]) -> io::Result<Vec<u8>> {
-    stream.set_read_timeout(Some(PATIENCE))?;
-    stream.write_all(request)?;
-    read_until(stream, LIMIT, |_| false)
+/// The server's part, on a connection it has accepted: read the request
+/// head, answer it, and return the request as it arrived. The caller then
+/// closes the connection, which tells the client the response is complete.
+pub fn answer(conn: &mut TcpStream) -> io::Result<Vec<u8>> {
+    let request = read_until(conn, LIMIT, head_complete)?;
+    conn.write_all(&response(&request))?;
+    Ok(request)
 }
 
 #[cfg(test)]
@@ -154,17 +100,12 @@ mod tests {
     }
 
     #[test]
-    fn one_real_request_on_loopback() {
-        let server = TinyServer::start().unwrap();
-        let mut stream = TcpStream::connect(server.addr()).unwrap();
-        let local = stream.local_addr().unwrap();
-        let request = get_request("localhost");
-        let answer = fetch(&mut stream, &request).unwrap();
-        assert_eq!(status_line(&answer), Some("HTTP/1.1 200 OK"));
-        assert!(answer.ends_with(BODY.as_bytes()));
-        let served = server.join().unwrap();
-        // Both ends agree on the 4-tuple.
-        assert_eq!(served.peer, local);
-        assert_eq!(served.request, request);
+    fn a_request_head_past_the_limit_is_refused() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (mut conn, _) = listener.accept().unwrap();
+        client.write_all(&vec![b'a'; LIMIT + 1]).unwrap();
+        let err = answer(&mut conn).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
     }
 }

@@ -8,14 +8,15 @@
 //! is real, sent on loopback to a server in this process, and the ports and
 //! addresses are read from the connected socket instead of invented.
 
-use std::io;
-use std::net::{SocketAddr, TcpStream};
+use std::io::{self, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 
 use classroom::bytes::{hex, show};
 use classroom::narrate;
 use classroom::output::describe;
+use classroom::read::read_until;
 
-use crate::http::{self, TinyServer};
+use crate::http;
 
 /// A TCP header without options.
 pub const TCP_HEADER: usize = 20;
@@ -46,57 +47,33 @@ pub struct Layer {
 
 /// The OSI model (OSI七层模型), top to bottom. TCP/IP folds the top three into
 /// one application layer: a program does its own formatting and encoding.
+#[rustfmt::skip]
 pub const OSI: [Layer; 7] = [
-    Layer {
-        number: 7,
-        name: "application",
-        tcp_ip: "application",
-        here: "the HTTP request text",
-        chinese: "应用层",
-    },
-    Layer {
-        number: 6,
-        name: "presentation",
-        tcp_ip: "application",
-        here: "the text encoded as bytes",
-        chinese: "表示层",
-    },
-    Layer {
-        number: 5,
-        name: "session",
-        tcp_ip: "application",
-        here: "connect first, close at the end",
-        chinese: "会话层",
-    },
-    Layer {
-        number: 4,
-        name: "transport",
-        tcp_ip: "transport",
-        here: "TCP header: the two ports",
-        chinese: "传输层",
-    },
-    Layer {
-        number: 3,
-        name: "network",
-        tcp_ip: "network",
-        here: "IP header: the two IP addresses",
-        chinese: "网络层",
-    },
-    Layer {
-        number: 2,
-        name: "data link",
-        tcp_ip: "link",
-        here: "Ethernet header: the two MACs",
-        chinese: "数据链路层",
-    },
-    Layer {
-        number: 1,
-        name: "physical",
-        tcp_ip: "physical",
-        here: "bits as signals on a medium",
-        chinese: "物理层",
-    },
+    layer(7, "application",  "application", "the HTTP request text",           "应用层"),
+    layer(6, "presentation", "application", "the text encoded as bytes",       "表示层"),
+    layer(5, "session",      "application", "connect first, close at the end", "会话层"),
+    layer(4, "transport",    "transport",   "TCP header: the two ports",       "传输层"),
+    layer(3, "network",      "network",     "IP header: the two IP addresses", "网络层"),
+    layer(2, "data link",    "link",        "Ethernet header: the two MACs",   "数据链路层"),
+    layer(1, "physical",     "physical",    "bits as signals on a medium",     "物理层"),
 ];
+
+/// One row of [`OSI`].
+const fn layer(
+    number: u8,
+    name: &'static str,
+    tcp_ip: &'static str,
+    here: &'static str,
+    chinese: &'static str,
+) -> Layer {
+    Layer {
+        number,
+        name,
+        tcp_ip,
+        here,
+        chinese,
+    }
+}
 
 /// A MAC address from the block reserved for documentation (RFC 7042,
 /// 00-00-5e-00-53-xx), standing for this machine's network card.
@@ -169,30 +146,36 @@ pub fn print_model() {
 
 // ANCHOR: walk
 /// The `layers` tool: send one real GET on loopback and show what each
-/// layer adds, with the ports and addresses read from the socket.
+/// layer adds, with the ports and addresses read from the sockets.
 pub fn walk() -> io::Result<()> {
     print_model();
     println!();
-    let server = TinyServer::start()?;
+    // Port 0: the OS picks a free port, so the walk never collides with
+    // another program, or with another copy of itself.
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+    let server = listener.local_addr()?;
     narrate(format_args!(
-        "a tiny HTTP server listens on {} in this process: loopback only, no internet",
-        server.addr()
+        "a tiny HTTP server listens on {server} in this process: loopback only, no internet"
     ));
     // connect() does the three-way handshake (三次握手, lesson 01); when it
     // returns, the kernel has picked our source port and the 4-tuple exists.
-    let mut stream = TcpStream::connect(server.addr())?;
+    let mut stream = TcpStream::connect(server)?;
+    let (mut conn, seen) = listener.accept()?; // the server's end, and who it sees
     let (local, peer) = (stream.local_addr()?, stream.peer_addr()?);
     println!("connected: {local} -> {peer} (the 4-tuple, 四元组)");
     println!();
 
     let request = http::get_request("localhost");
-    let size = encapsulate(request.len());
-    print_layers(&request, size, local, peer);
+    print_layers(&request, encapsulate(request.len()), local, peer);
     println!();
 
-    let response = http::fetch(&mut stream, &request)?;
-    let served = server.join()?;
-    print_arrival(&response, &served, local);
+    // One thread plays both ends in turn: the kernel keeps the bytes
+    // each side sends until the other side reads them.
+    stream.write_all(&request)?;
+    let received = http::answer(&mut conn)?;
+    drop(conn); // the server closes: that is where the response ends
+    let response = read_until(&mut stream, http::LIMIT, |_| false)?;
+    print_arrival(&response, &received, seen == local, seen);
     Ok(())
 }
 // ANCHOR_END: walk
@@ -250,8 +233,8 @@ fn print_layers(request: &[u8], size: Wrapped, local: SocketAddr, peer: SocketAd
     );
 }
 
-/// What came back, and what the server saw arrive.
-fn print_arrival(response: &[u8], served: &http::Served, local: SocketAddr) {
+/// What came back, and what the server saw arrive from `seen`.
+fn print_arrival(response: &[u8], received: &[u8], ours: bool, seen: SocketAddr) {
     match http::status_line(response) {
         Some(status) => println!("the server answered: {status}"),
         None => println!(
@@ -259,13 +242,9 @@ fn print_arrival(response: &[u8], served: &http::Served, local: SocketAddr) {
             show(response)
         ),
     }
-    let verdict = if served.peer == local {
-        "our source address and port"
-    } else {
-        "not our source address and port!"
-    };
-    println!("the server's accept() saw {}: {verdict}", served.peer);
-    println!("the server received {}", describe(&served.request));
+    let verdict = if ours { "our" } else { "not our" };
+    println!("the server's accept() saw {seen}: {verdict} source address and port");
+    println!("the server received {}", describe(received));
     narrate(
         "on the way up every layer took its own header off (解封装), so the server got exactly the bytes we wrote",
     );
