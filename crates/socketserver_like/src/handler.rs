@@ -1,8 +1,6 @@
-//! What you write: Python's `BaseRequestHandler`.
-//!
-//! Python makes a new handler object for every request and puts the request
-//! in `self`. Here one handler value serves every request, on every thread,
-//! so its methods take `&self` and get the request as `req`.
+//! What you write: Python's `BaseRequestHandler`. Python makes a handler
+//! object per request, with the request in `self`; here one handler serves
+//! every request, on every thread, and gets the request as `req`.
 
 use std::any::Any;
 use std::io;
@@ -15,8 +13,7 @@ use crate::server::ServerHandle;
 /// `self.request`, `self.client_address` and `self.server`.
 #[derive(Debug)]
 pub struct Request<R> {
-    /// For a TCP server the connection (`TcpStream`); for a UDP server the
-    /// datagram and the socket to answer on ([`Datagram`](crate::Datagram)).
+    /// A `TcpStream`, or a UDP [`Datagram`](crate::Datagram).
     pub request: R,
     /// Who sent it.
     pub client_address: SocketAddr,
@@ -24,11 +21,8 @@ pub struct Request<R> {
     pub server: ServerHandle,
 }
 
-/// What to do with one request: Python's `BaseRequestHandler`. `R` is what
-/// a request is: a `TcpStream`, or a [`Datagram`](crate::Datagram).
-///
-/// A closure `|req: &mut Request<TcpStream>| { … }` is a handler too, with
-/// only a `handle`.
+/// What to do with one request. A closure `|req: &mut Request<_>| …` is
+/// a handler too, with only a `handle`.
 // ANCHOR: base_request_handler
 pub trait BaseRequestHandler<R>: Send + Sync + 'static {
     /// Runs before `handle`. Does nothing unless you write it.
@@ -83,8 +77,8 @@ pub(crate) fn finish_request<R: 'static>(handler: &dyn BaseRequestHandler<R>, mu
     }
 }
 
-/// Run a piece of handler code; a panic becomes an error, so one bad
-/// request cannot take the server (or a pool's worker) down with it.
+/// Run handler code; a panic becomes an error, so one bad request cannot
+/// take the server (or a pool's worker) down with it.
 fn caught(f: impl FnOnce() -> io::Result<()>) -> io::Result<()> {
     // AssertUnwindSafe: after a panic we only report it and drop the request.
     panic::catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| {

@@ -39,6 +39,10 @@ pub use server::{
 use std::io::{self, BufRead, Read};
 use std::time::Duration;
 
+/// The documents' `socketserver` port, for TCP and for UDP (document 003
+/// notes that the two can be bound at the same time).
+pub const PORT: u16 = 9999;
+
 /// How long a demo's client listens for an answer before it reports that
 /// none came: how the demos show an absence.
 pub const NO_ANSWER: Duration = Duration::from_millis(300);

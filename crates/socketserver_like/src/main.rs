@@ -5,9 +5,9 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use classroom::cli::no_messages;
+use classroom::cli::{no_messages, no_role};
 use classroom::{Endpoint, Lesson};
-use socketserver_like::{pool, serve_tcp, shutdown, slow, udp, upper, welcome};
+use socketserver_like::{PORT, TcpServer, pool, serve_tcp, shutdown, slow, udp, upper, welcome};
 
 /// The steps of lesson 08, in lesson order.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,28 +55,27 @@ impl Lesson for Step {
     }
 
     fn server(self, at: &Endpoint) -> io::Result<()> {
+        let addr = at.addr(PORT)?;
         match self {
-            Step::Upper => serve_tcp(upper::server(at.addr(upper::PORT)?)?),
-            Step::Welcome | Step::Threading => serve_tcp(welcome::server(at.addr(welcome::PORT)?)?),
-            Step::Sequential => serve_tcp(welcome::sequential_server(at.addr(slow::PORT)?)?),
-            Step::Pool => pool::serve(at.addr(pool::PORT)?),
-            Step::Udp => udp::serve(at.addr(udp::PORT)?),
-            Step::Shutdown | Step::All => Err(classroom::cli::no_role(self, "server")),
+            Step::Upper => serve_tcp(TcpServer::bind(addr, upper::Upper)?),
+            Step::Welcome | Step::Threading => serve_tcp(welcome::server(addr)?),
+            Step::Sequential => serve_tcp(welcome::sequential_server(addr)?),
+            Step::Pool => pool::serve(addr),
+            Step::Udp => udp::serve(addr),
+            Step::Shutdown | Step::All => Err(no_role(self, "server")),
         }
     }
 
     fn client(self, at: &Endpoint, messages: &[String]) -> io::Result<()> {
+        let addr = at.addr(PORT)?;
         match self {
-            Step::Upper => upper::run_client(at.addr(upper::PORT)?, messages),
+            Step::Upper => upper::run_client(addr, messages),
             Step::Welcome | Step::Sequential | Step::Threading => {
-                welcome::run_client(at.addr(welcome::PORT)?, messages)
+                welcome::run_client(addr, messages)
             }
-            Step::Pool => {
-                no_messages("pool", messages)?;
-                pool::run_client(at.addr(pool::PORT)?)
-            }
-            Step::Udp => udp::run_client(at.addr(udp::PORT)?, messages),
-            Step::Shutdown | Step::All => Err(classroom::cli::no_role(self, "client")),
+            Step::Pool => no_messages("pool", messages).and_then(|()| pool::run_client(addr)),
+            Step::Udp => udp::run_client(addr, messages),
+            Step::Shutdown | Step::All => Err(no_role(self, "client")),
         }
     }
 }

@@ -1,12 +1,5 @@
 //! `pool`, beyond the documents: 1,000 clients at once against a pool of 4
-//! worker threads. Every client is answered, and the server never has more
-//! than 4 handler threads; the same flood against a thread per request
-//! starts 1,000 threads.
-//!
-//! Where do the clients wait? `serve_forever` accepts a client and puts it
-//! in the pool's queue (16 places). When the queue is full, the loop waits
-//! for a place before it accepts again, and new clients wait in the
-//! kernel's accept queue, whose size is the `listen` backlog.
+//! worker threads, then against a thread per request.
 
 use std::io::{self, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -19,8 +12,6 @@ use crate::{Server, Stats, server_bind};
 
 pub use crate::os::make_room_for;
 
-/// The port of the two-terminal server (document 000's socketserver port).
-pub const PORT: u16 = 9999;
 /// How many clients the demo and `client pool` start at once.
 pub const CLIENTS: usize = 1000;
 /// Worker threads in the pool.
@@ -28,15 +19,12 @@ pub const WORKERS: usize = 4;
 /// Accepted requests that may wait for a worker.
 pub const QUEUE: usize = 16;
 /// The listen backlog: room in the kernel for the clients the pool is not
-/// ready for yet. With Python's 5, a burst of clients would see handshakes
-/// dropped, and retry them a second or more later.
+/// ready for yet. With Python's 5, a burst of handshakes would be dropped.
 pub const BACKLOG: i32 = 1024;
 /// Open files for [`CLIENTS`] connections with both ends in one process.
 pub const FDS_NEEDED: u64 = 4096;
 
-/// A quiet handler: read one line, answer it upper-cased, print nothing (a
-/// thousand requests would bury the lesson).
-#[derive(Clone, Copy, Debug)]
+/// A quiet handler: read one line, answer it upper-cased.
 pub struct Shout;
 
 impl BaseRequestHandler<TcpStream> for Shout {
@@ -66,9 +54,8 @@ pub fn threading_server(addr: SocketAddr) -> io::Result<TcpServer> {
 }
 
 // ANCHOR: flood
-/// Open `count` connections to `addr`, all at once, and send one line on
-/// each; then read every reply and check it. How many were right, or an
-/// error naming the first wrong one.
+/// Open `count` connections to `addr` and send one line on each, keeping
+/// them all open; then read every reply and check it.
 pub fn flood(addr: SocketAddr, count: usize, all_connected: impl FnOnce()) -> io::Result<usize> {
     let lane = Side::client();
     let line_of = |n: usize| format!("client {n}\n");
@@ -134,7 +121,7 @@ pub fn demo() -> io::Result<()> {
     let addr = server.server_address()?;
     let pool = format!("a pool of {WORKERS} worker threads, room for {QUEUE} waiting requests");
     Side::server().say(format!("listening on {addr}: {pool}"));
-    server.serve_while(DEFAULT_POLL_INTERVAL, || {
+    server.serve_while(|| {
         say_threads("(this one, serve_forever's, the workers')");
         flood(addr, CLIENTS, || say_threads("with all of them connected"))
     })?;
@@ -148,7 +135,7 @@ pub fn demo() -> io::Result<()> {
     Side::server().say(format!(
         "listening on {addr}: the same, with a thread per request (ThreadingMixIn)"
     ));
-    server.serve_while(DEFAULT_POLL_INTERVAL, || flood(addr, CLIENTS, || {}))?;
+    server.serve_while(|| flood(addr, CLIENTS, || {}))?;
     close_and_count(server);
     narrate(
         "a thread per request is a thread per client: a flood of clients is a flood of threads",

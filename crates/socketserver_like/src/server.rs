@@ -21,8 +21,7 @@ pub const REQUEST_QUEUE_SIZE: i32 = 5;
 /// Python's `max_packet_size`: the most a UDP server reads of one datagram.
 pub const MAX_PACKET_SIZE: usize = 8192;
 
-/// A UDP request: the datagram and the server's socket to answer on
-/// (Python: `data, socket = self.request`).
+/// A UDP request: the datagram and the server's socket to answer on.
 pub type Datagram = (Vec<u8>, Arc<UdpSocket>);
 
 /// A socket a [`Server`] takes requests from: a listening `TcpListener` (a
@@ -39,9 +38,7 @@ impl Listen for TcpListener {
     type Request = TcpStream;
     fn get_request(listener: &Arc<Self>) -> io::Result<(TcpStream, SocketAddr)> {
         let (conn, client_address) = listener.accept()?; // Python: self.socket.accept()
-        // The listener is non-blocking (see `Server::new`); on macOS and
-        // Windows a connection inherits that, and handlers expect blocking.
-        conn.set_nonblocking(false)?;
+        conn.set_nonblocking(false)?; // macOS, Windows: it inherits the listener's
         Ok((conn, client_address))
     }
 }
@@ -49,8 +46,7 @@ impl Listen for TcpListener {
 impl Listen for UdpSocket {
     type Request = Datagram;
     fn get_request(socket: &Arc<Self>) -> io::Result<(Datagram, SocketAddr)> {
-        // Our limit, not the client's: a longer datagram is cut (lesson 03).
-        let mut data = vec![0u8; MAX_PACKET_SIZE];
+        let mut data = vec![0u8; MAX_PACKET_SIZE]; // our limit: a longer datagram is cut
         let (n, client_address) = socket.recv_from(&mut data)?; // self.socket.recvfrom(...)
         data.truncate(n);
         Ok(((data, Arc::clone(socket)), client_address))
@@ -113,8 +109,8 @@ impl<L: Listen> Server<L> {
     /// A server on a socket bound your own way (Python's
     /// `bind_and_activate=False`). It handles one request at a time.
     pub fn new(socket: L, handler: impl BaseRequestHandler<L::Request>) -> io::Result<Self> {
-        // serve_forever accepts only once `poll` says a client is there, but
-        // the client can give up meanwhile: a blocking accept would then hang.
+        // A client can give up between `poll` and `accept`; a blocking
+        // accept would then hang until the next one.
         SockRef::from(&socket).set_nonblocking(true)?;
         let (socket, handler) = (Arc::new(socket), Arc::new(handler));
         let (dispatch, handle) = (Dispatch::Inline, ServerHandle::new()?);
@@ -132,9 +128,8 @@ impl<L: Listen> Server<L> {
         self
     }
 
-    /// A pool of `workers` threads, started now, fed through a queue with
-    /// room for `queue` requests. While it is full, `serve_forever` waits
-    /// instead of accepting: new clients wait in the kernel's listen queue.
+    /// A pool of `workers` threads fed through a queue with room for
+    /// `queue` requests.
     pub fn pool(mut self, workers: usize, queue: usize) -> io::Result<Self> {
         self.dispatch = Dispatch::Pool(ThreadPool::new(workers, queue, &self.handle)?);
         Ok(self)
@@ -184,8 +179,7 @@ impl<L: Listen> Server<L> {
             Err(e) if nothing_there(&e) => return Ok(()),
             Err(e) => {
                 // Such as EMFILE, too many open files. The socket stays
-                // readable, so trying again at once would spin: pause (a
-                // shutdown still cuts the pause short).
+                // readable: pause, or the loop would spin.
                 eprintln!("cannot take a request: {}", explain(&e));
                 self.handle.wait(&self.handle.0.waker, Some(back_off))?;
                 return Ok(());
@@ -220,7 +214,7 @@ impl<L: Listen> Server<L> {
             // A new thread, and serve_forever goes straight back to waiting.
             Dispatch::Threads => {
                 let running = self.handle.thread_started(); // counted until it ends
-                if let Err(e) = thread::Builder::new().spawn(move || job_on(running, job)) {
+                if let Err(e) = thread::Builder::new().spawn(move || (job(), drop(running))) {
                     eprintln!("no thread for a request: {e}"); // the job is dropped: closed
                 }
             }
@@ -248,14 +242,9 @@ impl<L: Listen> Server<L> {
 
     /// Run `serve_forever` on a thread while `clients` runs on this one, then
     /// `shutdown()`: how the demos and tests run a server beside its clients.
-    /// Python: `threading.Thread(target=server.serve_forever).start()`.
-    pub fn serve_while<T>(
-        &self,
-        poll: Duration,
-        clients: impl FnOnce() -> io::Result<T>,
-    ) -> io::Result<T> {
+    pub fn serve_while<T>(&self, clients: impl FnOnce() -> io::Result<T>) -> io::Result<T> {
         thread::scope(|scope| {
-            let serving = scope.spawn(|| self.serve_forever(poll));
+            let serving = scope.spawn(|| self.serve_forever(DEFAULT_POLL_INTERVAL));
             let stop = StopOnDrop(&self.handle); // even if `clients` panics
             let value = clients();
             drop(stop);
@@ -267,19 +256,13 @@ impl<L: Listen> Server<L> {
     }
 }
 
-/// Errors from `accept` / `recv_from` that mean "nothing for us after all":
-/// the client gave up between the wait and here, or (Windows, UDP) an ICMP
-/// error came back for an earlier reply.
+/// `accept` / `recv_from` errors that mean "nothing for us after all": the
+/// client gave up meanwhile, or (Windows, UDP) an ICMP error came back.
 fn nothing_there(error: &io::Error) -> bool {
     matches!(
         error.kind(),
         WouldBlock | Interrupted | ConnectionAborted | ConnectionReset
     )
-}
-
-/// A request's thread: counted as running until the job is done.
-fn job_on(_running: Running, job: impl FnOnce()) {
-    job();
 }
 
 /// What a server has done so far: a snapshot from [`ServerHandle::stats`].
@@ -289,8 +272,7 @@ pub struct Stats {
     pub requests: usize,
     /// Requests that ended in `handle_error`.
     pub errors: usize,
-    /// Threads started for requests: one per request with `threading`, the
-    /// workers with `pool`.
+    /// Threads started for requests: one per request, or the pool's workers.
     pub threads_started: usize,
     /// Of those, how many are still running.
     pub threads_running: usize,
@@ -313,7 +295,6 @@ struct Shared {
 
 #[derive(Debug, Default)]
 struct State {
-    /// The thread running `serve_forever`, if one is.
     serving: Option<ThreadId>,
     shutdown_request: bool,
     stats: Stats,
@@ -334,9 +315,8 @@ impl ServerHandle {
 
     // ANCHOR: shutdown
     /// Python's `shutdown()`: stop `serve_forever` and wait until it has
-    /// returned. Requests on other threads go on; `server_close` waits for
-    /// them. Called from a handler on the loop's own thread, it only asks
-    /// (Python's would wait for itself for ever).
+    /// returned. Called from a handler on the loop's own thread, it only
+    /// asks (Python's would wait for itself for ever).
     pub fn shutdown(&self) {
         let mut state = self.state();
         state.shutdown_request = true;
@@ -367,7 +347,6 @@ impl ServerHandle {
         self.0.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Wait until `done` says so.
     fn wait_until(&self, done: impl Fn(&State) -> bool) -> MutexGuard<'_, State> {
         let waited = self
             .0
@@ -398,9 +377,8 @@ impl ServerHandle {
     }
 }
 
-/// While alive, `serve_forever` is running. Dropped (on return, or on an
-/// error), it wakes the threads waiting in `shutdown()`, like the `finally:`
-/// in Python's `serve_forever`.
+/// While alive, `serve_forever` is running. Dropped, it wakes the threads
+/// waiting in `shutdown()`: the `finally:` of Python's `serve_forever`.
 struct Serving<'a>(&'a ServerHandle);
 
 impl Drop for Serving<'_> {
@@ -411,7 +389,6 @@ impl Drop for Serving<'_> {
     }
 }
 
-/// Calls `shutdown()` when dropped.
 struct StopOnDrop<'a>(&'a ServerHandle);
 
 impl Drop for StopOnDrop<'_> {

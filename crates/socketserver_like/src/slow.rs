@@ -1,23 +1,16 @@
 //! `sequential` (broken on purpose) and `threading` (the fix): two clients
 //! against document 003's server, the first one slow to type. On a plain
-//! `TcpServer` the second client waits for the first to leave, as in
-//! lesson 01's `one-at-a-time`; with a thread per request it is welcomed at
-//! once. The second client measures its wait.
-//!
-//! Document 003 gives the reason in one line: a server that must answer
-//! several clients needs a process or a thread per connection, or it can
-//! only deal with one client at a time.
+//! `TcpServer` the second client waits for the first to leave (lesson 01's
+//! `one-at-a-time`); with a thread per request it is welcomed at once.
 
 use std::io;
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use classroom::{Side, narrate};
 
+use crate::TcpServer;
 use crate::welcome::{self, EXIT, LineClient};
-use crate::{DEFAULT_POLL_INTERVAL, TcpServer};
-
-/// The port of the two-terminal servers: document 003's.
-pub const PORT: u16 = welcome::PORT;
 
 // ANCHOR: two_clients
 /// Client 1 connects and is welcomed, then types slowly (sends nothing);
@@ -27,7 +20,7 @@ pub const PORT: u16 = welcome::PORT;
 /// listen for a limited time, to show the welcome that does not come: a
 /// short timer must never decide whether a welcome that *will* come is
 /// reported (on a busy machine a new thread can take longer than that).
-fn two_clients(addr: std::net::SocketAddr, client_2_waits: bool) -> io::Result<Duration> {
+fn two_clients(addr: SocketAddr, client_2_waits: bool) -> io::Result<Duration> {
     let mut one = LineClient::connect(addr, Side::nth_client(1))?;
     one.recv_line()?;
     one.stream().say("types slowly: nothing sent yet");
@@ -54,25 +47,21 @@ fn two_clients(addr: std::net::SocketAddr, client_2_waits: bool) -> io::Result<D
 }
 // ANCHOR_END: two_clients
 
-/// Serve `server` while the two clients run; how long client 2 waited.
+/// The two clients against `server`; how long client 2 waited.
 fn run(server: TcpServer, how: &str, client_2_waits: bool) -> io::Result<Duration> {
     let addr = server.server_address()?;
     Side::server().say(format!("listening on {addr}: {how}"));
-    let waited = server.serve_while(DEFAULT_POLL_INTERVAL, || two_clients(addr, client_2_waits))?;
+    let waited = server.serve_while(|| two_clients(addr, client_2_waits));
     server.server_close();
-    Ok(waited)
+    waited
 }
 
 /// Broken on purpose: the two clients against a sequential server.
 pub fn demo_sequential() -> io::Result<()> {
     let server = welcome::sequential_server(classroom::cli::ephemeral())?;
-    let waited = run(
-        server,
-        "one request at a time (Python's plain TCPServer)",
-        true,
-    )?;
+    let waited = run(server, "one request at a time (Python's TCPServer)", true)?;
     narrate(format!(
-        "client 2 was connected the whole time, yet waited {waited:.1?}: serve_forever was inside client 1's handler"
+        "client 2 waited {waited:.1?}: serve_forever was inside client 1's handler"
     ));
     narrate("the fix is one line, a thread per request: `demo threading`");
     Ok(())
@@ -81,13 +70,9 @@ pub fn demo_sequential() -> io::Result<()> {
 /// The fix: the same two clients against a thread per request.
 pub fn demo_threading() -> io::Result<()> {
     let server = welcome::server(classroom::cli::ephemeral())?;
-    let waited = run(
-        server,
-        "a thread per request (Python's ThreadingMixIn)",
-        false,
-    )?;
+    let waited = run(server, "a thread per request (ThreadingMixIn)", false)?;
     narrate(format!(
-        "client 2 was welcomed after {waited:.1?} while client 1 was still typing: each had its own thread"
+        "client 2 was welcomed after {waited:.1?}, while client 1 was still typing"
     ));
     narrate("but a thread per client is a thread per attacker too: `demo pool` bounds them");
     Ok(())

@@ -12,8 +12,7 @@ use crate::server::{Running, ServerHandle};
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
 /// Worker threads taking jobs from one queue. Dropping the pool closes the
-/// queue; each worker finishes the jobs still queued, sees it closed, and
-/// ends; the drop waits for all of them.
+/// queue: the workers finish the jobs queued, then end, and are joined.
 pub(crate) struct ThreadPool {
     workers: Vec<JoinHandle<()>>,
     // An `Option` so that `drop` can close the queue before joining.
@@ -21,29 +20,25 @@ pub(crate) struct ThreadPool {
 }
 
 impl ThreadPool {
-    /// Start `workers` threads (counted in `server`'s stats), with room for
-    /// `queue` jobs waiting.
+    /// Start `workers` threads, with room for `queue` jobs waiting.
     pub(crate) fn new(workers: usize, queue: usize, server: &ServerHandle) -> io::Result<Self> {
         if workers == 0 {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "a pool needs a worker",
-            ));
+            return Err(io::Error::other("a pool needs a worker"));
         }
         let (sender, receiver) = mpsc::sync_channel::<Job>(queue);
         // One receiver, shared: whichever worker is free takes the next job.
         let receiver = Arc::new(Mutex::new(receiver));
-        let mut pool = ThreadPool {
-            workers: Vec::new(),
-            sender: Some(sender),
+        let spawn = |running| {
+            let receiver = Arc::clone(&receiver);
+            thread::Builder::new().spawn(move || work(&receiver, running))
         };
-        for _ in 0..workers {
-            let (receiver, running) = (Arc::clone(&receiver), server.thread_started());
-            // On an error `pool` is dropped: the workers so far see the queue close.
-            pool.workers
-                .push(thread::Builder::new().spawn(move || work(&receiver, running))?);
-        }
-        Ok(pool)
+        // If one fails, the queue closes with `sender`, and the others end.
+        let workers = (0..workers).map(|_| spawn(server.thread_started()));
+        let workers = workers.collect::<io::Result<_>>()?;
+        Ok(ThreadPool {
+            workers,
+            sender: Some(sender),
+        })
     }
 
     /// Queue `job` for the next free worker. Blocks while the queue is full:

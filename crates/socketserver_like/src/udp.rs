@@ -1,8 +1,6 @@
 //! `udp`: a `UdpServer`, the UDP twin of `upper`. Each datagram is a
-//! request of its own: `serve_forever` takes it with `recv_from`, and the
-//! handler answers through the server's socket with `send_to`. It listens
-//! on UDP port 9999, which document 003 notes can be bound at the same time
-//! as TCP port 9999.
+//! request: `serve_forever` takes it with `recv_from`, and the handler
+//! answers through the server's socket with `send_to`.
 
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
@@ -13,14 +11,10 @@ use classroom::{Side, Traced, narrate};
 
 use crate::{BaseRequestHandler, DEFAULT_POLL_INTERVAL, Datagram, Request, UdpServer};
 
-/// The port: UDP 9999.
-pub const PORT: u16 = 9999;
-
 /// What the demo's client sends, one datagram each.
 const MESSAGES: [&str; 2] = ["hello", "socketserver"];
 
 /// Upper-case each datagram.
-#[derive(Clone, Copy, Debug)]
 pub struct UpperDatagram;
 
 // ANCHOR: handler
@@ -28,11 +22,8 @@ impl BaseRequestHandler<Datagram> for UpperDatagram {
     fn handle(&self, req: &mut Request<Datagram>) -> io::Result<()> {
         let (data, socket) = &req.request; // Python: data, socket = self.request
         let socket = Traced::server(socket.try_clone()?); // prints the send_to
-        let got = classroom::output::describe(data);
-        socket.say(format!(
-            "serve_forever's recv_from took {got} from {}",
-            req.client_address
-        ));
+        let (got, from) = (classroom::output::describe(data), req.client_address);
+        socket.say(format!("serve_forever's recv_from took {got} from {from}"));
         let reply = data.trim_ascii().to_ascii_uppercase();
         socket.send_to(&reply, req.client_address)?; // socket.sendto(data.upper(), self.client_address)
         Ok(())
@@ -76,7 +67,7 @@ pub fn demo() -> io::Result<()> {
     Side::server().say(format!(
         "bound to {addr}: a UdpServer, one datagram at a time"
     ));
-    server.serve_while(DEFAULT_POLL_INTERVAL, || {
+    server.serve_while(|| {
         MESSAGES
             .iter()
             .try_for_each(|data| client(addr, data).map(drop))

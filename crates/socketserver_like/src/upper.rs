@@ -11,14 +11,10 @@ use classroom::{Traced, narrate, runner};
 
 use crate::{BaseRequestHandler, Request, TcpServer};
 
-/// The document's port.
-pub const PORT: u16 = 9999;
-
 /// What the document's client sends (with a `\n` after it).
 pub const DATA: &str = "hello";
 
 /// Document 000's handler, Python's `MyServer(BaseRequestHandler)`.
-#[derive(Clone, Copy, Debug)]
 pub struct Upper;
 
 // ANCHOR: handler
@@ -44,11 +40,6 @@ impl BaseRequestHandler<TcpStream> for Upper {
 }
 // ANCHOR_END: handler
 
-/// Document 000's server: `TCPServer((HOST, PORT), MyServer)`.
-pub fn server(addr: SocketAddr) -> io::Result<TcpServer> {
-    TcpServer::bind(addr, Upper)
-}
-
 // ANCHOR: client
 /// Document 000's client: connect, send `data` and a newline, one
 /// `recv(1024)`, then print `Sent: …` and `Received: …`.
@@ -73,9 +64,7 @@ pub fn demo() -> io::Result<()> {
         |listener| TcpServer::new(listener.try_clone()?, Upper)?.handle_request(),
         |addr| client(addr, DATA),
     )?;
-    narrate(
-        "the TcpServer called accept() and then the handler; the handler only read, upper-cased and sent",
-    );
+    narrate("the TcpServer called accept(), then the handler, which only read, upper-cased, sent");
     narrate("next: `demo welcome`, a handler that keeps talking, with a thread per connection");
     Ok(())
 }

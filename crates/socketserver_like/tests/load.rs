@@ -11,7 +11,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use classroom::testing::PATIENCE as DEADLINE;
-use socketserver_like::{DEFAULT_POLL_INTERVAL, pool};
+use socketserver_like::pool;
 
 /// Clients, opened by this many threads at the same time.
 const CONNECTING_THREADS: usize = 4;
@@ -51,7 +51,7 @@ fn a_thousand_clients_are_all_answered_by_a_bounded_pool_and_leave_nothing_behin
     let handle = server.handle();
     let addr = server.server_address().unwrap();
     let per_thread = pool::CLIENTS / CONNECTING_THREADS;
-    let answered = server.serve_while(DEFAULT_POLL_INTERVAL, || {
+    let answered = server.serve_while(|| {
         Ok(thread::scope(|s| {
             let connecting: Vec<_> = (0..CONNECTING_THREADS)
                 .map(|_| s.spawn(move || clients(addr, per_thread)))
