@@ -66,7 +66,7 @@ pub fn demo() -> io::Result<()> {
         || clients(addr, &accepted),
     )?;
     narrate(
-        "client 2 was connected the whole time, yet waited for client 1 to leave: blocking calls serve one client at a time",
+        "client 2 was connected all along, yet waited for client 1 to leave: one client at a time",
     );
     narrate(
         "`demo select` serves both from one thread, by asking which socket is ready before reading",

@@ -242,7 +242,7 @@ pub fn demo(on_readable: fn(&mut Download, &Path) -> io::Result<()>) -> io::Resu
     let listener = crate::bind_listener(classroom::cli::ephemeral())?;
     let addr = listener.local_addr()?;
     Side::server().say(format!(
-        "serving {} ({} bytes, a 160x120 PNG) on {addr}, one client after another",
+        "serving {} ({} bytes, a 160x120 PNG) on {addr}, one client at a time",
         http::IMAGE_PATH,
         PICTURE.len(),
     ));
@@ -279,11 +279,9 @@ pub fn demo(on_readable: fn(&mut Download, &Path) -> io::Result<()>) -> io::Resu
 /// `demo client-broken`.
 pub fn demo_broken() -> io::Result<()> {
     demo(on_readable_naive)?;
+    narrate("one recv(8196) returns what has arrived, at most 8196 bytes: the rest was never read");
     narrate(
-        "one recv(8196) returns what has arrived, at most 8196 bytes: the rest of each picture was never read",
-    );
-    narrate(
-        "readable means \"some bytes are here\", not \"the whole answer is here\" (lesson 04: TCP is a byte stream)",
+        "readable means \"some bytes are here\", not \"the whole answer\" (lesson 04: a byte stream)",
     );
     narrate("`demo client` reads until the head's Content-Length bytes have come");
     Ok(())
@@ -293,10 +291,10 @@ pub fn demo_broken() -> io::Result<()> {
 pub fn demo_fixed() -> io::Result<()> {
     demo(on_readable_framed)?;
     narrate(
-        "five downloads, one thread: select() said which socket could take its GET and which had bytes to read",
+        "five downloads, one thread: select() said which socket could take its GET, which had bytes",
     );
     narrate(
-        "each socket stayed in the readable set until Content-Length bytes had come, however many reads that took",
+        "each socket stayed watched for readable until Content-Length bytes came, however many reads",
     );
     Ok(())
 }

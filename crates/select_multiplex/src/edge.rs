@@ -81,10 +81,10 @@ pub fn demo() -> io::Result<()> {
         read_until_would_block,
     )?;
     narrate(
-        "level-triggered reports a socket while bytes are left; edge-triggered reports only the arrival of new bytes",
+        "level-triggered reports a socket while bytes are left; edge-triggered only when new bytes arrive",
     );
     narrate(
-        "with EPOLLET, read (and accept, and write) until WouldBlock on every wake-up, or a client can stall",
+        "with EPOLLET, read (and accept, and write) until WouldBlock on each wake-up, or a client stalls",
     );
     Ok(())
 }
@@ -133,7 +133,7 @@ fn run(
     let echo = read_echo(&mut client, MESSAGE.len())?;
     if echo.len() < MESSAGE.len() {
         client.say(format!(
-            "got {} of {} bytes back; nothing more within {QUIET_MS} ms: stalled, waiting for an answer that will not come",
+            "got {} of {} bytes back; nothing more within {QUIET_MS} ms: stalled, waiting for ever",
             echo.len(),
             MESSAGE.len()
         ));

@@ -61,7 +61,7 @@ pub fn serve(listener: TcpListener, stop: &AtomicBool, log: &Log) -> io::Result<
                         Ok(()) => {
                             conns.insert(token, conn);
                             let line = format!(
-                                "epoll_wait() reported the listener readable: accepted {peer}, epoll_ctl(ADD) as token {token}"
+                                "epoll_wait(): listener readable, accepted {peer}, epoll_ctl(ADD) as token {token}"
                             );
                             log.accepted(line, peer, conns.len());
                         }

@@ -89,10 +89,10 @@ pub fn demo() -> io::Result<()> {
     // ANCHOR_END: refuse
     drop(taken);
     narrate(format!(
-        "select() is limited by the descriptor's *number*, not by how many you watch: even one socket numbered {FD_SETSIZE} is too many"
+        "select()'s limit is on the descriptor's *number*: one socket numbered {FD_SETSIZE} is already too many"
     ));
     narrate(
-        "in C, FD_SET(1024, &set) silently writes past the bitmap; nix's FdSet::insert panics; our watch() returns an error",
+        "in C, FD_SET(1024, &set) writes past the bitmap; nix's insert panics; our watch() returns an error",
     );
     Ok(())
 }

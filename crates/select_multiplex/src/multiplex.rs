@@ -219,11 +219,11 @@ pub fn demo(kind: Kind) -> io::Result<()> {
     })?;
     let [first, second] = match kind {
         Kind::Select => [
-            "client 2 was served while client 1 was still connected: one thread, one select() watching every socket",
+            "client 2 was served while client 1 sat connected: one thread, one select() watching all",
             "select() waited at most 50 ms per round; between rounds the loop was free to do other work",
         ],
         Kind::Poll => [
-            "the same conversation with poll(): an array of (descriptor, events) instead of bitmaps, so no 1024 limit",
+            "the same conversation with poll(): an array of (descriptor, events), so no 1024 limit",
             "but the whole array still goes into the kernel on every call, and every entry is checked",
         ],
         Kind::Epoll => [

@@ -189,7 +189,7 @@ pub fn demo() -> io::Result<()> {
     let limits = raise_open_files(descriptors_for(SIZES[SIZES.len() - 1]))?;
     Side::server().say(limits.describe());
     narrate(format!(
-        "one round trip: a busy client sends 1 byte, the wait call reports it, the server echoes it; median of {ROUNDS}"
+        "a round trip: 1 byte sent, reported by the wait call, echoed back; median of {ROUNDS}"
     ));
     println!("| idle connections |     select |       poll |      epoll |");
     println!("|-----------------:|-----------:|-----------:|-----------:|");
@@ -222,7 +222,7 @@ pub fn demo() -> io::Result<()> {
         "epoll_wait only collects the ready list: its cost follows the ready sockets, not the watched ones",
     );
     narrate(format!(
-        "measured on {} CPU cores; the numbers change from machine to machine and run to run, the shape does not",
+        "measured on {} CPU cores: the numbers change from machine to machine, the shape does not",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     ));
     Ok(())
