@@ -30,50 +30,21 @@ pub const ETHERNET_FCS: usize = 4;
 /// at least 64 bytes long.
 pub const ETHERNET_MIN_PAYLOAD: usize = 46;
 
-/// One of the seven OSI layers and where it sits in the TCP/IP model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Layer {
-    /// 7 at the top (application), 1 at the bottom (physical).
-    pub number: u8,
-    /// The OSI name.
-    pub name: &'static str,
-    /// The layer of the five-layer TCP/IP model it belongs to.
-    pub tcp_ip: &'static str,
-    /// What it contributes to the request in this walk.
-    pub here: &'static str,
-    /// The Chinese name the documents use.
-    pub chinese: &'static str,
-}
-
-/// The OSI model (OSI七层模型), top to bottom. TCP/IP folds the top three into
-/// one application layer: a program does its own formatting and encoding.
+/// The OSI model (OSI七层模型), top to bottom: each layer's number and
+/// name, the layer of the five-layer TCP/IP model it belongs to, what it
+/// contributes to the request in this walk, and the documents' Chinese name.
+/// TCP/IP folds the top three into one application layer: a program does its
+/// own formatting and encoding.
 #[rustfmt::skip]
-pub const OSI: [Layer; 7] = [
-    layer(7, "application",  "application", "the HTTP request text",           "应用层"),
-    layer(6, "presentation", "application", "the text encoded as bytes",       "表示层"),
-    layer(5, "session",      "application", "connect first, close at the end", "会话层"),
-    layer(4, "transport",    "transport",   "TCP header: the two ports",       "传输层"),
-    layer(3, "network",      "network",     "IP header: the two IP addresses", "网络层"),
-    layer(2, "data link",    "link",        "Ethernet header: the two MACs",   "数据链路层"),
-    layer(1, "physical",     "physical",    "bits as signals on a medium",     "物理层"),
+pub const OSI: [(u8, &str, &str, &str, &str); 7] = [
+    (7, "application",  "application", "the HTTP request text",           "应用层"),
+    (6, "presentation", "application", "the text encoded as bytes",       "表示层"),
+    (5, "session",      "application", "connect first, close at the end", "会话层"),
+    (4, "transport",    "transport",   "TCP header: the two ports",       "传输层"),
+    (3, "network",      "network",     "IP header: the two IP addresses", "网络层"),
+    (2, "data link",    "link",        "Ethernet header: the two MACs",   "数据链路层"),
+    (1, "physical",     "physical",    "bits as signals on a medium",     "物理层"),
 ];
-
-/// One row of [`OSI`].
-const fn layer(
-    number: u8,
-    name: &'static str,
-    tcp_ip: &'static str,
-    here: &'static str,
-    chinese: &'static str,
-) -> Layer {
-    Layer {
-        number,
-        name,
-        tcp_ip,
-        here,
-        chinese,
-    }
-}
 
 /// A MAC address from the block reserved for documentation (RFC 7042,
 /// 00-00-5e-00-53-xx), standing for this machine's network card.
@@ -130,17 +101,12 @@ pub fn print_model() {
         "{:<16}{:<14}{:<34}中文",
         "OSI layer", "TCP/IP layer", "in this request"
     );
-    for layer in OSI {
-        println!(
-            "{:<16}{:<14}{:<34}{}",
-            format!("{} {}", layer.number, layer.name),
-            layer.tcp_ip,
-            layer.here,
-            layer.chinese
-        );
+    for (number, name, tcp_ip, here, chinese) in OSI {
+        let osi = format!("{number} {name}");
+        println!("{osi:<16}{tcp_ip:<14}{here:<34}{chinese}");
     }
     narrate(
-        "the 4-layer TCP/IP model also merges link and physical into one layer (网络接口层, network access)",
+        "the 4-layer TCP/IP model merges link and physical into one (网络接口层, network access)",
     );
 }
 
@@ -182,10 +148,14 @@ pub fn walk() -> io::Result<()> {
 
 /// Top to bottom, what each layer adds to `request` on its way out.
 fn print_layers(request: &[u8], size: Wrapped, local: SocketAddr, peer: SocketAddr) {
-    println!(
-        "7 application (应用层): the HTTP request, {} bytes",
-        size.data
-    );
+    let Wrapped {
+        data,
+        segment,
+        packet,
+        frame,
+    } = size;
+    let (next_hop, this_card) = (mac(EXAMPLE_NEXT_HOP_MAC), mac(EXAMPLE_SOURCE_MAC));
+    println!("7 application (应用层): the HTTP request, {data} bytes");
     println!("  {}", show(request));
     for row in hex_rows(request) {
         println!("  {row}");
@@ -193,8 +163,7 @@ fn print_layers(request: &[u8], size: Wrapped, local: SocketAddr, peer: SocketAd
     println!("6 presentation (表示层): the text as UTF-8 bytes (plain ASCII here), no header");
     println!("5 session (会话层): the connection connect() opened above, no header");
     println!(
-        "4 transport (传输层): + TCP header {TCP_HEADER} bytes = segment (段) of {} bytes",
-        size.segment
+        "4 transport (传输层): + TCP header {TCP_HEADER} bytes = segment (段) of {segment} bytes"
     );
     println!(
         "  source port       {}  (picked by the kernel at connect)",
@@ -205,32 +174,22 @@ fn print_layers(request: &[u8], size: Wrapped, local: SocketAddr, peer: SocketAd
         peer.port()
     );
     println!(
-        "3 network (网络层): + IPv4 header {IPV4_HEADER} bytes = packet (数据包) of {} bytes",
-        size.packet
+        "3 network (网络层): + IPv4 header {IPV4_HEADER} bytes = packet (数据包) of {packet} bytes"
     );
     println!("  source IP         {}", local.ip());
     println!("  destination IP    {}", peer.ip());
     println!(
-        "2 data link (数据链路层): + Ethernet header {ETHERNET_HEADER} bytes + FCS {ETHERNET_FCS} bytes = frame (帧) of {} bytes",
-        size.frame
+        "2 data link (数据链路层): + Ethernet header {ETHERNET_HEADER} bytes + FCS {ETHERNET_FCS} bytes = frame (帧) of {frame} bytes"
     );
-    println!(
-        "  destination MAC   {}  (example: the next hop's card, found by ARP)",
-        mac(EXAMPLE_NEXT_HOP_MAC)
-    );
-    println!(
-        "  source MAC        {}  (example: this machine's card)",
-        mac(EXAMPLE_SOURCE_MAC)
-    );
+    println!("  destination MAC   {next_hop}  (example: the next hop's card, found by ARP)");
+    println!("  source MAC        {this_card}  (example: this machine's card)");
     println!("  type              0x0800 (IPv4)");
+    let bits = frame * 8;
     println!(
-        "1 physical (物理层): {} bytes = {} bits, as signals on a cable, a fibre or radio",
-        size.frame,
-        size.frame * 8
+        "1 physical (物理层): {frame} bytes = {bits} bits, as signals on a cable, a fibre or radio"
     );
-    narrate(
-        "the MACs are placeholders from the range kept for documentation: a packet to 127.0.0.1 never reaches a network card, so there is no real MAC to read",
-    );
+    narrate("the MACs are placeholders from the range kept for documentation (RFC 7042):");
+    narrate("a packet to 127.0.0.1 never reaches a network card, so it has no real MAC to read");
 }
 
 /// What came back, and what the server saw arrive from `seen`.
@@ -246,11 +205,10 @@ fn print_arrival(response: &[u8], received: &[u8], ours: bool, seen: SocketAddr)
     println!("the server's accept() saw {seen}: {verdict} source address and port");
     println!("the server received {}", describe(received));
     narrate(
-        "on the way up every layer took its own header off (解封装), so the server got exactly the bytes we wrote",
+        "on the way up each layer took its header off (解封装): the server got the bytes we wrote",
     );
-    narrate(
-        "the reply came back down and up the same layers with source and destination swapped: an IP and a port are also a return address",
-    );
+    narrate("the reply came back through the same layers, source and destination swapped:");
+    narrate("an IP address and a port are also a return address");
 }
 
 #[cfg(test)]
@@ -283,12 +241,12 @@ mod tests {
 
     #[test]
     fn the_osi_table_runs_7_to_1_and_folds_into_tcp_ip() {
-        let numbers: Vec<u8> = OSI.iter().map(|l| l.number).collect();
+        let numbers: Vec<u8> = OSI.iter().map(|l| l.0).collect();
         assert_eq!(numbers, [7, 6, 5, 4, 3, 2, 1]);
         let application: Vec<&str> = OSI
             .iter()
-            .filter(|l| l.tcp_ip == "application")
-            .map(|l| l.chinese)
+            .filter(|l| l.2 == "application")
+            .map(|l| l.4)
             .collect();
         assert_eq!(application, ["应用层", "表示层", "会话层"]);
     }

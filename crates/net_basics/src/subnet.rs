@@ -121,21 +121,18 @@ pub fn explain(a: u32, b: u32, mask: Mask) {
         }
     }
     println!();
+    let (net_a, net_b) = (cidr(a, mask), cidr(b, mask));
     if same_subnet(a, b, mask) {
         println!("same subnet: yes");
         narrate(format_args!(
-            "both are on {}: they reach each other directly, through a switch (交换机), no router needed",
-            cidr(a, mask)
+            "both are on {net_a}: they reach each other directly"
         ));
+        narrate("through a switch (交换机), no router needed");
     } else {
         println!("same subnet: no");
-        narrate(format_args!(
-            "{} is on {} but {} is on {}: their packets must go through a gateway (网关), a router",
-            dotted(a),
-            cidr(a, mask),
-            dotted(b),
-            cidr(b, mask)
-        ));
+        let (a, b) = (dotted(a), dotted(b));
+        narrate(format_args!("{a} is on {net_a} but {b} is on {net_b}:"));
+        narrate("their packets must go through a gateway (网关), a router");
     }
 }
 
