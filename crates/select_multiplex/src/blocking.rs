@@ -42,7 +42,7 @@ pub fn echo(mut conn: Traced<TcpStream>) -> io::Result<()> {
 }
 // ANCHOR_END: server
 
-/// Two clients against the blocking server; client 2's wait is measured.
+/// Two clients against the blocking server: client 2 waits for client 1.
 pub fn demo() -> io::Result<()> {
     let listener = bind_listener(classroom::cli::ephemeral())?;
     let addr = listener.local_addr()?;
