@@ -122,6 +122,7 @@ pub struct Side {
     label: String,
     sends: Cell<u32>,
     recvs: Cell<u32>,
+    quiet: bool,
 }
 
 impl Side {
@@ -150,6 +151,16 @@ impl Side {
             label: lane.label().to_owned(),
             sends: Cell::new(0),
             recvs: Cell::new(0),
+            quiet: false,
+        }
+    }
+
+    /// A side that counts but prints nothing: for a load test or a
+    /// benchmark driving the lesson's own code with thousands of clients.
+    pub fn quiet() -> Self {
+        Side {
+            quiet: true,
+            ..Side::server()
         }
     }
 
@@ -165,6 +176,9 @@ impl Side {
 
     /// Print a free-form line in this lane.
     pub fn say(&self, text: impl Display) {
+        if self.quiet {
+            return;
+        }
         line(&labelled(
             self.lane,
             &self.label,
@@ -176,6 +190,9 @@ impl Side {
     /// Print `send #N: COUNT bytes BYTES` for bytes offered to one send call.
     pub fn sent(&self, data: &[u8]) {
         self.sends.set(self.sends.get() + 1);
+        if self.quiet {
+            return;
+        }
         self.say(format!("send #{}: {}", self.sends.get(), describe(data)));
     }
 
@@ -193,6 +210,9 @@ impl Side {
     /// returned, or the end-of-stream line when it returned none.
     pub fn received(&self, data: &[u8]) {
         self.recvs.set(self.recvs.get() + 1);
+        if self.quiet {
+            return;
+        }
         self.say(format!("recv #{}: {}", self.recvs.get(), describe(data)));
     }
 
@@ -249,6 +269,14 @@ mod tests {
         assert_eq!(describe(b"hello!"), "6 bytes \"hello!\"");
         assert_eq!(describe(b"x"), "1 byte \"x\"");
         assert_eq!(describe("翔".as_bytes()), "3 bytes \"翔\"");
+    }
+
+    #[test]
+    fn a_quiet_side_counts_without_printing() {
+        let side = Side::quiet();
+        side.sent(b"a");
+        side.received(b"b");
+        assert_eq!(side.counts(), (1, 1));
     }
 
     #[test]

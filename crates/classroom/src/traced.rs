@@ -58,6 +58,11 @@ impl<S> Traced<S> {
         Traced::new(inner, Side::client())
     }
 
+    /// Count `inner`'s calls but print nothing (see [`Side::quiet`]).
+    pub fn quiet(inner: S) -> Self {
+        Traced::new(inner, Side::quiet())
+    }
+
     /// Print a line of free text in this socket's lane.
     pub fn say(&self, text: impl Display) {
         self.side.say(text);
@@ -111,8 +116,13 @@ impl Traced<TcpStream> {
     /// the client's lane. It waits for the server as long as the server
     /// takes (the other side may be a person typing).
     pub fn connected(stream: TcpStream) -> io::Result<Self> {
+        Traced::connected_as(stream, Side::client())
+    }
+
+    /// [`Traced::connected`] in another lane, such as `[client 2]`.
+    pub fn connected_as(stream: TcpStream, side: Side) -> io::Result<Self> {
         let peer = stream.peer_addr()?;
-        let stream = Traced::client(stream);
+        let stream = Traced::new(stream, side);
         demo_turn(Turn::Connected, || {
             stream.say(format!("connected to {peer}"));
         });
