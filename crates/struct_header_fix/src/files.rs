@@ -1,228 +1,207 @@
-//! Files that arrive from the network: where they may go, and how they land
-//! on disk.
-//!
-//! * A name from the network must be a plain file name inside the served
-//!   folder ([`check_name`]): no `..`, no `/` or `\`, no NUL, not absolute,
-//!   not empty. Document 000's example header even carries a full path
-//!   (`/a/b/c/d/e/a.txt`); a server that joined that onto its folder would
-//!   write wherever the client likes.
-//! * Data is written to a temporary name in the same folder and renamed to
-//!   the real name only when it is complete and verified ([`PartFile`]). A
-//!   client that stops half-way, or sends the wrong bytes, leaves nothing
-//!   behind, and nobody ever sees half a file under the real name.
-//! * Data is streamed through a small buffer: memory use does not depend on
-//!   the file's size.
+//! What the steps share about files: the JSON header in front of one
+//! (documents 000 and 004), streaming its bytes through a buffer of at most
+//! [`CHUNK`] bytes, and a temporary file renamed to the real name only when
+//! all bytes are in and checked ([`PartFile`]).
 
-use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, ErrorKind, Read, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use classroom::Traced;
 use md5::{Digest, Md5};
+use serde::{Deserialize, Serialize};
 
-/// How much is read or written at a time when a file is streamed: few
-/// system calls per megabyte, and still a small, fixed amount of memory.
+use crate::frame::{cut_short, invalid};
+
+/// How much a streamed file moves per read or write: few system calls, and
+/// a small, fixed amount of memory.
 pub const CHUNK: usize = 1024 * 1024;
 
-/// Why a name from the network was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BadName {
-    /// `""`
-    Empty,
-    /// `.` or `..`
-    Dots,
-    /// Contains `/` or `\`.
-    Separator,
-    /// Contains a NUL byte.
-    Nul,
-    /// An absolute path, or (on Windows) a drive like `C:`.
-    Absolute,
+/// A file's reads are printed one by one up to this size; a bigger file's
+/// are summed up in one line, so a 1 GiB upload prints no thousands.
+pub const PRINTED_UP_TO: u64 = 64 * 1024;
+
+// ANCHOR: file_header
+/// The JSON header in front of a file. Document 004 sends
+/// `{"opt": "upload", "filename": "a.txt", "filesize": 5}`; document 000's
+/// example spells the keys `file_name` and `file_size` and adds an `md5`. We
+/// send document 004's keys plus document 000's `md5` (which a server
+/// written like document 004 ignores), and accept both spellings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileHeader {
+    /// `upload` (document 000 has no `opt`: a header alone is an upload).
+    #[serde(default = "upload")]
+    pub opt: String,
+    /// A plain file name (document 000: `file_name`).
+    #[serde(alias = "file_name")]
+    pub filename: String,
+    /// How many bytes follow: a JSON number, no 2 GiB limit (`file_size`).
+    #[serde(alias = "file_size")]
+    pub filesize: u64,
+    /// The data's md5, 32 hex digits; document 004 sends none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub md5: Option<String>,
+}
+// ANCHOR_END: file_header
+
+fn upload() -> String {
+    "upload".into()
 }
 
-impl fmt::Display for BadName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            BadName::Empty => "the name is empty",
-            BadName::Dots => "`.` and `..` are not file names",
-            BadName::Separator => "the name contains a path separator",
-            BadName::Nul => "the name contains a NUL byte",
-            BadName::Absolute => "the name is an absolute path",
-        })
-    }
-}
-
-// ANCHOR: check_name
-/// Accept `name` only if it names a file directly inside the served folder.
-pub fn check_name(name: &str) -> Result<&str, BadName> {
-    if name.is_empty() {
-        return Err(BadName::Empty);
-    }
-    if name.contains('\0') {
-        return Err(BadName::Nul);
-    }
-    if name.starts_with(['/', '\\']) || Path::new(name).is_absolute() {
-        return Err(BadName::Absolute);
-    }
-    if name.contains(['/', '\\']) {
-        return Err(BadName::Separator);
-    }
-    if name == "." || name == ".." {
-        return Err(BadName::Dots);
-    }
-    // Whatever else this platform treats specially (a Windows drive `C:x`).
-    let mut parts = Path::new(name).components();
-    match (parts.next(), parts.next()) {
-        (Some(Component::Normal(_)), None) => Ok(name),
-        _ => Err(BadName::Absolute),
-    }
-}
-// ANCHOR_END: check_name
-
-/// A name as an `io::Error` when it is refused.
-pub fn checked_name(name: &str) -> io::Result<&str> {
-    check_name(name).map_err(|why| {
-        io::Error::new(
-            ErrorKind::InvalidInput,
-            format!("refused file name {name:?}: {why}"),
-        )
-    })
-}
-
-/// A folder, with the name to print for it (`files`), which in a demo is
-/// not the real temporary path.
-#[derive(Debug, Clone)]
-pub struct Folder {
-    path: PathBuf,
-    label: String,
-}
-
-impl Folder {
-    /// A folder shown as the path it was given.
-    pub fn new(path: impl Into<PathBuf>) -> Self {
-        let path = path.into();
-        let label = path.display().to_string();
-        Folder { path, label }
-    }
-
-    /// A folder shown under another name.
-    pub fn labelled(path: impl Into<PathBuf>, label: &str) -> Self {
-        Folder {
-            path: path.into(),
-            label: label.to_owned(),
+impl FileHeader {
+    /// The header announcing `filesize` bytes of `filename`.
+    pub fn new(opt: &str, filename: &str, filesize: u64, md5: Option<String>) -> Self {
+        FileHeader {
+            opt: opt.to_owned(),
+            filename: filename.to_owned(),
+            filesize,
+            md5,
         }
     }
-
-    /// Where it is.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// `files/NAME`, for printing.
-    pub fn show(&self, name: &str) -> String {
-        let label = self.label.trim_end_matches(['/', '\\']);
-        format!("{label}/{name}")
-    }
-
-    /// The folder's label, for printing.
-    pub fn label(&self) -> &str {
-        &self.label
-    }
-
-    /// Create the folder if it is missing.
-    pub fn create(&self) -> io::Result<()> {
-        fs::create_dir_all(&self.path)
-    }
-
-    /// The files in the folder, sorted by name, with their sizes. Hidden
-    /// files (a leading `.`, such as unfinished `.NAME.part` files) are left
-    /// out.
-    pub fn list(&self) -> io::Result<Vec<(String, u64)>> {
-        let mut files = Vec::new();
-        for entry in fs::read_dir(&self.path)? {
-            let entry = entry?;
-            let meta = entry.metadata()?;
-            let Ok(name) = entry.file_name().into_string() else {
-                continue; // not UTF-8: cannot be named in a JSON header
-            };
-            if meta.is_file() && !name.starts_with('.') {
-                files.push((name, meta.len()));
-            }
-        }
-        files.sort();
-        Ok(files)
-    }
 }
 
-/// The md5 of some bytes as 32 lowercase hex digits, like Python's
-/// `hashlib.md5(data).hexdigest()`.
-pub fn md5_hex(data: &[u8]) -> String {
-    let mut hasher = Md5::new();
-    hasher.update(data);
-    hex(&hasher.finalize())
+/// The last part of a path, as the documents' `os.path.basename`.
+pub fn file_name(path: &Path) -> io::Result<String> {
+    let name = path.file_name().and_then(|n| n.to_str()).map(str::to_owned);
+    let why = || format!("{} does not end in a UTF-8 file name", path.display());
+    name.ok_or_else(|| io::Error::new(ErrorKind::InvalidInput, why()))
 }
 
-/// Lowercase hex of a digest.
-pub fn hex(digest: &[u8]) -> String {
+/// A digest as Python's `hexdigest()` writes it: lowercase hex digits.
+pub fn hex_digest(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The md5 of a whole file, read in chunks.
+/// The md5 of a whole file, read a chunk at a time.
 pub fn md5_of_file(path: &Path) -> io::Result<String> {
-    let mut hasher = Md5::new();
-    hash_file(path, &mut hasher)?;
-    Ok(hex(&hasher.finalize()))
+    let mut md5 = Md5::new();
+    let len = fs::metadata(path)?.len();
+    copy_exact(&mut File::open(path)?, &mut io::sink(), len, |piece| {
+        md5.update(piece)
+    })?;
+    Ok(hex_digest(&md5.finalize()))
 }
 
-/// Feed a file to `hasher`, a chunk at a time.
-pub fn hash_file(path: &Path, hasher: &mut Md5) -> io::Result<()> {
-    let mut file = File::open(path)?;
-    let mut buf = vec![0u8; CHUNK];
-    loop {
-        match file.read(&mut buf)? {
-            0 => return Ok(()),
-            n => hasher.update(&buf[..n]),
+/// Copy exactly `len` bytes from `from` to `to`; `each` sees every piece
+/// (to hash it). An end of input before `len` bytes is an error.
+pub fn copy_exact(
+    from: &mut impl Read,
+    to: &mut impl Write,
+    len: u64,
+    mut each: impl FnMut(&[u8]),
+) -> io::Result<()> {
+    // FIX: a buffer no bigger than the data: a 5-byte upload must not
+    // allocate and zero a whole CHUNK.
+    let mut buf = vec![0u8; len.min(CHUNK as u64) as usize];
+    let mut left = len;
+    while left > 0 {
+        let want = left.min(buf.len() as u64) as usize;
+        let n = match from.read(&mut buf[..want]) {
+            Ok(0) => return Err(cut_short(len - left, len, "data")),
+            Ok(n) => n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        each(&buf[..n]);
+        to.write_all(&buf[..n])?;
+        left -= n as u64;
+    }
+    Ok(())
+}
+
+// ANCHOR: recv_file
+/// Receive exactly `len` bytes of a file from `conn` into `to`; `each` sees
+/// every piece. A small file's reads are printed like any others; a big
+/// file's are made on the socket itself and summed up in one line.
+pub fn recv_file<S: Read>(
+    conn: &mut Traced<S>,
+    to: &mut impl Write,
+    len: u64,
+    each: impl FnMut(&[u8]),
+) -> io::Result<()> {
+    if len <= PRINTED_UP_TO {
+        return copy_exact(conn, to, len, each); // Python: content = conn.recv(1024)
+    }
+    copy_exact(conn.get_mut(), to, len, each)?;
+    let why = format!("reads not printed above {PRINTED_UP_TO} bytes");
+    conn.say(format!("received {len} bytes of file data ({why})"));
+    Ok(())
+}
+// ANCHOR_END: recv_file
+
+// ANCHOR: save_file
+/// Receive `len` bytes into `folder/name`: into a temporary file, renamed
+/// only once they are all in and, when the header gave an md5, match it.
+pub fn save_file<S: Read>(
+    conn: &mut Traced<S>,
+    folder: &Path,
+    name: &str,
+    len: u64,
+    md5: Option<&str>,
+) -> io::Result<()> {
+    let mut part = PartFile::create(folder, name)?;
+    let mut hasher = md5.map(|_| Md5::new()); // hash only what can be checked
+    recv_file(conn, &mut part, len, |piece| {
+        hasher.iter_mut().for_each(|h| h.update(piece))
+    })?;
+    if let (Some(want), Some(hasher)) = (md5, hasher) {
+        let got = hex_digest(&hasher.finalize());
+        if !want.eq_ignore_ascii_case(&got) {
+            // Returning drops `part`, which deletes the temporary file.
+            let why = format!("md5 mismatch: the header says {want}, the data hashes to {got}");
+            return Err(invalid(why));
         }
     }
+    part.commit()
+}
+// ANCHOR_END: save_file
+
+/// Send the first `len` bytes of the file at `path`, a chunk at a time.
+pub fn send_file(stream: &mut impl Write, path: &Path, len: u64) -> io::Result<()> {
+    // Python: with open(file_path, "rb") as f: while filesize: sk.send(f.read(1024))
+    let sent = copy_exact(&mut File::open(path)?, stream, len, |_| {});
+    sent.map_err(|e| match e.kind() {
+        ErrorKind::UnexpectedEof => io::Error::other(format!("{} got shorter", path.display())),
+        _ => e,
+    })
 }
 
 // ANCHOR: part_file
 /// A file being received: written under a temporary name in the target
 /// folder, renamed to its real name by [`PartFile::commit`]. Dropped
-/// without a commit (an error, a client that vanished), it deletes itself;
-/// only a resumable download's part keeps the bytes that did arrive.
+/// without a commit (an error, a client that vanished, a wrong md5), it
+/// deletes itself: nobody ever sees half a file under the real name.
 #[derive(Debug)]
 pub struct PartFile {
     file: File,
     temp: PathBuf,
     target: PathBuf,
-    /// A download that can be resumed: what arrived stays for the next try.
-    resumable: bool,
     committed: bool,
 }
 
 impl PartFile {
-    /// Start receiving `name` into `folder`. `name` must have passed
-    /// [`check_name`].
+    /// Start receiving `name` (a checked, plain name) into `folder`.
     pub fn create(folder: &Path, name: &str) -> io::Result<PartFile> {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        // Unique per process and per call; create_new never reuses a file.
+        // Unique per process and call; `create_new` never opens what is
+        // there already (another upload's file, a planted link).
         let temp = folder.join(format!(".{name}.{}-{n}.part", std::process::id()));
         let file = OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&temp)?;
+        let (target, committed) = (folder.join(name), false);
         Ok(PartFile {
             file,
             temp,
-            target: folder.join(name),
-            resumable: false,
-            committed: false,
+            target,
+            committed,
         })
     }
 
-    /// All bytes are in and verified: flush them to disk and give the file
+    /// All bytes are in and checked: flush them to disk and give the file
     /// its real name in one step (a rename within one folder).
     pub fn commit(mut self) -> io::Result<()> {
         self.file.sync_all()?;
@@ -234,47 +213,12 @@ impl PartFile {
 
 impl Drop for PartFile {
     fn drop(&mut self) {
-        // An empty part has nothing to resume from: it would only litter
-        // the folder (a download the server refused leaves no trace).
-        let worth_resuming = self.resumable && self.file.metadata().is_ok_and(|m| m.len() > 0);
-        if !self.committed && !worth_resuming {
+        if !self.committed {
             let _ = fs::remove_file(&self.temp);
         }
     }
 }
 // ANCHOR_END: part_file
-
-impl PartFile {
-    /// Continue (or start) a download that can be resumed: the partial file
-    /// is `.NAME.part` and stays on disk if the transfer stops with some
-    /// bytes in it, so the next attempt can ask for the rest. Returns the
-    /// file and its current length.
-    pub fn resumable(folder: &Path, name: &str) -> io::Result<(PartFile, u64)> {
-        let temp = folder.join(format!(".{name}.part"));
-        let file = OpenOptions::new().create(true).append(true).open(&temp)?;
-        let have = file.metadata()?.len();
-        Ok((
-            PartFile {
-                file,
-                temp,
-                target: folder.join(name),
-                resumable: true,
-                committed: false,
-            },
-            have,
-        ))
-    }
-
-    /// The bytes already in the partial file (to hash them before resuming).
-    pub fn temp_path(&self) -> &Path {
-        &self.temp
-    }
-
-    /// Delete the partial file now: what it holds is known to be wrong.
-    pub fn discard(mut self) {
-        self.resumable = false;
-    }
-}
 
 impl Write for PartFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
@@ -286,71 +230,9 @@ impl Write for PartFile {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_plain_names_pass() {
-        for good in ["a.txt", "正在吃.png", ".hidden", "a..b", "x y"] {
-            assert_eq!(check_name(good), Ok(good));
-        }
-        let bad = [
-            ("", BadName::Empty),
-            (".", BadName::Dots),
-            ("..", BadName::Dots),
-            ("../x", BadName::Separator),
-            ("a/b", BadName::Separator),
-            ("a\\b", BadName::Separator),
-            ("/etc/passwd", BadName::Absolute),
-            ("\\x", BadName::Absolute),
-            ("a\0b", BadName::Nul),
-        ];
-        for (name, why) in bad {
-            assert_eq!(check_name(name), Err(why), "{name:?}");
-        }
-    }
-
-    #[test]
-    fn md5_matches_pythons_hashlib() {
-        assert_eq!(md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
-        assert_eq!(md5_hex(b"hello"), "5d41402abc4b2a76b9719d911017c592");
-    }
-
-    #[test]
-    fn a_part_file_appears_only_when_committed() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut part = PartFile::create(dir.path(), "a.txt").unwrap();
-        part.write_all(b"half").unwrap();
-        drop(part);
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
-
-        let mut part = PartFile::create(dir.path(), "a.txt").unwrap();
-        part.write_all(b"whole").unwrap();
-        part.commit().unwrap();
-        assert_eq!(fs::read(dir.path().join("a.txt")).unwrap(), b"whole");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
-
-    #[test]
-    fn a_resumable_part_survives_and_reports_its_length() {
-        let dir = tempfile::tempdir().unwrap();
-        let (mut part, have) = PartFile::resumable(dir.path(), "b.bin").unwrap();
-        assert_eq!(have, 0);
-        part.write_all(b"abc").unwrap();
-        drop(part);
-        let (part, have) = PartFile::resumable(dir.path(), "b.bin").unwrap();
-        assert_eq!(have, 3);
-        part.discard();
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
-    }
-
-    #[test]
-    fn an_empty_resumable_part_is_not_kept() {
-        // A download refused before any data came leaves no `.NAME.part`.
-        let dir = tempfile::tempdir().unwrap();
-        let (part, _) = PartFile::resumable(dir.path(), "nope.txt").unwrap();
-        drop(part);
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
-    }
+/// Some text of exactly `len` bytes, numbered lines, the same every run:
+/// the demos' files.
+pub fn sample_text(len: usize) -> Vec<u8> {
+    let lines = (1..).map(|n| format!("line {n:03}: sticky packets need a frame\n"));
+    lines.flat_map(String::into_bytes).take(len).collect()
 }

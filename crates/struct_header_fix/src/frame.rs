@@ -1,132 +1,61 @@
-//! Length-prefixed frames, the way document 002 builds them: a 4-byte
-//! `struct.pack('i', len)` header, then `len` bytes of data.
-//!
-//! ```text
-//! +-------------+----------------------+
-//! | 0c 00 00 00 | lbw正在吃 (12 bytes)  |
-//! +-------------+----------------------+
-//!   length (i32,   data
-//!   little endian)
-//! ```
-//!
-//! The receiver reads exactly 4 bytes, learns the length, and reads exactly
-//! that many more. "Exactly" is the whole trick: one `read` returns whatever
-//! has arrived, which may be less (拆包, split) or run into the next message
-//! (粘包, sticky), so both reads loop until they have the count
-//! ([`recv_exact`], the document's `while has_read_size < 4` loop).
-//!
-//! A length comes from the network, so it is checked before it is used:
-//! negative, or above a cap, is an error, never an allocation.
+//! What the steps share on the wire: the documents' frame, a 4-byte
+//! `struct.pack('i', len)` then `len` bytes (document 002 §如何解决粘包),
+//! and the JSON that travels in frames (documents 000 and 004). A length
+//! comes from the network, so it is checked before it is used: negative, or
+//! above a cap, is an error, never an allocation.
 
-use std::fmt;
 use std::io::{self, ErrorKind, Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::time::Duration;
 
-use classroom::Side;
+use classroom::Traced;
+use classroom::tcp::name_timeout;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::ser::{Formatter, Serializer};
+use serde_json::{Value, json};
 
-use crate::pack::{OutOfRange, pack_i, unpack_i};
-
-/// The largest message a server accepts: 64 MiB. Files are not messages:
-/// they are streamed to disk and limited only by the disk.
+/// The largest message a server accepts (files are streamed to disk).
 pub const MESSAGE_CAP: u64 = 64 * 1024 * 1024;
 
-/// The largest JSON header a server accepts: 64 KiB is far more than a file
-/// name, a size and an md5 need.
+/// The largest JSON header a server accepts: a name, a size and an md5 need far less.
 pub const HEADER_CAP: u64 = 64 * 1024;
 
-/// What can go wrong while reading a frame. Each case is its own error so a
-/// server can say exactly what the client did.
-#[derive(Debug)]
-pub enum FrameError {
-    /// The 4-byte header held a negative number.
-    Negative(i32),
-    /// The header asked for more than the receiver accepts.
-    TooLong {
-        /// The length the peer sent.
-        len: u64,
-        /// The receiver's cap.
-        cap: u64,
-    },
-    /// The peer closed inside the 4-byte header.
-    EofInHeader {
-        /// Header bytes that did arrive (1 to 3).
-        got: usize,
-    },
-    /// The peer closed inside the data.
-    EofInBody {
-        /// Data bytes that did arrive.
-        got: u64,
-        /// The length the header announced.
-        want: u64,
-    },
-    /// The socket itself failed (reset, timeout, …).
-    Io(io::Error),
+// ANCHOR: pack_i
+/// `struct.pack('i', n)`: 4 bytes, signed, little endian (lowest byte
+/// first). Outside the range of an `i32` it is an error, as Python's
+/// `struct.error`.
+pub fn pack_i(n: i64) -> io::Result<[u8; 4]> {
+    // FIX: a checked conversion. `n as i32` would silently keep the low 32
+    // bits, so 2147483648 would go out as -2147483648.
+    let n = i32::try_from(n).map_err(|_| {
+        let why = format!("{n} does not fit in struct 'i' (4 signed bytes: {I_RANGE})");
+        io::Error::new(ErrorKind::InvalidInput, why)
+    })?;
+    Ok(n.to_le_bytes()) // le: little endian, whatever this machine is
 }
 
-impl fmt::Display for FrameError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FrameError::Negative(n) => write!(f, "negative length {n} in the 4-byte header"),
-            FrameError::TooLong { len, cap } => {
-                write!(f, "length {len} exceeds the cap of {cap} bytes")
-            }
-            FrameError::EofInHeader { got } => write!(
-                f,
-                "the peer closed the connection after {got} of the 4 header bytes"
-            ),
-            FrameError::EofInBody { got, want } => write!(
-                f,
-                "the peer closed the connection after {got} of {want} data bytes"
-            ),
-            FrameError::Io(e) => e.fmt(f),
-        }
-    }
+/// `struct.unpack('i', bytes)[0]`: every 4 bytes are some `i32`.
+pub fn unpack_i(bytes: [u8; 4]) -> i32 {
+    i32::from_le_bytes(bytes)
 }
+// ANCHOR_END: pack_i
 
-impl std::error::Error for FrameError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            FrameError::Io(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
-impl From<io::Error> for FrameError {
-    fn from(e: io::Error) -> Self {
-        FrameError::Io(e)
-    }
-}
-
-impl From<FrameError> for io::Error {
-    fn from(e: FrameError) -> Self {
-        match e {
-            FrameError::Io(inner) => inner,
-            bad @ (FrameError::Negative(_) | FrameError::TooLong { .. }) => {
-                io::Error::new(ErrorKind::InvalidData, bad)
-            }
-            cut @ (FrameError::EofInHeader { .. } | FrameError::EofInBody { .. }) => {
-                io::Error::new(ErrorKind::UnexpectedEof, cut)
-            }
-        }
-    }
-}
-
-/// The header for `len` bytes of data. A length past `i32::MAX` cannot be
-/// sent this way (Python would raise `struct.error`).
-pub fn pack_len(len: u64) -> Result<[u8; 4], OutOfRange> {
-    // Past i64::MAX it is all the more out of range for 'i'.
-    pack_i(i64::try_from(len).unwrap_or(i64::MAX))
-}
+/// What `'i'` holds, as Python's `struct.error` says it.
+const I_RANGE: &str = "-2147483648..=2147483647";
 
 // ANCHOR: unpack_len
 /// Turn a received header into a length the receiver is willing to read.
-pub fn unpack_len(header: [u8; 4], cap: u64) -> Result<u64, FrameError> {
+pub fn unpack_len(header: [u8; 4], cap: u64) -> io::Result<u64> {
     let n = unpack_i(header);
     // 'i' is signed: a peer (or a byte-order mix-up) can send -939524096.
-    let len = u64::try_from(n).map_err(|_| FrameError::Negative(n))?;
+    let len = u64::try_from(n)
+        .map_err(|_| invalid(format!("negative length {n} in the 4-byte header")))?;
     // FIX: check the cap *before* anything is allocated for the data.
     if len > cap {
-        return Err(FrameError::TooLong { len, cap });
+        return Err(invalid(format!(
+            "length {len} exceeds the cap of {cap} bytes"
+        )));
     }
     Ok(len)
 }
@@ -134,10 +63,8 @@ pub fn unpack_len(header: [u8; 4], cap: u64) -> Result<u64, FrameError> {
 
 // ANCHOR: recv_exact
 /// Read until `buf` is full, looping over short reads: the document's
-/// `while has_read_size < 4: chunk = conn.recv(4 - has_read_size)`.
-///
-/// Returns `buf.len()`, or fewer if the peer closed first (0 means it
-/// closed before sending anything).
+/// `while has_read_size < 4: chunk = conn.recv(4 - has_read_size)`. Fewer
+/// than `buf.len()` bytes means the peer closed first (0: before any).
 pub fn recv_exact(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
@@ -152,162 +79,174 @@ pub fn recv_exact(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 }
 // ANCHOR_END: recv_exact
 
-// ANCHOR: recv_frame
-/// Read one frame: header, check, data, printing each read. `None` at a
-/// clean end of stream (the peer closed between two frames).
-pub fn recv_frame(
-    reader: &mut impl Read,
-    cap: u64,
-    out: &mut Side,
-) -> Result<Option<Vec<u8>>, FrameError> {
-    let mut header = [0u8; 4];
-    let got = recv_exact(reader, &mut header)?;
-    if got == 0 {
-        out.eof();
+// ANCHOR: send_framed
+/// Send one frame the way document 002's client does: the 4-byte length,
+/// then the data, two writes like its two `sendall` calls.
+pub fn send_framed(stream: &mut impl Write, data: &[u8]) -> io::Result<()> {
+    let header = pack_i(i64::try_from(data.len()).unwrap_or(i64::MAX))?;
+    stream.write_all(&header)?; // Python: client.sendall(header1)
+    stream.write_all(data) // Python: client.sendall(data1)
+}
+// ANCHOR_END: send_framed
+
+// ANCHOR: recv_framed
+/// Read one frame: the length, checked against `cap`, then exactly that
+/// many bytes. `None` if the peer closed between two frames.
+pub fn recv_framed(reader: &mut impl Read, cap: u64) -> io::Result<Option<Vec<u8>>> {
+    let Some(len) = recv_len(reader, cap)? else {
         return Ok(None);
-    }
-    out.received(&header[..got]);
-    if got < 4 {
-        return Err(FrameError::EofInHeader { got });
-    }
-    let len = unpack_len(header, cap)?;
+    };
     let mut data = vec![0; len as usize]; // safe: len <= cap
     let got = recv_exact(reader, &mut data)?;
-    out.received(&data[..got]);
     if got < data.len() {
-        return Err(FrameError::EofInBody {
-            got: got as u64,
-            want: len,
-        });
+        return Err(cut_short(got as u64, len, "data"));
     }
     Ok(Some(data))
 }
-// ANCHOR_END: recv_frame
 
-/// A frame as bytes: header then data.
-pub fn encode_frame(data: &[u8]) -> io::Result<Vec<u8>> {
-    let header = pack_len(data.len() as u64)?;
-    let mut frame = Vec::with_capacity(4 + data.len());
-    frame.extend_from_slice(&header);
-    frame.extend_from_slice(data);
-    Ok(frame)
+/// Read a frame's 4-byte length alone: `None` if the peer closed before it.
+pub fn recv_len(reader: &mut impl Read, cap: u64) -> io::Result<Option<u64>> {
+    let mut header = [0u8; 4];
+    match recv_exact(reader, &mut header)? {
+        0 => Ok(None),
+        4 => unpack_len(header, cap).map(Some),
+        got => Err(cut_short(got as u64, 4, "header")),
+    }
+}
+// ANCHOR_END: recv_framed
+
+/// The error for bytes that ended after `got` of `want`.
+pub fn cut_short(got: u64, want: u64, what: &str) -> io::Error {
+    let why = format!("the peer closed the connection after {got} of {want} {what} bytes");
+    io::Error::new(ErrorKind::UnexpectedEof, why)
 }
 
-// ANCHOR: send_frame
-/// Send one frame the way document 002's client does: the header, then the
-/// data, each printed as its own send.
-pub fn send_frame(stream: &mut impl Write, data: &[u8], out: &mut Side) -> io::Result<()> {
-    let header = pack_len(data.len() as u64)?;
-    out.sent(&header);
-    stream.write_all(&header)?;
-    out.sent(data);
-    stream.write_all(data)
-}
-// ANCHOR_END: send_frame
-
-/// Send a frame without printing it (replies, bulk sends).
-pub fn write_frame(stream: &mut impl Write, data: &[u8]) -> io::Result<()> {
-    stream.write_all(&encode_frame(data)?)
+/// An `InvalidData` error: the peer sent something we do not accept.
+pub fn invalid(message: impl Into<String>) -> io::Error {
+    io::Error::new(ErrorKind::InvalidData, message.into())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// `json.dumps(value).encode()`, byte for byte (Python's `", "` and `": "`
+/// separators, `\uXXXX` for all but printable ASCII), so that our headers
+/// have the documents' lengths, and the 4 bytes in front of them too.
+///
+/// ```
+/// let header = serde_json::json!({"file_name": "翔.txt"});
+/// let bytes = struct_header_fix::frame::dumps(&header);
+/// assert_eq!(bytes, br#"{"file_name": "\u7fd4.txt"}"#);
+/// ```
+pub fn dumps(value: &(impl Serialize + ?Sized)) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut serializer = Serializer::with_formatter(&mut out, PythonFormatter);
+    value
+        .serialize(&mut serializer)
+        .expect("our types serialize");
+    out
+}
 
-    /// A reader that hands out at most `step` bytes per read.
-    struct Trickle<'a> {
-        data: &'a [u8],
-        step: usize,
+/// serde_json's compact formatter with Python's separators and escapes.
+struct PythonFormatter;
+
+impl Formatter for PythonFormatter {
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        w.write_all(if first { b"" } else { b", " })
     }
 
-    impl Read for Trickle<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let n = self.step.min(buf.len()).min(self.data.len());
-            buf[..n].copy_from_slice(&self.data[..n]);
-            self.data = &self.data[n..];
-            Ok(n)
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        w.write_all(if first { b"" } else { b", " })
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    /// serde_json escapes quotes, backslashes and control characters;
+    /// Python's `ensure_ascii` also escapes DEL and everything non-ASCII.
+    fn write_string_fragment<W: ?Sized + Write>(&mut self, w: &mut W, s: &str) -> io::Result<()> {
+        for c in s.chars() {
+            if (' '..='~').contains(&c) {
+                w.write_all(&[c as u8])?;
+            } else {
+                for unit in c.encode_utf16(&mut [0u16; 2]) {
+                    write!(w, "\\u{unit:04x}")?;
+                }
+            }
         }
+        Ok(())
     }
+}
 
-    #[test]
-    fn two_frames_come_apart_whatever_the_read_size() {
-        let mut wire = encode_frame("lbw正在吃".as_bytes()).unwrap();
-        wire.extend(encode_frame("翔".as_bytes()).unwrap());
-        for step in [1, 3, 5, 1024] {
-            let mut r = Trickle { data: &wire, step };
-            assert_eq!(
-                recv_frame(&mut r, MESSAGE_CAP, &mut Side::server())
-                    .unwrap()
-                    .unwrap(),
-                "lbw正在吃".as_bytes()
-            );
-            assert_eq!(
-                recv_frame(&mut r, MESSAGE_CAP, &mut Side::server())
-                    .unwrap()
-                    .unwrap(),
-                "翔".as_bytes()
-            );
-            assert!(
-                recv_frame(&mut r, MESSAGE_CAP, &mut Side::server())
-                    .unwrap()
-                    .is_none()
-            );
-        }
-    }
+/// A JSON frame as a `T`: UTF-8, then JSON, then the fields `T` needs, each
+/// refused with its own clear error (`what` names the frame).
+pub fn parse<T: DeserializeOwned>(raw: &[u8], what: &str) -> io::Result<T> {
+    let text = std::str::from_utf8(raw)
+        .map_err(|e| invalid(format!("the {what} is not UTF-8 text ({e})")))?;
+    let json: Value = serde_json::from_str(text)
+        .map_err(|e| invalid(format!("the {what} is not valid JSON ({e})")))?;
+    serde_json::from_value(json)
+        .map_err(|e| invalid(format!("the {what} lacks a field or has a wrong one ({e})")))
+}
 
-    #[test]
-    fn bad_lengths_are_refused_before_allocating() {
-        let negative = (-5i32).to_le_bytes();
-        assert!(matches!(
-            unpack_len(negative, MESSAGE_CAP),
-            Err(FrameError::Negative(-5))
-        ));
-        let huge = i32::MAX.to_le_bytes();
-        let mut r = Trickle {
-            data: &huge,
-            step: 4,
-        };
-        let err = recv_frame(&mut r, MESSAGE_CAP, &mut Side::server()).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "length 2147483647 exceeds the cap of 67108864 bytes"
-        );
-    }
+/// Send `value` as one JSON frame in one write: the length and the JSON are
+/// put together first, as document 004 sends `b_len_dic + str_dic`.
+pub fn send_json(stream: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
+    let mut frame = Vec::new();
+    send_framed(&mut frame, &dumps(value))?;
+    stream.write_all(&frame)
+}
 
-    #[test]
-    fn eof_inside_a_frame_says_where() {
-        let wire = encode_frame(b"hello").unwrap();
-        let mut r = Trickle {
-            data: &wire[..2],
-            step: 8,
-        };
-        assert!(matches!(
-            recv_frame(&mut r, MESSAGE_CAP, &mut Side::server()),
-            Err(FrameError::EofInHeader { got: 2 })
-        ));
-        let mut r = Trickle {
-            data: &wire[..7],
-            step: 8,
-        };
-        let err = recv_frame(&mut r, MESSAGE_CAP, &mut Side::server()).unwrap_err();
-        assert!(matches!(err, FrameError::EofInBody { got: 3, want: 5 }));
-        assert_eq!(io::Error::from(err).kind(), ErrorKind::UnexpectedEof);
+/// Read one JSON answer (document 000's `myrecv`). `None` if the server
+/// closed without one, as document 004's servers do; an `{"error": …}`
+/// answer becomes an error with the server's words.
+pub fn recv_reply<T: DeserializeOwned>(stream: &mut impl Read) -> io::Result<Option<T>> {
+    let Some(raw) = recv_framed(stream, MESSAGE_CAP)? else {
+        return Ok(None);
+    };
+    if let Some(error) = parse::<Value>(&raw, "reply")?.get("error") {
+        let text = error
+            .as_str()
+            .map_or_else(|| error.to_string(), str::to_owned);
+        return Err(io::Error::other(format!("the server refused: {text}")));
     }
+    parse(&raw, "reply").map(Some)
+}
 
-    #[test]
-    fn an_empty_message_is_a_frame_too() {
-        // Raw TCP cannot send an empty message; a frame can: 00 00 00 00.
-        let wire = encode_frame(b"").unwrap();
-        assert_eq!(wire, [0, 0, 0, 0]);
-        let mut r = Trickle {
-            data: &wire,
-            step: 1,
-        };
-        assert_eq!(
-            recv_frame(&mut r, MESSAGE_CAP, &mut Side::server())
-                .unwrap()
-                .unwrap(),
-            b""
-        );
+/// Wait for a server that answers only to say what was wrong: it closes
+/// without a word (`Ok`), or its `{"error": …}` becomes an error.
+pub fn no_reply(stream: &mut impl Read) -> io::Result<()> {
+    match recv_reply::<Value>(stream)? {
+        None => Ok(()),
+        Some(reply) => Err(io::Error::other(format!("unexpected reply {reply}"))),
     }
+}
+
+// ANCHOR: refuse
+/// Tell a client what was wrong with what it sent, as an `{"error": …}`
+/// frame, and return the error for the server's log.
+///
+/// The server then stops reading this connection. Closing a socket that
+/// still has unread bytes makes the kernel send a reset, which can destroy
+/// the reply before the client reads it; so we half-close, and read (and
+/// drop) a bounded amount of whatever the client was still sending.
+pub fn refuse(conn: &mut Traced<TcpStream>, error: io::Error) -> io::Result<()> {
+    let error = name_timeout(error);
+    if gone(&error) {
+        return Err(error); // nobody left to tell
+    }
+    let reply = json!({ "error": error.to_string() });
+    if send_json(conn, &reply).is_ok() && conn.shutdown(Shutdown::Write).is_ok() {
+        let _ = conn.set_read_timeout(Some(Duration::from_secs(2)));
+        let _ = io::copy(&mut conn.take(1024 * 1024), &mut io::sink());
+    }
+    Err(error)
+}
+// ANCHOR_END: refuse
+
+/// Errors that mean the peer has gone (a reset, a broken pipe).
+pub fn gone(error: &io::Error) -> bool {
+    use ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset};
+    matches!(
+        error.kind(),
+        ConnectionReset | ConnectionAborted | BrokenPipe
+    )
 }

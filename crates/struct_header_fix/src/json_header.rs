@@ -1,181 +1,135 @@
 //! `json-header`: the documents' full fix (document 000 §黏包的解决方案,
-//! document 004 §使用struct优化, port 8001). A file travels as
-//!
-//! ```text
-//! +-------------+------------------------------------------+----------------+
-//! | 3b 00 00 00 | {"opt": "upload", "filename": …, …}      | filesize bytes |
-//! +-------------+------------------------------------------+----------------+
-//!   length of      the header: JSON, UTF-8                   the file
-//!   the header
-//! ```
-//!
-//! The 4-byte length says where the header ends; the header says how long
-//! the file is (as a JSON number, so no 2 GiB limit) and what its md5 must
-//! be. The server streams the file to a temporary name, checks size and
-//! md5, renames it, and answers with one JSON frame.
-//!
-//! The same server answers document 004's other menu choice, `download`
-//! (the `pass` in the document): see [`crate::download`].
+//! document 004 §使用struct优化, port 8001). A file travels as a 4-byte
+//! length, a JSON header, then the file: the length says where the header
+//! ends, the header says how long the file is (a JSON number: no 2 GiB
+//! limit) and what its md5 must be.
 
-use std::io;
-use std::net::SocketAddr;
+use std::io::{self, BufWriter, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 
-use classroom::{Side, narrate};
+use classroom::files::{ScratchDir, checked_name};
+use classroom::{Side, Traced, narrate, runner};
+use serde_json::{Value, json};
 
-use crate::ack::file_name;
-use crate::conn::Conn;
-use crate::conn::Turns;
-use crate::decoder::FrameReader;
-use crate::download;
-use crate::files::{Folder, checked_name, md5_of_file};
-use crate::frame::HEADER_CAP;
-use crate::header::{FileHeader, Request, Saved, check_md5, parse_request};
-use classroom::tcp::demo_pair;
-
-use crate::serve::DemoDir;
-use crate::transfer::{receive_file, recv_reply, refuse, send_file, send_json};
+use crate::files::{FileHeader, file_name, md5_of_file, sample_text, save_file, send_file};
+use crate::frame::{HEADER_CAP, invalid, parse, recv_framed, recv_reply, refuse};
+use crate::frame::{dumps, send_framed, send_json};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8001;
 
-// ANCHOR: serve
-/// The server's half: one request after another (upload, list, download)
-/// until the client closes. Any error is answered with `{"error": …}` and
-/// ends this connection; the server goes on with the next client.
-pub fn serve(conn: &mut impl Conn, out: &mut Side, folder: &Folder) -> io::Result<()> {
-    let mut reader = FrameReader::new(conn);
-    loop {
-        let outcome = match reader.read_frame(HEADER_CAP) {
-            Ok(None) => return Ok(()), // closed between two requests
-            Ok(Some(raw)) => {
-                out.received(&raw);
-                parse_request(&raw).and_then(|request| match request {
-                    Request::Upload(header) => receive(&mut reader, out, folder, &header),
-                    Request::List => download::list(reader.get_mut(), out, folder),
-                    Request::Download(request) => {
-                        download::send(reader.get_mut(), out, folder, &request)
-                    }
-                })
-            }
-            Err(e) => Err(e.into()),
-        };
-        if let Err(e) = outcome {
-            return refuse(reader.get_mut(), e, out);
+// ANCHOR: server
+/// The server's half, for one client: one upload after another until the
+/// client closes. Any error is answered with `{"error": …}` and ends this
+/// connection; the server goes on with the next client.
+pub fn server(listener: &TcpListener, folder: &Path) -> io::Result<()> {
+    let (conn, peer) = listener.accept()?; // Python: conn, addr = sk.accept()
+    let mut conn = Traced::accepted(conn, peer)?;
+    let received = receive_uploads(&mut conn, folder);
+    received.or_else(|e| refuse(&mut conn, e))
+}
+
+fn receive_uploads(conn: &mut Traced<TcpStream>, folder: &Path) -> io::Result<()> {
+    // Python: b_len_dic = conn.recv(4)
+    //         len_dic = struct.unpack('i', b_len_dic)[0]
+    //         str_dic = conn.recv(len_dic).decode('utf-8')
+    while let Some(raw) = recv_framed(conn, HEADER_CAP)? {
+        let header: FileHeader = parse(&raw, "header")?; // Python: dic = json.loads(str_dic)
+        if header.opt != "upload" {
+            return Err(invalid(format!("unknown opt {:?} (upload)", header.opt)));
         }
+        receive(conn, &header, folder)?;
     }
+    Ok(()) // the client closed between two uploads
 }
-// ANCHOR_END: serve
+// ANCHOR_END: server
 
-/// Receive one uploaded file into `folder`, then answer with what was saved.
-fn receive<C: Conn>(
-    reader: &mut FrameReader<C>,
-    out: &mut Side,
-    folder: &Folder,
-    header: &FileHeader,
-) -> io::Result<()> {
+// ANCHOR: receive
+/// Receive one file into `folder` (size and, when the header has one, md5
+/// checked), then answer what was saved.
+fn receive(conn: &mut Traced<TcpStream>, header: &FileHeader, folder: &Path) -> io::Result<()> {
     let name = checked_name(&header.filename)?;
-    let md5 = header.md5.as_deref();
-    if let Some(md5) = md5 {
-        check_md5(md5)?;
-    } else {
-        out.say("no md5 in the header (document 004 sends none): only the size is checked");
+    let (size, want) = (header.filesize, header.md5.as_deref());
+    match want {
+        Some(md5) if md5.len() != 32 || !md5.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            return Err(invalid(format!("md5 {md5:?} is not 32 hex digits")));
+        }
+        Some(_) => {}
+        None => conn.say("no md5 in the header (document 004 sends none): only the size counts"),
     }
-    let got = receive_file(reader, header.filesize, folder, name, md5)?;
-    let verified = if md5.is_some() { "md5 verified" } else { "md5" };
-    out.say(format!(
-        "saved {} ({} bytes, {verified} {got})",
-        folder.show(name),
-        header.filesize
-    ));
-    let reply = Saved {
-        saved: name.to_owned(),
-        filesize: header.filesize,
-        md5: got,
-    };
-    send_json(reader.get_mut(), &reply, out)
+    // Python: while dic['filesize']: content = conn.recv(1024); f.write(content)
+    save_file(conn, folder, name, size, want)?;
+    let checked = want.map_or(String::new(), |md5| format!(", md5 verified {md5}"));
+    conn.say(format!("saved {name} ({size} bytes{checked})"));
+    let reply = json!({ "saved": name, "filesize": size, "md5": want });
+    send_json(conn, &reply) // one frame: the length and the JSON in one send
+}
+// ANCHOR_END: receive
+
+// ANCHOR: client
+/// The client's half: upload each file named in `paths` (until `q`) over
+/// one connection, then close the sending side.
+pub fn client(addr: SocketAddr, paths: impl IntoIterator<Item = String>) -> io::Result<()> {
+    let stream = TcpStream::connect(addr)?; // Python: sk.connect(("127.0.0.1", 8001))
+    let mut stream = Traced::connected(stream)?;
+    for path in paths.into_iter().take_while(|p| !p.is_empty() && p != "q") {
+        let path = Path::new(&path);
+        let md5 = md5_of_file(path)?; // read once to hash, once to send
+        upload(&mut stream, path, &file_name(path)?, &md5)?;
+    }
+    stream.shutdown(Shutdown::Write) // no more uploads: the server sees EOF
 }
 
-// ANCHOR: upload
-/// The client's half of one upload: length, header, file; then the
-/// server's answer.
-pub fn upload(stream: &mut impl Conn, path: &Path, out: &mut Side) -> io::Result<()> {
-    let name = file_name(path)?;
+/// One upload: length, header and file, then the server's answer.
+fn upload(stream: &mut Traced<TcpStream>, path: &Path, name: &str, md5: &str) -> io::Result<()> {
     let size = std::fs::metadata(path)?.len();
-    let md5 = md5_of_file(path)?; // read once to hash, once to send
-    let header = FileHeader::upload(&name, size, Some(md5));
-    send_json(stream, &header, out)?; // 4-byte length, then the JSON
-    send_file(stream, path, 0, size, out)?; // then exactly `size` bytes
-    let mut reader = FrameReader::new(stream);
-    if recv_reply(&mut reader, out)?.is_none() {
-        out.say("the server closed without an answer, as document 004's server does");
+    let header = dumps(&FileHeader::new("upload", name, size, Some(md5.to_owned())));
+    // The upload's writes wait in a BufWriter: a small file leaves in one
+    // send with its header, and the server's reads can never come first.
+    let mut upload = BufWriter::new(&mut *stream);
+    send_framed(&mut upload, &header)?; // Python: conn.send(head_len_bytes); conn.send(head_bytes)
+    send_file(&mut upload, path, size)?; // Python: conn.sendall(file data)
+    upload.flush()?;
+    drop(upload);
+    if recv_reply::<Value>(stream)?.is_none() {
+        stream.say("the server closed without an answer, as document 004's server does");
     }
     Ok(())
 }
-// ANCHOR_END: upload
-
-/// Upload each file named in `messages` (or typed on stdin) over one
-/// connection.
-pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    classroom::tcp::client_session(addr, |mut stream, out| {
-        out.say("one file path per line, q to quit");
-        for path in classroom::cli::input_lines(messages) {
-            if path.is_empty() || path == "q" {
-                break;
-            }
-            upload(&mut stream, Path::new(&path), out)?;
-        }
-        stream.finish_sending()
-    })
-}
+// ANCHOR_END: client
 
 /// An upload that arrives intact, and one whose header lies about the md5.
 pub fn demo() -> io::Result<()> {
-    let dir = DemoDir::new()?;
-    let folder = dir.folder("files")?;
-    let path = dir.client_file("report.txt", 3000)?;
-
+    let scratch = ScratchDir::new("struct_header_fix-demo")?;
+    let folder = scratch.sub("files")?;
+    let path = scratch.sub("client")?.join("report.txt");
+    std::fs::write(&path, sample_text(3000))?;
     let server_folder = folder.clone();
-    demo_pair(
-        move |mut conn: Turns, out| {
-            if let Err(e) = serve(&mut conn, out, &server_folder) {
-                out.say(format!("gave up on the client: {e}"));
+    runner::pair(
+        move |listener| {
+            if let Err(e) = server(listener, &server_folder) {
+                Side::server().say(format!("gave up on that connection: {e}"));
             }
             Ok(())
         },
-        |mut stream: Turns, out| {
-            upload(&mut stream, &path, out)?;
-            lying_upload(&mut stream, &path, out)
+        |addr| {
+            let mut stream = Traced::connected(TcpStream::connect(addr)?)?;
+            upload(&mut stream, &path, "report.txt", &md5_of_file(&path)?)?;
+            // As if the file had been damaged on the way:
+            match upload(&mut stream, &path, "copy.txt", &"0".repeat(32)) {
+                Err(e) => {
+                    stream.say(e);
+                    Ok(())
+                }
+                Ok(()) => Err(io::Error::other("the server accepted a wrong md5")),
+            }
         },
     )?;
-    let saved = folder.list()?;
-    let names: Vec<String> = saved
-        .iter()
-        .map(|(n, s)| format!("{n} ({s} bytes)"))
-        .collect();
+    let saved = std::fs::read_dir(&folder)?.count();
     narrate(format!(
-        "{} now holds: {}; the upload with the wrong md5 left nothing behind",
-        folder.label(),
-        names.join(", ")
+        "files/ holds {saved} file: the upload with the wrong md5 left none"
     ));
     narrate("the length said where the header ended; the header said where the file ended");
     Ok(())
-}
-
-/// The second demo upload: a header whose md5 does not match the data,
-/// as if the file had been damaged on the way.
-fn lying_upload(stream: &mut impl Conn, path: &Path, out: &mut Side) -> io::Result<()> {
-    let size = std::fs::metadata(path)?.len();
-    let wrong = "00000000000000000000000000000000".to_owned();
-    let header = FileHeader::upload("copy.txt", size, Some(wrong));
-    send_json(stream, &header, out)?;
-    send_file(stream, path, 0, size, out)?;
-    let mut reader = FrameReader::new(stream);
-    match recv_reply(&mut reader, out) {
-        Err(e) => {
-            out.say(format!("{e}"));
-            Ok(())
-        }
-        Ok(_) => Err(io::Error::other("the server accepted a wrong md5")),
-    }
 }

@@ -1,82 +1,82 @@
 //! `length`: document 002's fix (§如何解决粘包, port 8001). Every message
-//! travels as a 4-byte `struct.pack('i', len)` header and then the data;
-//! the receiver reads exactly 4 bytes, then exactly `len`.
+//! travels as a 4-byte `struct.pack('i', len)` and then the data; the
+//! receiver reads exactly 4 bytes, then exactly `len`.
 //!
-//! The client sends two messages back to back, `lbw正在吃` and `翔`: the
-//! very pair that lesson 04 saw glued together into `lbw正在吃翔`. With a
-//! header in front of each, the server takes them apart again however the
-//! bytes arrive.
+//! The demo sends `lbw正在吃` and `翔`, the very pair that lesson 04 saw
+//! glued together into `lbw正在吃翔`, and an empty message. With a length
+//! in front of each, the server takes them apart however the bytes arrive.
 
-use std::io;
-use std::net::SocketAddr;
+use std::io::{self, BufWriter, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 
-use classroom::{Side, narrate};
+use classroom::{Traced, narrate, runner};
 
-use crate::conn::Conn;
-use crate::conn::Turns;
-use crate::frame::{MESSAGE_CAP, recv_frame, send_frame};
-use crate::transfer::{finish_and_wait_for_close, refuse};
-use classroom::tcp::demo_pair;
+use crate::frame::{MESSAGE_CAP, no_reply, recv_framed, refuse, send_framed};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8001;
 
-// ANCHOR: serve
-/// The server's half: print each framed message until the client closes.
+// ANCHOR: server
+/// The server's half, for one client: read frames until the client closes.
 /// A bad frame gets an `{"error": …}` frame back and ends the connection.
-pub fn serve(conn: &mut impl Conn, out: &mut Side) -> io::Result<()> {
+pub fn server(listener: &TcpListener) -> io::Result<()> {
+    let (conn, peer) = listener.accept()?; // Python: conn, addr = sock.accept()
+    let mut conn = Traced::accepted(conn, peer)?;
     loop {
-        match recv_frame(conn, MESSAGE_CAP, out) {
-            Ok(Some(message)) => {
-                if std::str::from_utf8(&message).is_err() {
-                    out.say("not UTF-8 text (Python's decode('utf-8') would raise here)");
-                }
-            }
-            Ok(None) => return Ok(()), // closed between two messages: done
-            Err(e) => return refuse(conn, e.into(), out),
+        // Python: header1 = conn.recv(4)
+        //         data_length1 = struct.unpack('i', header1)[0]
+        //         then conn.recv(...) until has_recv_len == data_length1
+        let message = match recv_framed(&mut conn, MESSAGE_CAP) {
+            Ok(Some(message)) => message,
+            Ok(None) => return Ok(()), // the client closed between two messages
+            Err(e) => return refuse(&mut conn, e), // tell the client what was wrong
+        };
+        if message.is_empty() {
+            conn.say("an empty message: its frame is the 4-byte length alone");
+        } else if std::str::from_utf8(&message).is_err() {
+            conn.say("not UTF-8 text (Python's decode('utf-8') would raise here)");
         }
     }
 }
-// ANCHOR_END: serve
+// ANCHOR_END: server
 
-/// The client's half: each line becomes one frame. Then the client closes
-/// its sending side and waits for the server to close: the server only
-/// ever answers to say something was wrong.
+// ANCHOR: client
+/// The client's half: one frame per line until `q`, then close the sending
+/// side. `hold` keeps the writes in a `BufWriter` until the end, so they
+/// leave together in one send, glued (the demo does, to show it every run).
 pub fn client(
-    stream: &mut impl Conn,
-    out: &mut Side,
-    lines: impl Iterator<Item = String>,
+    addr: SocketAddr,
+    lines: impl IntoIterator<Item = String>,
+    hold: bool,
 ) -> io::Result<()> {
-    for line in lines {
-        if line == "q" {
-            break;
-        }
-        send_frame(stream, line.as_bytes(), out)?;
+    let stream = TcpStream::connect(addr)?; // Python: client.connect(('127.0.0.1', 8001))
+    let mut stream = Traced::connected(stream)?;
+    let messages = lines.into_iter().take_while(|line| line != "q");
+    if hold {
+        stream.say("holding the writes in a BufWriter: they leave in one send");
+        send_all(&mut BufWriter::new(&mut stream), messages)?;
+    } else {
+        send_all(&mut stream, messages)?;
     }
-    finish_and_wait_for_close(stream, out)
+    stream.shutdown(Shutdown::Write)?; // Python: client.close(), but we still listen
+    no_reply(&mut stream) // the server answers only to say what was wrong
+}
+// ANCHOR_END: client
+
+/// Each message as one frame, then everything held back goes out.
+fn send_all(stream: &mut impl Write, messages: impl Iterator<Item = String>) -> io::Result<()> {
+    for message in messages {
+        send_framed(stream, message.as_bytes())?;
+    }
+    stream.flush()
 }
 
-/// Connect and send `messages`, or lines from stdin, one frame each.
-pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    classroom::tcp::client_session(addr, |mut stream, out| {
-        out.say("one message per line, q to quit");
-        client(&mut stream, out, classroom::cli::input_lines(messages))
-    })
-}
-
-/// The document's two messages, and an empty one, sent back to back.
+/// The document's two messages and an empty one, glued into one send.
 pub fn demo() -> io::Result<()> {
     let messages = ["lbw正在吃", "翔", ""].map(String::from);
-    demo_pair(
-        // The client's six writes go out together when it has finished
-        // (see `Turns`): they wait in the server's buffer, glued, as in
-        // lesson 04.
-        |mut conn: Turns, out| serve(&mut conn, out),
-        |mut stream: Turns, out| client(&mut stream, out, messages.into_iter()),
-    )?;
-    narrate(
-        "the bytes sat glued in the server's buffer, but each 4-byte header said where its message ended",
-    );
+    runner::pair(server, |addr| client(addr, messages, true))?;
+    narrate("one send carried three messages glued together (粘包), as lesson 04's did");
+    narrate("the server still took them apart: each 4-byte length said where its message ended");
     narrate("an empty message is a frame too (00 00 00 00); raw TCP cannot send one");
     Ok(())
 }

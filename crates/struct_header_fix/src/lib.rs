@@ -1,38 +1,24 @@
 //! Lesson 05: fixing sticky packets (粘包), each fix the way a document
 //! makes it, in the documents' order.
 //!
-//! TCP delivers a stream of bytes, not messages (lesson 04). Every fix here
-//! gives the receiver a way to know where one message ends:
-//!
-//! | step | fix | module | documents |
-//! |---|---|---|---|
-//! | `ack` | header, wait for `ok`, then the data | [`ack`] | 004 §二、解决粘包 |
-//! | `ready` | `ready\|SIZE`, `start`, read until SIZE | [`ready`] | 001 §粘包的解决办法 |
-//! | `pack`, `pack-broken` | `struct.pack('i', n)`: 4 bytes, little endian | [`pack`] | 002, 004 |
-//! | `length` | 4-byte length, then the data | [`length`], [`frame`] | 002 §如何解决粘包 |
-//! | `json-header` | length of a JSON header, the header, the file | [`json_header`] | 000 §struct模块, 004 §使用struct优化 |
-//! | `case` | messages and uploads over one connection | [`case`] | 002 §案例 |
-//! | `download` | what document 004 leaves as `pass` | [`download`] | 004 |
-//!
-//! Underneath: [`frame`] (the document's receive loop, `recv_exact`),
-//! [`decoder`] (a buffer and a parse step, as production code frames),
-//! [`files`] (safe names, temporary files renamed when verified),
-//! [`transfer`] (streaming with a fixed buffer).
+//! TCP delivers a stream of bytes, not messages (lesson 04); every fix here
+//! tells the receiver where a message ends. The steps, one module each and
+//! in lesson order: [`ack`], [`ready`], [`pack`], [`pack_broken`],
+//! [`length`], [`json_header`], [`case`], [`download`]. Each holds its own
+//! `accept` and `connect`, and none imports another. What they share is in
+//! [`frame`] (the 4-byte length, `recv_exact`, frames of JSON) and [`files`]
+//! (the file header, streaming a file, a temporary file renamed when
+//! complete). The finished file server, beyond the documents, is
+//! `crates/file_server`.
 #![warn(missing_docs)]
 
 pub mod ack;
 pub mod case;
-pub mod conn;
-pub mod decoder;
 pub mod download;
 pub mod files;
 pub mod frame;
-pub mod header;
 pub mod json_header;
 pub mod length;
 pub mod pack;
-pub mod progress;
-pub mod py_json;
+pub mod pack_broken;
 pub mod ready;
-pub mod serve;
-pub mod transfer;

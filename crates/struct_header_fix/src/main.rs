@@ -1,21 +1,16 @@
-//! `struct_header_fix`: lesson 05's command line. Each step's logic lives in
-//! the library; this file only wires steps to it.
-//!
-//! The command line is the workspace's usual one (`demo [STEP]`,
-//! `server [STEP]`, `client [STEP]`, `--host`, `--port`), with one option
-//! more: `--dir`, the folder a server saves into and serves from, and the
-//! folder a downloading client saves into.
+//! `struct_header_fix`: lesson 05's command line, the workspace's usual one
+//! with one option more: `--dir`, the folder a server saves into and serves
+//! from, and the folder a downloading client saves into.
 
 use std::io;
-use std::path::PathBuf;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use classroom::cli::no_role;
-use classroom::tcp::serve_forever;
-use classroom::{Endpoint, Lesson};
-use struct_header_fix::files::Folder;
-use struct_header_fix::{ack, case, download, json_header, length, pack, ready};
+use classroom::cli::{input_lines, no_role};
+use classroom::{Endpoint, Lesson, runner};
+use struct_header_fix::{ack, case, download, json_header, length, pack, pack_broken, ready};
 
 /// The steps of lesson 05, in lesson order.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,13 +23,13 @@ enum Step {
     Pack,
     /// Broken on purpose: a big-endian length read as little endian (docs 002, 004)
     PackBroken,
-    /// Fix C: a 4-byte length, then the data; two messages come apart (doc 002, port 8001)
+    /// Fix C: a 4-byte length, then the data; glued messages come apart (doc 002, port 8001)
     Length,
     /// Fix D: length of a JSON header, the header (name, size, md5), the file (docs 000, 004, port 8001)
     JsonHeader,
     /// Messages and file uploads: msg|TEXT, file|PATH, Q; saved in files/ (doc 002, port 8001)
     Case,
-    /// List the server's folder and download a file, resumable (doc 004's `pass`, port 8001)
+    /// Download a file by name, its md5 checked (what doc 004 leaves as `pass`, port 8001)
     Download,
     /// Every step, in lesson order
     All,
@@ -44,11 +39,9 @@ impl Lesson for Step {
     const NAME: &'static str = "struct_header_fix";
     const ABOUT: &'static str = "Lesson 05: fix sticky packets the documents' ways";
     const LONG_ABOUT: &'static str = "Lesson 05 (lessons/05-struct-header-fix.md): fix sticky \
-        packets (粘包) the ways documents 000, 001, 002 and 004 do: an ok between header and \
-        data, ready/start with a size, a 4-byte struct.pack('i') length, a JSON header with the \
-        file's name, size and md5, and an upload/download file server. `demo STEP` runs both \
-        roles in one process; `server STEP` and `client STEP` run them in two terminals on the \
-        documents' ports, speaking the same bytes as the documents' Python programs.";
+        packets (粘包) the ways documents 000, 001, 002 and 004 do: an ok, ready/start, a \
+        struct.pack('i') length, a JSON header with name, size and md5. `server STEP` and \
+        `client STEP` speak the same bytes as the documents' Python programs.";
     const HEADLINE: Self = Step::Length;
     const ALL: Self = Step::All;
 
@@ -57,7 +50,7 @@ impl Lesson for Step {
             Step::Ack => ack::demo(),
             Step::Ready => ready::demo(),
             Step::Pack => pack::demo(),
-            Step::PackBroken => pack::demo_broken(),
+            Step::PackBroken => pack_broken::demo(),
             Step::Length => length::demo(),
             Step::JsonHeader => json_header::demo(),
             Step::Case => case::demo(),
@@ -65,61 +58,37 @@ impl Lesson for Step {
             Step::All => unreachable!("`all` is expanded by classroom::cli"),
         }
     }
-
-    fn server(self, at: &Endpoint) -> io::Result<()> {
-        serve(self, at, &Folder::new(DEFAULT_SERVER_DIR))
-    }
-
-    fn client(self, at: &Endpoint, messages: &[String]) -> io::Result<()> {
-        connect(self, at, messages, &Folder::new(DEFAULT_CLIENT_DIR))
-    }
 }
 
-/// Where servers save and serve files unless `--dir` says otherwise: the
-/// document 002 server's `files` folder.
-const DEFAULT_SERVER_DIR: &str = "files";
-
-/// Where `client download` saves files unless `--dir` says otherwise.
-const DEFAULT_CLIENT_DIR: &str = "downloads";
-
-/// Run a step's server on the document's port (or `--port`).
-fn serve(step: Step, at: &Endpoint, folder: &Folder) -> io::Result<()> {
-    let needs_folder = !matches!(step, Step::Length);
-    if needs_folder {
-        folder.create()?;
-    }
+/// Run a step's server on the document's port (or `--port`), one client
+/// after another; `dir` is where it saves and serves files.
+fn serve(step: Step, at: &Endpoint, dir: &Path) -> io::Result<()> {
+    let in_dir = |serve_one: fn(&TcpListener, &Path) -> io::Result<()>, port| {
+        std::fs::create_dir_all(dir)?;
+        runner::serve(at.addr(port)?, |listener| serve_one(listener, dir))
+    };
     match step {
-        Step::Ack => serve_forever(at.addr(ack::PORT)?, |mut conn, out| {
-            ack::serve(&mut conn, out, folder)
-        }),
-        Step::Ready => serve_forever(at.addr(ready::PORT)?, |mut conn, out| {
-            ready::serve(&mut conn, out, folder.path())
-        }),
-        Step::Length => serve_forever(at.addr(length::PORT)?, |mut conn, out| {
-            length::serve(&mut conn, out)
-        }),
-        // One file server answers uploads, lists and downloads.
-        Step::JsonHeader | Step::Download => {
-            serve_forever(at.addr(json_header::PORT)?, |mut conn, out| {
-                json_header::serve(&mut conn, out, folder)
-            })
-        }
-        Step::Case => serve_forever(at.addr(case::PORT)?, |mut conn, out| {
-            case::serve(&mut conn, out, folder)
-        }),
+        Step::Ack => in_dir(ack::server, ack::PORT),
+        Step::Ready => in_dir(ready::server, ready::PORT),
+        Step::Length => runner::serve(at.addr(length::PORT)?, length::server),
+        Step::JsonHeader => in_dir(json_header::server, json_header::PORT),
+        Step::Case => in_dir(case::server, case::PORT),
+        Step::Download => in_dir(download::server, download::PORT),
         Step::Pack | Step::PackBroken | Step::All => Err(no_role(step, "server")),
     }
 }
 
-/// Run a step's client against the document's port (or `--port`).
-fn connect(step: Step, at: &Endpoint, messages: &[String], dest: &Folder) -> io::Result<()> {
+/// Run a step's client against the document's port (or `--port`) with
+/// `messages`, or lines from stdin; `dir` is where downloads go.
+fn connect(step: Step, at: &Endpoint, messages: &[String], dir: &Path) -> io::Result<()> {
+    let lines = input_lines(messages);
     match step {
-        Step::Ack => ack::run_client(at.addr(ack::PORT)?, messages),
-        Step::Ready => ready::run_client(at.addr(ready::PORT)?, messages),
-        Step::Length => length::run_client(at.addr(length::PORT)?, messages),
-        Step::JsonHeader => json_header::run_client(at.addr(json_header::PORT)?, messages),
-        Step::Case => case::run_client(at.addr(case::PORT)?, messages),
-        Step::Download => download::run_client(at.addr(download::PORT)?, messages, dest),
+        Step::Ack => ack::client(at.addr(ack::PORT)?, lines),
+        Step::Ready => ready::client(at.addr(ready::PORT)?, lines),
+        Step::Length => length::client(at.addr(length::PORT)?, lines, false),
+        Step::JsonHeader => json_header::client(at.addr(json_header::PORT)?, lines),
+        Step::Case => case::client(at.addr(case::PORT)?, lines, false),
+        Step::Download => download::client(at.addr(download::PORT)?, lines, dir),
         Step::Pack | Step::PackBroken | Step::All => Err(no_role(step, "client")),
     }
 }
@@ -129,7 +98,7 @@ fn connect(step: Step, at: &Endpoint, messages: &[String], dest: &Folder) -> io:
 struct ServerOptions {
     /// The folder the server saves uploads into and serves files from
     /// (created if missing).
-    #[arg(long, default_value = DEFAULT_SERVER_DIR)]
+    #[arg(long, default_value = "files")]
     dir: PathBuf,
 }
 
@@ -137,13 +106,13 @@ struct ServerOptions {
 #[derive(Args, Debug)]
 struct ClientOptions {
     /// The folder `client download` saves into (created if missing).
-    #[arg(long, default_value = DEFAULT_CLIENT_DIR)]
+    #[arg(long, default_value = "downloads")]
     dir: PathBuf,
 }
 
 fn main() -> ExitCode {
     classroom::cli::run_with::<Step, ServerOptions, ClientOptions>(
-        |step, at, options| serve(step, at, &Folder::new(options.dir)),
-        |step, at, messages, options| connect(step, at, messages, &Folder::new(options.dir)),
+        |step, at, options| serve(step, at, &options.dir),
+        |step, at, messages, options| connect(step, at, messages, &options.dir),
     )
 }

@@ -1,41 +1,25 @@
-//! `ready`: document 001's fix (§粘包的解决办法, port 9999), modelled on an
-//! HTTP exchange. The client sends a command; the server announces the
-//! size of the output, `ready|SIZE`; the client answers `start`; the server
-//! sends the output and the client reads until it has SIZE bytes, showing
-//! its progress.
-//!
-//! ```text
-//! client                 server
-//!   cat log.txt    ──►
-//!              ◄──  ready|2500
-//!   start          ──►
-//!              ◄──  2500 bytes of output
-//! ```
-//!
-//! Document 001 runs the command through a shell (`subprocess.Popen(cmd,
-//! shell=True)`), which lets anyone who can connect run anything. Here the
-//! commands are lesson 04's fixed list (`ls`, `cat NAME`, `help`), working
-//! inside one folder, and no shell or process is ever started.
+//! `ready`: document 001's fix (§粘包的解决办法, port 9999), modelled on
+//! HTTP. The client sends a command; the server announces the size of the
+//! output, `ready|SIZE`; the client answers `start`, then reads until it has
+//! SIZE bytes. Document 001 runs the command through a shell, which lets
+//! anyone who can connect run anything; here the commands are lesson 04's
+//! fixed list (`ls`, `cat NAME`, `help`) inside one folder, and no shell or
+//! other program is ever started.
 
-use std::io;
-use std::net::SocketAddr;
+use std::io::{self, ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 
-use classroom::{Side, narrate};
+use classroom::files::ScratchDir;
+use classroom::tcp::RECV_SIZE;
+use classroom::{Traced, narrate, runner};
 use sticky_packet_demo::commands;
 
-use crate::conn::Conn;
-use crate::conn::Turns;
-use crate::frame::{MESSAGE_CAP, recv_exact};
-use classroom::tcp::demo_pair;
-
-use crate::serve::{DemoDir, sample_text};
+use crate::files::sample_text;
+use crate::frame::invalid;
 
 /// The document's port for this step.
 pub const PORT: u16 = 9999;
-
-/// What one `recv` asks for: the document's `recv(1024)`.
-pub const RECV_SIZE: usize = 1024;
 
 /// The word that ends the session, the document's `exit`.
 pub const EXIT: &str = "exit";
@@ -43,56 +27,44 @@ pub const EXIT: &str = "exit";
 /// The document's answer when a command printed nothing.
 pub const CMD_ERROR: &[u8] = b"cmd error...";
 
-// ANCHOR: serve
-/// The server's half: run each command, announce the output's size, wait
-/// for `start`, send the output.
-pub fn serve(conn: &mut impl Conn, out: &mut Side, folder: &Path) -> io::Result<()> {
+// ANCHOR: server
+/// The server's half, for one client: run each command, announce the
+/// output's size, wait for `start`, send the output.
+pub fn server(listener: &TcpListener, folder: &Path) -> io::Result<()> {
+    let (conn, peer) = listener.accept()?; // Python: conn, addr = s.accept()
+    let mut conn = Traced::accepted(conn, peer)?;
     let mut buf = [0u8; RECV_SIZE];
     loop {
-        let n = conn.read(&mut buf)?;
-        if n == 0 {
-            out.eof();
-            return Ok(());
-        }
-        out.received(&buf[..n]);
+        let n = conn.read(&mut buf)?; // Python: recv_data = conn.recv(1024)
         let Ok(command) = std::str::from_utf8(&buf[..n]) else {
-            send(conn, b"error: the command is not UTF-8 text", out)?;
+            conn.write_all(b"error: the command is not UTF-8 text")?;
             continue;
         };
-        if command == EXIT {
-            return Ok(());
+        if n == 0 || command == EXIT {
+            return Ok(()); // Python: if str(recv_data, ...) == 'exit': break
         }
         let output = commands::run(command, folder)?; // never a shell
         if output.is_empty() {
-            send(conn, CMD_ERROR, out)?;
+            conn.write_all(CMD_ERROR)?; // Python: conn.send(ret), ret = b'cmd error...'
             continue;
         }
-        send(conn, format!("ready|{}", output.len()).as_bytes(), out)?;
-        let n = conn.read(&mut buf)?;
-        if n == 0 {
-            out.eof();
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "the client closed instead of answering start",
-            ));
+        let tag = format!("ready|{}", output.len());
+        conn.write_all(tag.as_bytes())?; // Python: conn.send(bytes(read_tag, encoding='utf8'))
+        let n = conn.read(&mut buf)?; // Python: feedback = conn.recv(1024)
+        match &buf[..n] {
+            b"start" => conn.write_all(&output)?, // Python: conn.send(ret)
+            [] => {
+                let why = "the client closed instead of answering start";
+                return Err(io::Error::new(ErrorKind::UnexpectedEof, why));
+            }
+            _ => {
+                conn.write_all(b"error: expected start")?;
+                return Err(invalid("the client did not answer start"));
+            }
         }
-        out.received(&buf[..n]);
-        if &buf[..n] != b"start" {
-            send(conn, b"error: expected start", out)?;
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                "the client did not answer start",
-            ));
-        }
-        send(conn, &output, out)?;
     }
 }
-// ANCHOR_END: serve
-
-fn send(conn: &mut impl Conn, data: &[u8], out: &mut Side) -> io::Result<()> {
-    out.sent(data);
-    conn.write_all(data)
-}
+// ANCHOR_END: server
 
 /// `ready|2500` → 2500. Anything else is not a size announcement.
 pub fn parse_ready(tag: &[u8]) -> Option<u64> {
@@ -104,95 +76,62 @@ pub fn parse_ready(tag: &[u8]) -> Option<u64> {
 }
 
 // ANCHOR: client
-/// The client's half of one command: send it, and if the server is ready,
-/// say `start` and read exactly the announced number of bytes.
-pub fn run_command(stream: &mut impl Conn, command: &str, out: &mut Side) -> io::Result<Vec<u8>> {
-    out.sent(command.as_bytes());
-    stream.write_all(command.as_bytes())?;
-    let mut tag = [0u8; RECV_SIZE];
-    let n = stream.read(&mut tag)?;
-    out.received(&tag[..n]);
-    let Some(size) = parse_ready(&tag[..n]) else {
-        return Ok(tag[..n].to_vec()); // an answer without output, shown as is
-    };
-    if size > MESSAGE_CAP {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("ready|{size} exceeds the cap of {MESSAGE_CAP} bytes"),
-        ));
-    }
-    out.sent(b"start");
-    stream.write_all(b"start")?;
-    // ANCHOR: read_announced
-    let mut output = Vec::with_capacity(size as usize);
-    while (output.len() as u64) < size {
-        let want = RECV_SIZE.min(size as usize - output.len());
-        let mut chunk = vec![0u8; want];
-        let got = recv_exact(stream, &mut chunk)?;
-        out.received(&chunk[..got]);
-        if got < want {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                format!(
-                    "the server closed after {} of {size} bytes",
-                    output.len() + got
-                ),
-            ));
-        }
-        output.extend_from_slice(&chunk);
-        out.say(format!("progress: {}/{size} bytes", output.len()));
-    }
-    // ANCHOR_END: read_announced
-    Ok(output)
-}
-// ANCHOR_END: client
-
-/// Run each line as a command until `exit` or the end of input.
-pub fn client(
-    stream: &mut impl Conn,
-    out: &mut Side,
-    lines: impl Iterator<Item = String>,
-) -> io::Result<()> {
+/// The client's half: run each command (until `exit`, `q` or the end of
+/// input), then say `exit`.
+pub fn client(addr: SocketAddr, lines: impl IntoIterator<Item = String>) -> io::Result<()> {
+    let stream = TcpStream::connect(addr)?; // Python: s.connect(ip_port)
+    let mut stream = Traced::connected(stream)?;
     for line in lines {
         let command = line.trim();
-        if command.is_empty() {
-            continue; // the document's `if not send_data: continue`
-        }
         if command == EXIT || command == "q" {
-            out.sent(EXIT.as_bytes());
-            return stream.write_all(EXIT.as_bytes());
+            break;
         }
-        run_command(stream, command, out)?;
+        if !command.is_empty() {
+            run_command(&mut stream, command)?; // Python: if not send_data: continue
+        }
     }
-    out.sent(EXIT.as_bytes());
-    stream.write_all(EXIT.as_bytes())
+    stream.write_all(EXIT.as_bytes()) // Python: s.send(bytes('exit', ...)); break
 }
 
-/// Connect and run commands from `messages` or stdin.
-pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    classroom::tcp::client_session(addr, |mut stream, out| {
-        out.say("commands: ls | cat NAME | help, exit to quit");
-        client(&mut stream, out, classroom::cli::input_lines(messages))
-    })
+/// One command: send it, and if the server is ready, say `start` and read
+/// exactly the announced number of bytes.
+fn run_command(stream: &mut Traced<TcpStream>, command: &str) -> io::Result<()> {
+    stream.write_all(command.as_bytes())?; // Python: s.send(bytes(send_data, encoding='utf-8'))
+    let mut buf = [0u8; RECV_SIZE];
+    let n = stream.read(&mut buf)?; // Python: ready_tag = s.recv(1024)
+    let Some(size) = parse_ready(&buf[..n]) else {
+        return Ok(()); // an answer without output: it is all there is
+    };
+    stream.write_all(b"start")?; // Python: s.send(bytes('start', encoding='utf8'))
+    // ANCHOR: read_announced
+    let mut got = 0; // Python: recv_size = 0; each read is printed: nothing to keep
+    while got < size {
+        let want = (size - got).min(RECV_SIZE as u64) as usize; // never into what follows
+        let n = stream.read(&mut buf[..want])?; // Python: recv_data = s.recv(1024)
+        if n == 0 {
+            let why = format!("the server closed after {got} of {size} bytes");
+            return Err(io::Error::new(ErrorKind::UnexpectedEof, why));
+        }
+        got += n as u64; // Python: recv_size += len(recv_data)
+        stream.say(format!("progress: {got}/{size} bytes"));
+    }
+    // ANCHOR_END: read_announced
+    Ok(())
 }
+// ANCHOR_END: client
 
 /// Two commands against a scratch folder: a long output, and a name the
 /// server refuses.
 pub fn demo() -> io::Result<()> {
-    let dir = DemoDir::new()?;
-    let folder = dir.sub("files")?;
+    let scratch = ScratchDir::new("struct_header_fix-demo")?;
+    let folder = scratch.sub("files")?;
     std::fs::write(folder.join("notes.txt"), "ready, start, go\n")?;
     std::fs::write(folder.join("log.txt"), sample_text(2500))?;
     let commands = ["cat log.txt", "cat ../secret.txt"].map(String::from);
-    demo_pair(
-        move |mut conn: Turns, out| serve(&mut conn, out, &folder),
-        |mut stream: Turns, out| client(&mut stream, out, commands.into_iter()),
-    )?;
+    runner::pair(move |l| server(l, &folder), |addr| client(addr, commands))?;
     narrate(
-        "the client knew the size before the output came, so it read exactly that much: nothing was left over for the next command",
+        "the client knew the size and read exactly that: nothing was left for the next command",
     );
-    narrate(
-        "the cost: an extra round trip (start) per command; a length header saves it, see `demo length`",
-    );
+    narrate("the cost: a round trip (start) per command; a length saves it: `demo length`");
     Ok(())
 }

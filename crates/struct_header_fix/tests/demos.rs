@@ -3,7 +3,9 @@
 
 use std::process::{Command, Stdio};
 
-use classroom::testing::{assert_same_every_run, demo_steps, run_failing, run_ok};
+use classroom::testing::{
+    assert_one_line_per_syscall, assert_same_every_run, demo_steps, run_failing, run_ok,
+};
 
 const BIN: &str = env!("CARGO_BIN_EXE_struct_header_fix");
 const RUNS: usize = 20;
@@ -36,6 +38,14 @@ fn demos_leave_no_scratch_folder_behind() {
         .filter(|n| n.starts_with(&mine))
         .collect();
     assert!(leftover.is_empty(), "{leftover:?}");
+}
+
+/// One printed `send #N` / `recv #N` is one system call, in the demos
+/// that take glued bytes apart (skipped where strace is missing).
+#[test]
+fn printed_sends_and_receives_are_system_calls() {
+    assert_one_line_per_syscall(BIN, &["demo", "length"]);
+    assert_one_line_per_syscall(BIN, &["demo", "json-header"]);
 }
 
 #[test]

@@ -69,7 +69,7 @@ fn the_length_server_refuses_bad_frames_and_goes_on() {
                 cap_plus_one,
                 "length 67108865 exceeds the cap of 67108864 bytes",
             ),
-            case(vec![1, 0], "after 2 of the 4 header bytes"),
+            case(vec![1, 0], "after 2 of 4 header bytes"),
             case(eof_in_body, "after 3 of 10 data bytes"),
         ],
     );
@@ -94,14 +94,17 @@ fn the_json_header_server_refuses_bad_uploads_and_goes_on() {
             (64 * 1024 + 1_i32).to_le_bytes().to_vec(),
             "length 65537 exceeds the cap of 65536 bytes",
         ),
-        case(vec![7], "after 1 of the 4 header bytes"),
+        case(vec![7], "after 1 of 4 header bytes"),
         case(
             frame(br#"{"opt": "upload""#)[..10].to_vec(),
             "after 6 of 16 data bytes",
         ),
         case(frame(b"\xff\xfe"), "header is not UTF-8"),
         case(frame(b"{not json"), "header is not valid JSON"),
-        case(frame(br#"{"opt": "delete"}"#), "unknown opt \"delete\""),
+        case(
+            frame(br#"{"opt": "delete", "filename": "a.txt", "filesize": 5}"#),
+            "unknown opt \"delete\"",
+        ),
         case(
             frame(br#"{"opt": "upload", "filename": "a.txt"}"#),
             "missing field `filesize`",
@@ -133,15 +136,6 @@ fn the_json_header_server_refuses_bad_uploads_and_goes_on() {
     let mut half = upload_header("half.bin", 1000);
     half.extend_from_slice(&[1u8; 500]);
     cases.push(case(half, "after 500 of 1000 data bytes"));
-    // Download requests for what is not there.
-    cases.push(case(
-        frame(br#"{"opt": "download", "filename": "nope.txt", "offset": 0}"#),
-        "no file \"nope.txt\"",
-    ));
-    cases.push(case(
-        frame(br#"{"opt": "download", "filename": "../Cargo.toml", "offset": 0}"#),
-        "path separator",
-    ));
     refused_each(&server, &cases);
 
     assert_eq!(tree(server.root.path()), ["files"], "nothing was written");
@@ -156,19 +150,40 @@ fn the_json_header_server_refuses_bad_uploads_and_goes_on() {
     assert_eq!(tree(server.root.path()), ["files", "files/ok.txt"]);
 }
 
-/// A download that asks for an offset past the end of the file.
+/// `download` server: requests for what is not there, or not a file, or
+/// not a request at all; then the next client is served.
 #[test]
-fn a_download_offset_past_the_end_is_refused() {
-    let server = Server::start("download");
+fn the_download_server_refuses_bad_requests_and_goes_on() {
+    let mut server = Server::start("download");
     std::fs::write(server.files().join("a.txt"), "hello").unwrap();
-    let error = send_and_read_error(
-        &server,
-        &frame(br#"{"opt": "download", "filename": "a.txt", "offset": 6}"#),
-    );
-    assert!(
-        error.contains("offset 6 is past the end of a.txt"),
-        "{error}"
-    );
+    std::fs::write(server.files().join(".hidden"), "secret").unwrap();
+    std::fs::create_dir(server.files().join("sub")).unwrap();
+    let request = |name: &str| {
+        let request = json!({ "opt": "download", "filename": name });
+        frame(request.to_string().as_bytes())
+    };
+    let mut cases = vec![
+        case(request("nope.txt"), "no file \"nope.txt\""),
+        case(request(".hidden"), "no file \".hidden\""),
+        case(request("sub"), "no file \"sub\""),
+        case(
+            frame(br#"{"opt": "upload", "filename": "a.txt"}"#),
+            "unknown opt \"upload\"",
+        ),
+        case(frame(br#"{"opt": "download"}"#), "missing field `filename`"),
+        case(frame(b"\xff"), "request is not UTF-8"),
+        case((-1_i32).to_le_bytes().to_vec(), "negative length -1"),
+    ];
+    for (name, why) in BAD_NAMES {
+        cases.push(case(request(name), why));
+    }
+    refused_each(&server, &cases);
+    assert!(server.is_running());
+    let mut stream = server.connect();
+    stream.write_all(&request("a.txt")).unwrap();
+    let header = read_frame(&mut stream).expect("a header");
+    assert!(String::from_utf8_lossy(&header).contains("\"filesize\": 5"));
+    assert_eq!(classroom::testing::read_n(&mut stream, 5), b"hello");
 }
 
 /// `case` server: bad type frames, names, lengths and files.
@@ -194,7 +209,7 @@ fn the_case_server_refuses_bad_frames_and_goes_on() {
             joined(&[&msg, &(64 * 1024 * 1024 + 1_i32).to_le_bytes()]),
             "exceeds the cap of 67108864 bytes",
         ),
-        case(vec![1, 0, 0], "after 3 of the 4 header bytes"),
+        case(vec![1, 0, 0], "after 3 of 4 header bytes"),
         case(
             joined(&[&msg, &[5, 0, 0, 0, b'h']]),
             "after 1 of 5 data bytes",
@@ -358,7 +373,8 @@ fn the_ready_server_answers_bad_commands_and_goes_on() {
     assert!(server.is_running());
     let mut stream = server.connect();
     stream.write_all(b"exit").unwrap();
-    server.wait_for("done with");
+    server.wait_for("recv #1: 4 bytes \"exit\"");
+    server.wait_for("waiting for a connection");
 }
 
 /// The error reply reaches a client that is still sending when the server
@@ -373,33 +389,43 @@ fn a_refusal_reaches_a_client_that_is_still_sending() {
     assert!(error_reply(&mut stream).contains("path separator"));
 }
 
-/// The download client reads a server's bytes too: a list reply that is
-/// JSON but not `{"files": [...]}` is a clear error, not a panic, and
-/// leaves nothing in its folder.
+/// The download client reads a server's bytes too: a reply that is JSON
+/// but not a file header, or a header naming another file or a path, is a
+/// clear error, not a panic, and leaves nothing in its folder.
 #[test]
-fn the_download_client_refuses_a_malformed_list_reply() {
-    let dir = tempfile::tempdir().unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port().to_string();
-    let server = std::thread::spawn(move || {
-        let (mut conn, _) = listener.accept().unwrap();
-        read_frame(&mut conn).expect("the list request");
-        conn.write_all(&frame(b"[1, 2]")).unwrap();
-        conn.shutdown(Shutdown::Write).unwrap();
-        let _ = conn.read_to_end(&mut Vec::new());
-    });
-    let output = run_command(
-        Command::new(BIN)
-            .args(["client", "download", "a.txt", "--port", &port])
-            .current_dir(dir.path()),
-        "",
-    );
-    server.join().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "no panic: {stderr}");
-    assert!(
-        stderr.contains("the reply lacks a field or has a wrong one"),
-        "{stderr}"
-    );
-    assert_eq!(tree(dir.path()), ["downloads"]);
+fn the_download_client_refuses_malformed_replies() {
+    let replies: [(&[u8], &str); 3] = [
+        (b"[1, 2]", "the reply lacks a field or has a wrong one"),
+        (
+            br#"{"filename": "../x", "filesize": 1, "md5": "0"}"#,
+            "refused file name \"../x\"",
+        ),
+        (
+            br#"{"filename": "b.txt", "filesize": 1, "md5": "0"}"#,
+            "asked for \"a.txt\", got \"b.txt\"",
+        ),
+    ];
+    for (reply, expected) in replies {
+        let dir = tempfile::tempdir().unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port().to_string();
+        let server = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap();
+            read_frame(&mut conn).expect("the download request");
+            conn.write_all(&frame(reply)).unwrap();
+            conn.shutdown(Shutdown::Write).unwrap();
+            let _ = conn.read_to_end(&mut Vec::new());
+        });
+        let output = run_command(
+            Command::new(BIN)
+                .args(["client", "download", "a.txt", "--port", &port])
+                .current_dir(dir.path()),
+            "",
+        );
+        server.join().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "no panic: {stderr}");
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+        assert_eq!(tree(dir.path()), ["downloads"]);
+    }
 }

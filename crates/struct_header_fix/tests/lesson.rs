@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use classroom::lesson_test::Harness;
+use classroom::lesson_test::{Harness, assert_every_anchor_shown};
 
 const LESSON: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -38,4 +38,10 @@ fn lesson_05_runs_as_printed() {
     assert!(scratch.path().join("downloads/hello.txt").is_file());
     // The refused download of nope.txt left nothing to resume from.
     assert!(!scratch.path().join("downloads/.nope.txt.part").exists());
+}
+
+/// Every `// ANCHOR:` region in this crate's sources is shown by a lesson.
+#[test]
+fn every_anchor_is_shown() {
+    assert_every_anchor_shown(LESSON, &["struct_header_fix"]);
 }
