@@ -72,7 +72,7 @@ pub(crate) fn finish_request<R: 'static>(handler: &dyn BaseRequestHandler<R>, mu
         handled.and(finished)
     });
     if let Err(error) = result {
-        req.server.count_error();
+        req.server.state().stats.errors += 1;
         handler.handle_error(req.client_address, &error);
     }
 }

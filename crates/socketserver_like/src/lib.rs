@@ -1,26 +1,16 @@
-//! Lesson 08: Python's `socketserver`, in Rust.
-//!
-//! The library half is a small `socketserver`: write a
-//! [`BaseRequestHandler`] (what to do with one request), put it on a
-//! [`TcpServer`] or a [`UdpServer`], perhaps with a thread per request
-//! ([`Server::threading`]) or a pool of workers ([`Server::pool`]), and call
-//! [`serve_forever`](Server::serve_forever). Another thread stops it with
-//! [`shutdown`](Server::shutdown).
-//!
-//! The lesson half is one module per step, for `demo STEP` and for
-//! `server STEP` / `client STEP`: [`upper`] (document 000), [`welcome`] and
-//! [`slow`] (document 003), [`pool`], [`udp`], [`shutdown`].
+//! Lesson 08: Python's `socketserver`, in Rust. The library half: write a
+//! [`BaseRequestHandler`], put it on a [`TcpServer`] or a [`UdpServer`]
+//! (perhaps with [`Server::threading`] or [`Server::pool`]), and call
+//! [`Server::serve_forever`]. The lesson half: one module per step.
 #![warn(missing_docs)]
 
 mod handler;
 mod server;
 mod thread_pool;
 
-#[cfg(unix)]
-#[path = "unix.rs"]
-mod os;
-#[cfg(windows)]
-#[path = "windows.rs"]
+// What differs between systems, one file each.
+#[cfg_attr(unix, path = "unix.rs")]
+#[cfg_attr(windows, path = "windows.rs")]
 mod os;
 
 pub mod pool;

@@ -48,11 +48,6 @@ pub fn server(addr: SocketAddr) -> io::Result<TcpServer> {
 }
 // ANCHOR_END: server
 
-/// The same handler with a thread per request, for comparison.
-pub fn threading_server(addr: SocketAddr) -> io::Result<TcpServer> {
-    Ok(Server::new(server_bind(addr, BACKLOG)?, Shout)?.threading())
-}
-
 // ANCHOR: flood
 /// Open `count` connections to `addr` and send one line on each, keeping
 /// them all open; then read every reply and check it.
@@ -65,19 +60,14 @@ pub fn flood(addr: SocketAddr, count: usize, all_connected: impl FnOnce()) -> io
         stream.write_all(line_of(n).as_bytes())?;
         clients.push(stream); // it stays open
     }
-    lane.say(format!(
-        "{count} clients connected at once, each sent one line"
-    ));
+    lane.say(format!("{count} clients connected, each sent one line"));
     all_connected();
     for (n, stream) in clients.into_iter().enumerate() {
         stream.set_read_timeout(Some(PATIENCE))?;
         let reply = read_line(&mut BufReader::new(stream), MAX_LINE)?.unwrap_or_default();
         if reply != line_of(n).to_ascii_uppercase().as_bytes() {
             let got = classroom::bytes::show(&reply);
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("client {n} got {got}"),
-            ));
+            return Err(io::Error::other(format!("client {n} got {got}")));
         }
     }
     lane.say(format!("{count} replies, every one correct"));
@@ -88,9 +78,7 @@ pub fn flood(addr: SocketAddr, count: usize, all_connected: impl FnOnce()) -> io
 /// Threads in this process right now, from Linux's `/proc/self/status`.
 pub fn threads_in_process() -> Option<usize> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let threads = status
-        .lines()
-        .find_map(|line| line.strip_prefix("Threads:"))?;
+    let threads = status.lines().find_map(|l| l.strip_prefix("Threads:"))?;
     threads.trim().parse().ok()
 }
 
@@ -105,13 +93,14 @@ fn close_and_count(server: TcpServer) {
     server.server_close();
     let Stats {
         requests,
-        threads_started: started,
-        threads_running: running,
+        threads_started,
+        threads_running,
         ..
     } = handle.stats();
-    let threads =
-        format!("handler threads started: {started}, running after server_close: {running}");
-    Side::server().say(format!("requests: {requests}, {threads}"));
+    let threads = format!("threads started: {threads_started}, running: {threads_running}");
+    Side::server().say(format!(
+        "after server_close: requests: {requests}, {threads}"
+    ));
 }
 
 /// 1,000 clients against the pool, then against a thread per request.
@@ -126,20 +115,20 @@ pub fn demo() -> io::Result<()> {
         flood(addr, CLIENTS, || say_threads("with all of them connected"))
     })?;
     close_and_count(server);
+    let waited = "the others waited in the queue and in the kernel";
     narrate(format!(
-        "{WORKERS} threads served {CLIENTS} clients; the others waited in the queue and in the kernel"
+        "{WORKERS} threads served {CLIENTS} clients; {waited}"
     ));
 
-    let server = threading_server(classroom::cli::ephemeral())?;
+    let listener = server_bind(classroom::cli::ephemeral(), BACKLOG)?;
+    let server = Server::new(listener, Shout)?.threading();
     let addr = server.server_address()?;
     Side::server().say(format!(
-        "listening on {addr}: the same, with a thread per request (ThreadingMixIn)"
+        "listening on {addr}: the same, a thread per request"
     ));
     server.serve_while(|| flood(addr, CLIENTS, || {}))?;
     close_and_count(server);
-    narrate(
-        "a thread per request is a thread per client: a flood of clients is a flood of threads",
-    );
+    narrate("a thread per request is a thread per client: a flood of them is a flood of threads");
     Ok(())
 }
 
@@ -148,7 +137,7 @@ pub fn serve(addr: SocketAddr) -> io::Result<()> {
     let server = server(addr)?;
     classroom::cli::announce_listening(server.socket())?;
     Side::server().say(format!(
-        "{WORKERS} worker threads, room for {QUEUE} waiting requests"
+        "{WORKERS} workers, room for {QUEUE} waiting requests"
     ));
     server.serve_forever(DEFAULT_POLL_INTERVAL)
 }

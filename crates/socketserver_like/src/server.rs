@@ -4,7 +4,7 @@
 use std::io::{self, ErrorKind::*};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-use std::thread::{self, ThreadId};
+use std::thread::{self, JoinHandle, ThreadId};
 use std::time::Duration;
 
 use classroom::errors::{context, explain};
@@ -101,7 +101,7 @@ pub struct Server<L: Listen> {
 /// Who runs a request.
 enum Dispatch {
     Inline,
-    Threads,
+    Threads(Mutex<Vec<JoinHandle<()>>>),
     Pool(ThreadPool),
 }
 
@@ -124,7 +124,7 @@ impl<L: Listen> Server<L> {
 
     /// Python's `ThreadingMixIn`: a new thread for every request.
     pub fn threading(mut self) -> Self {
-        self.dispatch = Dispatch::Threads;
+        self.dispatch = Dispatch::Threads(Mutex::default());
         self
     }
 
@@ -212,10 +212,17 @@ impl<L: Listen> Server<L> {
             // The handler runs inside serve_forever: the next client waits.
             Dispatch::Inline => job(),
             // A new thread, and serve_forever goes straight back to waiting.
-            Dispatch::Threads => {
+            Dispatch::Threads(threads) => {
                 let running = self.handle.thread_started(); // counted until it ends
-                if let Err(e) = thread::Builder::new().spawn(move || (job(), drop(running))) {
-                    eprintln!("no thread for a request: {e}"); // the job is dropped: closed
+                match thread::Builder::new().spawn(move || job_on(running, job)) {
+                    Ok(thread) => {
+                        let mut threads = threads.lock().unwrap_or_else(PoisonError::into_inner);
+                        // Forget finished threads, or a server that runs
+                        // for months keeps a handle for every request.
+                        threads.retain(|thread| !thread.is_finished());
+                        threads.push(thread);
+                    }
+                    Err(e) => eprintln!("no thread for a request: {e}"), // the job is dropped
                 }
             }
             // Wait for room in the queue; a free worker takes it from there.
@@ -232,11 +239,13 @@ impl<L: Listen> Server<L> {
     // ANCHOR: server_close
     /// Python's `server_close()`: close the socket, then wait for the
     /// handler threads (Python's `block_on_close`; a pool's workers finish
-    /// the requests it queued). Dropping the server does not wait.
+    /// the requests it queued). Dropping a threading server does not wait.
     pub fn server_close(self) {
-        let handle = self.handle();
-        drop(self);
-        drop(handle.wait_until(|state| state.stats.threads_running == 0));
+        drop(self.socket);
+        if let Dispatch::Threads(threads) = self.dispatch {
+            let threads = threads.into_inner().unwrap_or_else(PoisonError::into_inner);
+            threads.into_iter().for_each(|thread| drop(thread.join()));
+        } // a pool joins its workers when it is dropped, here
     }
     // ANCHOR_END: server_close
 
@@ -265,6 +274,11 @@ fn nothing_there(error: &io::Error) -> bool {
     )
 }
 
+/// A request's thread: counted as running until its job is done.
+fn job_on(_running: Running, job: impl FnOnce()) {
+    job();
+}
+
 /// What a server has done so far: a snapshot from [`ServerHandle::stats`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
@@ -286,7 +300,7 @@ pub struct ServerHandle(Arc<Shared>);
 #[derive(Debug)]
 struct Shared {
     state: Mutex<State>,
-    /// Signalled when `serve_forever` returns, and when a thread ends.
+    /// Signalled when `serve_forever` returns.
     changed: Condvar,
     /// `shutdown()` sends it a byte to end `serve_forever`'s wait at once: a
     /// UDP socket on loopback connected to itself, so only we can ring it.
@@ -294,10 +308,10 @@ struct Shared {
 }
 
 #[derive(Debug, Default)]
-struct State {
+pub(crate) struct State {
     serving: Option<ThreadId>,
     shutdown_request: bool,
-    stats: Stats,
+    pub(crate) stats: Stats,
 }
 
 impl ServerHandle {
@@ -343,7 +357,7 @@ impl ServerHandle {
         self.state().stats
     }
 
-    fn state(&self) -> MutexGuard<'_, State> {
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
         self.0.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -370,10 +384,6 @@ impl ServerHandle {
         stats.threads_started += 1;
         stats.threads_running += 1;
         Running(self.clone())
-    }
-
-    pub(crate) fn count_error(&self) {
-        self.state().stats.errors += 1;
     }
 }
 
@@ -403,7 +413,6 @@ pub(crate) struct Running(ServerHandle);
 impl Drop for Running {
     fn drop(&mut self) {
         self.0.state().stats.threads_running -= 1;
-        self.0.0.changed.notify_all();
     }
 }
 

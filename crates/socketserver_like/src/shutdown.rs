@@ -25,9 +25,9 @@ pub fn demo() -> io::Result<()> {
         lane.say("shutdown() from this thread, while client 1 is connected");
         let asked = Instant::now();
         server.shutdown();
+        let took = asked.elapsed();
         lane.say(format!(
-            "shutdown() returned after {:.1?}: serve_forever has stopped",
-            asked.elapsed()
+            "shutdown() returned after {took:.1?}: serve_forever stopped"
         ));
         Ok(one)
     })?;
@@ -55,7 +55,7 @@ pub fn demo() -> io::Result<()> {
         .map_err(|_| io::Error::other("server_close panicked"))?;
     let took = closing_started.elapsed();
     lane.say(format!(
-        "server_close() returned after {took:.1?}: it waited for client 1's handler"
+        "server_close() returned after {took:.1?}: it waited for client 1"
     ));
     narrate("shutdown() stops the accepting; requests already being handled run to their end");
     narrate("clients that came after it were never accepted: server_close reset them");

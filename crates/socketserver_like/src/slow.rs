@@ -72,7 +72,7 @@ pub fn demo_threading() -> io::Result<()> {
     let server = welcome::server(classroom::cli::ephemeral())?;
     let waited = run(server, "a thread per request (ThreadingMixIn)", false)?;
     narrate(format!(
-        "client 2 was welcomed after {waited:.1?}, while client 1 was still typing"
+        "client 2 was welcomed after {waited:.1?}, while client 1 was typing"
     ));
     narrate("but a thread per client is a thread per attacker too: `demo pool` bounds them");
     Ok(())

@@ -64,9 +64,7 @@ pub fn client(server: SocketAddr, data: &str) -> io::Result<String> {
 pub fn demo() -> io::Result<()> {
     let server = server(classroom::cli::ephemeral())?;
     let addr = server.server_address()?;
-    Side::server().say(format!(
-        "bound to {addr}: a UdpServer, one datagram at a time"
-    ));
+    Side::server().say(format!("bound to {addr}: a UdpServer"));
     server.serve_while(|| {
         MESSAGES
             .iter()
@@ -75,9 +73,7 @@ pub fn demo() -> io::Result<()> {
     let requests = server.handle().stats().requests;
     server.server_close();
     Side::server().say(format!("{} datagrams, {requests} requests", MESSAGES.len()));
-    narrate(
-        "for a UDP server a request is one datagram: no connection, no accept, no end of stream",
-    );
+    narrate("for a UDP server a request is one datagram: no connection, no accept, no EOF");
     narrate("the handler answered through the server's own socket, to client_address");
     Ok(())
 }

@@ -132,7 +132,7 @@ pub fn demo() -> io::Result<()> {
         }
         let running = server.handle().stats().threads_running;
         lane.say(format!(
-            "{running} handler threads are running, one per connected client"
+            "{running} handler threads are running, one per client"
         ));
         for (client, name) in clients.iter_mut().zip(NAMES) {
             client.send_line(name)?;
@@ -146,9 +146,7 @@ pub fn demo() -> io::Result<()> {
     })?;
     server.server_close();
     narrate("three clients were connected at the same time, each served by its own thread");
-    narrate(
-        "next: `demo sequential` shows what happens without those threads, `demo threading` the fix",
-    );
+    narrate("next: `demo sequential`, without those threads, and `demo threading`, the fix");
     Ok(())
 }
 

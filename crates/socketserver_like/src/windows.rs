@@ -42,7 +42,6 @@ pub(crate) fn poll_readable(
 }
 
 /// Nothing to do: Windows has no per-process limit on sockets to raise.
-pub fn make_room_for(fds: u64) -> io::Result<()> {
-    let _ = fds;
+pub fn make_room_for(_fds: u64) -> io::Result<()> {
     Ok(())
 }

@@ -55,3 +55,11 @@ fn the_sequential_server_makes_client_2_wait_and_threading_does_not() {
     let one_speaks = threading.find("[client 1] send #1").unwrap();
     assert!(welcomed < one_speaks, "{threading}");
 }
+
+/// The headline's printed sends and receives are its system calls, one for
+/// one (the other demos also ring and drain `shutdown()`'s waker socket,
+/// which is the library's, not the conversation's).
+#[test]
+fn the_headline_prints_one_line_per_system_call() {
+    classroom::testing::assert_one_line_per_syscall(BIN, &["demo", "upper"]);
+}

@@ -28,7 +28,7 @@ fn every_anchor_in_the_crate_is_shown_by_the_lesson() {
 fn a_lesson_with_a_wrong_output_line_fails() {
     for shown in [
         "[server] threads in this process with all of them connected: 6\n",
-        "[server] 4 worker threads, room for 16 waiting requests\n",
+        "[server] 4 workers, room for 16 waiting requests\n",
     ] {
         harness().assert_wrong_line_fails(LESSON, "", shown, &shown.replace('[', "[x"));
     }
