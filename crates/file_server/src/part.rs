@@ -1,0 +1,80 @@
+//! A download's partial file, kept for the next try (断点续传).
+//!
+//! Lesson 05's `PartFile` deletes itself unless it is committed: an upload
+//! cut short leaves nothing behind. A download is different: what arrived
+//! before the connection broke is worth keeping, so the next try asks only
+//! for the rest. It lives in `.NAME.part` beside where the file will go.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// `.NAME.part`: appended to, kept if the transfer stops with some bytes in
+/// it, renamed to `NAME` when complete and checked.
+#[derive(Debug)]
+pub struct Resumable {
+    file: File,
+    temp: PathBuf,
+    target: PathBuf,
+    keep: bool,
+}
+
+impl Resumable {
+    /// Continue (or start) `name` (a checked, plain name) in `folder`: the
+    /// partial file and how many bytes it already holds.
+    pub fn open(folder: &Path, name: &str) -> io::Result<(Resumable, u64)> {
+        let temp = folder.join(format!(".{name}.part"));
+        let file = OpenOptions::new().create(true).append(true).open(&temp)?;
+        let have = file.metadata()?.len();
+        let target = folder.join(name);
+        Ok((
+            Resumable {
+                file,
+                temp,
+                target,
+                keep: true,
+            },
+            have,
+        ))
+    }
+
+    /// Where the partial file is (to hash what it holds before resuming).
+    pub fn path(&self) -> &Path {
+        &self.temp
+    }
+
+    /// Complete and checked: flush it to disk and give it its real name.
+    pub fn commit(mut self) -> io::Result<()> {
+        self.file.sync_all()?;
+        fs::rename(&self.temp, &self.target)?;
+        self.keep = true; // nothing left to delete
+        Ok(())
+    }
+
+    /// Delete the partial file: what it holds is known to be wrong, and
+    /// resuming from it would not help.
+    pub fn discard(mut self) {
+        self.keep = false;
+    }
+}
+
+impl Drop for Resumable {
+    fn drop(&mut self) {
+        // An empty part has nothing to resume from: it would only litter
+        // the folder (a download the server refused leaves no trace).
+        let empty = self.file.metadata().is_ok_and(|m| m.len() == 0);
+        if (!self.keep || empty) && self.temp.exists() {
+            let _ = fs::remove_file(&self.temp);
+        }
+    }
+}
+
+impl Write for Resumable {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}

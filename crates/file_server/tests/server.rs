@@ -1,0 +1,139 @@
+//! The file server as a student runs it: a server process on its own port
+//! and folder, and the client binary. Uploads arrive byte for byte, a
+//! broken download resumes, wrong bytes are not resumed from, and a
+//! refused download leaves no trace.
+
+use std::path::Path;
+use std::process::Command;
+
+use classroom::testing::{ServerProcess, assert_same_every_run, run_command, succeeded};
+
+const BIN: &str = env!("CARGO_BIN_EXE_file_server");
+
+/// `file_server server --port 0 --dir ROOT/files`, and the scratch root.
+fn server() -> (ServerProcess, tempfile::TempDir) {
+    let root = tempfile::tempdir().unwrap();
+    let mut command = Command::new(BIN);
+    command
+        .args(["server", "--port", "0", "--dir"])
+        .arg(root.path().join("files"));
+    (ServerProcess::spawn(&mut command, ""), root)
+}
+
+/// Run the client in `cwd` against `server`: its output, and whether it
+/// succeeded.
+fn client(server: &ServerProcess, cwd: &Path, args: &[&str]) -> (String, bool) {
+    let port = server.addr.port().to_string();
+    let mut command = Command::new(BIN);
+    command
+        .arg("client")
+        .args(args)
+        .args(["--port", &port])
+        .current_dir(cwd);
+    let output = run_command(&mut command, "");
+    let ok = output.status.success();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (text, ok)
+}
+
+/// Bytes that are not text, the same every time.
+fn binary(len: usize) -> Vec<u8> {
+    let mut state = 0x2545_f491_u32;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state as u8
+        })
+        .collect()
+}
+
+#[test]
+fn an_upload_comes_back_byte_identical() {
+    let (server, root) = server();
+    let data = binary(3 * 1024 * 1024 + 17);
+    std::fs::write(root.path().join("big.bin"), &data).unwrap();
+    let (up, ok) = client(&server, root.path(), &["upload", "big.bin"]);
+    assert!(ok && up.contains("uploaded big.bin"), "{up}");
+    let (down, ok) = client(&server, root.path(), &["download", "--dir", "back", "1"]);
+    assert!(ok && down.contains(" 1.  3145745 bytes  big.bin"), "{down}");
+    assert_eq!(
+        std::fs::read(root.path().join("back/big.bin")).unwrap(),
+        data
+    );
+}
+
+#[test]
+fn an_interrupted_download_resumes_where_it_stopped() {
+    let (server, root) = server();
+    let data = binary(300_000);
+    std::fs::write(root.path().join("files/a.bin"), &data).unwrap();
+    // An earlier try left the first 100000 bytes.
+    let back = root.path().join("downloads");
+    std::fs::create_dir(&back).unwrap();
+    std::fs::write(back.join(".a.bin.part"), &data[..100_000]).unwrap();
+    let (out, ok) = client(&server, root.path(), &["download", "a.bin"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("held 100000 bytes from an earlier try"),
+        "{out}"
+    );
+    assert!(
+        out.contains("received 200000 bytes from byte 100000 on"),
+        "{out}"
+    );
+    assert_eq!(std::fs::read(back.join("a.bin")).unwrap(), data);
+    assert!(!back.join(".a.bin.part").exists());
+}
+
+#[test]
+fn a_resumed_download_from_wrong_bytes_fails_its_md5_and_starts_over() {
+    let (server, root) = server();
+    let data = binary(10_000);
+    std::fs::write(root.path().join("files/a.bin"), &data).unwrap();
+    let back = root.path().join("downloads");
+    std::fs::create_dir(&back).unwrap();
+    std::fs::write(back.join(".a.bin.part"), b"not the file").unwrap();
+    let (out, ok) = client(&server, root.path(), &["download", "a.bin"]);
+    assert!(!ok && out.contains("md5 mismatch"), "{out}");
+    assert!(
+        !back.join(".a.bin.part").exists(),
+        "the wrong bytes are gone"
+    );
+    let (out, ok) = client(&server, root.path(), &["download", "a.bin"]);
+    assert!(ok, "{out}");
+    assert_eq!(std::fs::read(back.join("a.bin")).unwrap(), data);
+}
+
+#[test]
+fn a_refused_download_leaves_no_part_file() {
+    let (server, root) = server();
+    std::fs::write(root.path().join("files/a.txt"), "hello").unwrap();
+    for (name, says) in [
+        ("nope.txt", "no file \"nope.txt\""),
+        ("../x", "path separator"),
+    ] {
+        let (out, ok) = client(&server, root.path(), &["download", name]);
+        assert!(!ok && out.contains(says), "{out}");
+    }
+    let downloads: Vec<_> = std::fs::read_dir(root.path().join("downloads"))
+        .unwrap()
+        .collect();
+    assert!(downloads.is_empty(), "{downloads:?}");
+    server.wait_for("gave up on");
+}
+
+#[test]
+fn the_demos_print_the_same_every_run() {
+    assert_same_every_run(BIN, &["demo", "all"], 10, &[]);
+    let text = succeeded(run_command(
+        Command::new(BIN).args(["demo", "download"]),
+        "",
+    ));
+    assert!(
+        text.contains("received 2000 bytes from byte 1000 on"),
+        "{text}"
+    );
+}
