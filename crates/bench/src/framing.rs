@@ -17,10 +17,8 @@ use std::time::{Duration, Instant};
 
 use classroom::roles::run_roles;
 use struct_header_fix::ack::{OK, read_json_header};
-use struct_header_fix::decoder::FrameReader;
-use struct_header_fix::frame::{HEADER_CAP, encode_frame, recv_exact};
-use struct_header_fix::header::FileHeader;
-use struct_header_fix::py_json::dumps;
+use struct_header_fix::files::FileHeader;
+use struct_header_fix::frame::{HEADER_CAP, dumps, recv_exact, recv_framed, send_framed};
 use struct_header_fix::ready::parse_ready;
 
 use crate::Size;
@@ -61,7 +59,7 @@ impl Fix {
         let data = [b'x'; PAYLOAD];
         match self {
             Fix::Ack => {
-                let header = dumps(&FileHeader::upload("m.bin", PAYLOAD as u64, None));
+                let header = dumps(&FileHeader::new("upload", "m.bin", PAYLOAD as u64, None));
                 let mut ok = [0u8; 2];
                 for _ in 0..count {
                     stream.write_all(&header)?;
@@ -81,7 +79,8 @@ impl Fix {
                 }
             }
             Fix::Length => {
-                let frame = encode_frame(&data)?;
+                let mut frame = Vec::new();
+                send_framed(&mut frame, &data)?;
                 for _ in 0..count {
                     stream.write_all(&frame)?;
                 }
@@ -96,7 +95,7 @@ impl Fix {
         let mut data = [0u8; PAYLOAD];
         match self {
             Fix::Ack => {
-                while read_json_header(stream, HEADER_CAP)?.is_some() {
+                while read_json_header(stream)?.is_some() {
                     stream.write_all(OK)?;
                     stream.read_exact(&mut data)?;
                     count += 1;
@@ -122,8 +121,9 @@ impl Fix {
                 count += 1;
             },
             Fix::Length => {
-                let mut reader = FrameReader::new(stream);
-                while let Some(frame) = reader.read_frame(HEADER_CAP)? {
+                // Through a buffer, as a server reads; the framing is the lesson's.
+                let mut reader = io::BufReader::new(stream);
+                while let Some(frame) = recv_framed(&mut reader, HEADER_CAP)? {
                     expect(&frame, &data.map(|_| b'x'))?;
                     count += 1;
                 }

@@ -23,10 +23,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use classroom::Side;
 use socket2::SockRef;
-use struct_header_fix::conn::Conn;
-use struct_header_fix::files::{Folder, md5_of_file};
+use struct_header_fix::files::md5_of_file;
 use struct_header_fix::{case, json_header};
 
 use crate::child::{Running, announce, report_peak_rss, run_to_end};
@@ -94,11 +92,12 @@ fn buffer_limit(name: &str) -> Option<usize> {
 pub fn receive(way: Way, dir: &Path, size: u64) -> io::Result<()> {
     let listener = TcpListener::bind(classroom::cli::ephemeral())?;
     announce(&listener)?;
-    let (mut stream, _) = listener.accept()?;
     match way {
-        Way::Framed => json_header::serve(&mut stream, &mut Side::server(), &Folder::new(dir))?,
-        Way::Case => case::serve(&mut stream, &mut Side::server(), &Folder::new(dir))?,
+        // The lesson's servers accept their one connection themselves.
+        Way::Framed => json_header::server(&listener, dir)?,
+        Way::Case => case::server(&listener, dir)?,
         Way::Plain => {
+            let (mut stream, _) = listener.accept()?;
             if let Some(limit) = buffer_limit("rmem_max") {
                 SockRef::from(&stream).set_recv_buffer_size(limit)?;
             }
@@ -143,17 +142,14 @@ fn copy_plain(from: &mut impl Read, to: &mut impl Write) -> io::Result<u64> {
 /// `bench send WAY ADDR FILE`: send `file` to `addr`, then report peak
 /// memory.
 pub fn send(way: Way, addr: SocketAddr, file: &Path) -> io::Result<()> {
-    let mut stream = TcpStream::connect(addr)?;
     match way {
-        Way::Framed => {
-            json_header::upload(&mut stream, file, &mut Side::client())?;
-            stream.finish_sending()?;
-        }
+        Way::Framed => json_header::client(addr, [file.display().to_string()])?,
         Way::Case => {
             let line = format!("file|{}", file.display());
-            case::client(&mut stream, &mut Side::client(), std::iter::once(line))?;
+            case::client(addr, [line], false)?;
         }
         Way::Plain | Way::Length => {
+            let mut stream = TcpStream::connect(addr)?;
             if let Some(limit) = buffer_limit("wmem_max") {
                 SockRef::from(&stream).set_send_buffer_size(limit)?;
             }
