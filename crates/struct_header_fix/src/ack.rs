@@ -47,7 +47,6 @@ fn receive_uploads(conn: &mut Traced<TcpStream>, folder: &Path) -> io::Result<()
 }
 // ANCHOR_END: server
 
-// ANCHOR: read_json_header
 /// Read a JSON header that has no length in front of it: keep reading
 /// until the JSON is complete. `None` if the client closed before sending
 /// anything.
@@ -78,7 +77,6 @@ pub fn read_json_header(conn: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
         }
     }
 }
-// ANCHOR_END: read_json_header
 
 /// Check an upload header: one JSON value, a plain file name, a size.
 fn parse_upload(raw: &[u8]) -> io::Result<FileHeader> {

@@ -110,7 +110,6 @@ pub fn copy_exact(
     Ok(())
 }
 
-// ANCHOR: recv_file
 /// Receive exactly `len` bytes of a file from `conn` into `to`; `each` sees
 /// every piece. A small file's reads are printed like any others; a big
 /// file's are made on the socket itself and summed up in one line.
@@ -128,7 +127,6 @@ pub fn recv_file<S: Read>(
     conn.say(format!("received {len} bytes of file data ({why})"));
     Ok(())
 }
-// ANCHOR_END: recv_file
 
 // ANCHOR: save_file
 /// Receive `len` bytes into `folder/name`: into a temporary file, renamed

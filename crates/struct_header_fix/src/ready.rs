@@ -75,7 +75,6 @@ pub fn parse_ready(tag: &[u8]) -> Option<u64> {
         .ok()
 }
 
-// ANCHOR: client
 /// The client's half: run each command (until `exit`, `q` or the end of
 /// input), then say `exit`.
 pub fn client(addr: SocketAddr, lines: impl IntoIterator<Item = String>) -> io::Result<()> {
@@ -118,7 +117,6 @@ fn run_command(stream: &mut Traced<TcpStream>, command: &str) -> io::Result<()> 
     // ANCHOR_END: read_announced
     Ok(())
 }
-// ANCHOR_END: client
 
 /// Two commands against a scratch folder: a long output, and a name the
 /// server refuses.
