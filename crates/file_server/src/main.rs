@@ -147,25 +147,22 @@ fn listen() -> io::Result<(TcpListener, SocketAddr)> {
     Ok((listener, addr))
 }
 
-/// `server`'s own option.
+/// The one option `server` and `client` add to the usual ones.
 #[derive(Args, Debug)]
-struct ServerOptions {
-    /// The folder the server saves into and serves from (created if missing).
-    #[arg(long, default_value = "files")]
-    dir: PathBuf,
-}
-
-/// `client`'s own option.
-#[derive(Args, Debug)]
-struct ClientOptions {
-    /// The folder `client download` saves into (created if missing).
-    #[arg(long, default_value = "downloads")]
-    dir: PathBuf,
+struct Folder {
+    /// The folder the server saves into and serves from (default `files`),
+    /// or `client download` saves into (default `downloads`); created if
+    /// missing.
+    #[arg(long)]
+    dir: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
-    classroom::cli::run_with::<Step, ServerOptions, ClientOptions>(
-        |_, at, options| serve(at, &options.dir),
-        |step, at, messages, options| connect(step, at, messages, &options.dir),
+    classroom::cli::run_with::<Step, Folder, Folder>(
+        |_, at, folder| serve(at, &folder.dir.unwrap_or_else(|| "files".into())),
+        |step, at, messages, folder| {
+            let dir = folder.dir.unwrap_or_else(|| "downloads".into());
+            connect(step, at, messages, &dir)
+        },
     )
 }

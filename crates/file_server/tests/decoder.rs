@@ -1,39 +1,43 @@
-//! The buffered framing, property-tested: any messages, cut into any read
-//! sizes down to single bytes, come out as the same messages; a stream cut
-//! short is an error that says where; random bytes never panic.
+//! The buffered framing against lesson 05's own loop: for any bytes, cut
+//! into any read sizes down to single bytes, a `FrameReader` gives the same
+//! frames, and the same errors, as `recv_framed` reading one exact piece at
+//! a time. The parse step alone copes with any cut.
 
-use std::io::{self, ErrorKind, Read};
+use std::collections::VecDeque;
+use std::io::{self, Read};
 
 use file_server::decoder::{FrameDecoder, FrameReader};
 use proptest::prelude::*;
-use struct_header_fix::frame::{MESSAGE_CAP, send_framed};
+use struct_header_fix::frame::{MESSAGE_CAP, recv_framed, send_framed};
 
-/// A reader that returns the stream in chunks of the given sizes, in turn:
-/// what a TCP socket may do to you.
-struct Chunky {
-    data: Vec<u8>,
-    pos: usize,
-    sizes: Vec<usize>,
-    turn: usize,
-}
+/// A stream handed out in the pieces it was cut into, one per read (or
+/// less, if the read asks for less): what a TCP socket may do to you.
+struct Pieces(VecDeque<Vec<u8>>);
 
-impl Read for Chunky {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let size = self.sizes[self.turn % self.sizes.len()];
-        self.turn += 1;
-        let n = size.min(buf.len()).min(self.data.len() - self.pos);
-        buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
+impl Pieces {
+    fn cut(wire: &[u8], sizes: &[usize]) -> Pieces {
+        let mut pieces = VecDeque::new();
+        let (mut at, mut turn) = (0, 0);
+        while at < wire.len() {
+            let n = sizes[turn % sizes.len()].min(wire.len() - at);
+            pieces.push_back(wire[at..at + n].to_vec());
+            (at, turn) = (at + n, turn + 1);
+        }
+        Pieces(pieces)
     }
 }
 
-fn chunky(data: Vec<u8>, sizes: Vec<usize>) -> Chunky {
-    Chunky {
-        data,
-        pos: 0,
-        sizes,
-        turn: 0,
+impl Read for Pieces {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let Some(mut piece) = self.0.pop_front() else {
+            return Ok(0);
+        };
+        let n = piece.len().min(buf.len());
+        buf[..n].copy_from_slice(&piece[..n]);
+        if n < piece.len() {
+            self.0.push_front(piece.split_off(n));
+        }
+        Ok(n)
     }
 }
 
@@ -43,94 +47,65 @@ fn frame(data: &[u8]) -> Vec<u8> {
     wire
 }
 
-fn encode_all(messages: &[Vec<u8>]) -> Vec<u8> {
-    messages.iter().flat_map(|m| frame(m)).collect()
+/// Every frame, then the end or the error, as text: what a reader saw.
+fn seen(mut next: impl FnMut() -> io::Result<Option<Vec<u8>>>) -> Vec<String> {
+    let mut seen = Vec::new();
+    loop {
+        match next() {
+            Ok(Some(frame)) => seen.push(format!("{frame:?}")),
+            Ok(None) => return [seen, vec!["end".into()]].concat(),
+            Err(e) => return [seen, vec![format!("{:?}: {e}", e.kind())]].concat(),
+        }
+    }
 }
 
-fn messages() -> impl Strategy<Value = Vec<Vec<u8>>> {
-    prop::collection::vec(prop::collection::vec(any::<u8>(), 0..300), 0..12)
-}
-
-fn read_sizes() -> impl Strategy<Value = Vec<usize>> {
-    prop::collection::vec(1usize..=40, 1..20)
+/// The wire both readers get: framed messages cut anywhere, or noise.
+fn wires() -> impl Strategy<Value = Vec<u8>> {
+    let messages = prop::collection::vec(prop::collection::vec(any::<u8>(), 0..300), 0..12);
+    let framed = (messages, any::<prop::sample::Index>()).prop_map(|(messages, cut)| {
+        let wire: Vec<u8> = messages.iter().flat_map(|m| frame(m)).collect();
+        let at = if wire.is_empty() {
+            0
+        } else {
+            cut.index(wire.len() + 1)
+        };
+        wire[..at].to_vec()
+    });
+    prop_oneof![framed, prop::collection::vec(any::<u8>(), 0..200)]
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig::with_cases(400))]
 
     #[test]
-    fn any_messages_in_any_read_sizes_come_out_the_same(
-        messages in messages(),
-        sizes in read_sizes(),
+    fn the_buffered_reader_sees_what_the_documents_loop_sees(
+        wire in wires(),
+        sizes in prop::collection::vec(1usize..=40, 1..20),
+        cap in prop_oneof![Just(64u64), Just(MESSAGE_CAP)],
     ) {
-        let mut reader = FrameReader::new(chunky(encode_all(&messages), sizes));
-        for message in &messages {
-            let frame = reader.read_frame(MESSAGE_CAP).unwrap();
-            prop_assert_eq!(frame.as_ref(), Some(message));
-        }
-        prop_assert!(reader.read_frame(MESSAGE_CAP).unwrap().is_none());
+        let mut exact = Pieces::cut(&wire, &sizes);
+        let mut buffered = FrameReader::new(Pieces::cut(&wire, &sizes));
+        let by_loop = seen(|| recv_framed(&mut exact, cap));
+        let by_buffer = seen(|| buffered.read_frame(cap));
+        prop_assert_eq!(by_buffer, by_loop);
     }
 
     #[test]
     fn the_parse_step_alone_copes_with_any_cut(
-        messages in messages(),
-        cuts in prop::collection::vec(1usize..=40, 1..20),
+        messages in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..300), 0..12),
+        sizes in prop::collection::vec(1usize..=40, 1..20),
     ) {
-        let wire = encode_all(&messages);
+        let wire: Vec<u8> = messages.iter().flat_map(|m| frame(m)).collect();
         let mut decoder = FrameDecoder::default();
         let mut decoded = Vec::new();
-        let (mut pos, mut turn) = (0, 0);
-        while pos < wire.len() {
-            let n = cuts[turn % cuts.len()].min(wire.len() - pos);
-            decoder.feed(&wire[pos..pos + n]);
-            pos += n;
-            turn += 1;
+        for piece in Pieces::cut(&wire, &sizes).0 {
+            decoder.feed(&piece);
             while let Some(frame) = decoder.decode(MESSAGE_CAP).unwrap() {
                 decoded.push(frame);
             }
         }
         prop_assert_eq!(decoded, messages);
         prop_assert!(decoder.at_eof(MESSAGE_CAP).is_ok());
-    }
-
-    #[test]
-    fn a_stream_cut_inside_a_frame_is_an_error_that_says_where(
-        messages in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..50), 1..6),
-        cut in any::<prop::sample::Index>(),
-        sizes in read_sizes(),
-    ) {
-        let wire = encode_all(&messages);
-        let mut boundaries = vec![0];
-        for m in &messages {
-            boundaries.push(boundaries.last().unwrap() + 4 + m.len());
-        }
-        let at = cut.index(wire.len());
-        let mut reader = FrameReader::new(chunky(wire[..at].to_vec(), sizes));
-        let result = loop {
-            match reader.read_frame(MESSAGE_CAP) {
-                Ok(Some(_)) => continue,
-                other => break other,
-            }
-        };
-        if boundaries.contains(&at) {
-            prop_assert!(matches!(result, Ok(None)), "cut at a boundary {} gave {:?}", at, result);
-        } else {
-            let err = result.unwrap_err();
-            prop_assert_eq!(err.kind(), ErrorKind::UnexpectedEof);
-            prop_assert!(err.to_string().contains("the peer closed the connection after"));
-        }
-    }
-
-    #[test]
-    fn random_bytes_never_panic_nor_exceed_the_cap(
-        wire in prop::collection::vec(any::<u8>(), 0..200),
-        sizes in read_sizes(),
-    ) {
-        let cap = 64;
-        let mut reader = FrameReader::new(chunky(wire, sizes));
-        while let Ok(Some(frame)) = reader.read_frame(cap) {
-            prop_assert!(frame.len() as u64 <= cap);
-        }
     }
 }
 

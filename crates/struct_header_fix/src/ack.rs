@@ -30,11 +30,11 @@ pub const OK: &[u8] = b"ok";
 pub fn server(listener: &TcpListener, folder: &Path) -> io::Result<()> {
     let (conn, peer) = listener.accept()?; // Python: conn, addr = sk.accept()
     let mut conn = Traced::accepted(conn, peer)?;
-    let received = receive_uploads(&mut conn, folder);
-    received.or_else(|e| refuse(&mut conn, e))
+    let uploaded = wait_then_receive(&mut conn, folder);
+    uploaded.or_else(|e| refuse(&mut conn, e))
 }
 
-fn receive_uploads(conn: &mut Traced<TcpStream>, folder: &Path) -> io::Result<()> {
+fn wait_then_receive(conn: &mut Traced<TcpStream>, folder: &Path) -> io::Result<()> {
     while let Some(raw) = read_json_header(conn)? {
         let header = parse_upload(&raw)?; // Python: dic = json.loads(str_dic)
         conn.write_all(OK)?; // Python: conn.send(b'ok')  # 防止粘包

@@ -11,7 +11,7 @@
 //! A file's size is a 4-byte `'i'` like any length, so this protocol cannot
 //! carry a file of 2 GiB or more; `json-header` puts the size in JSON.
 
-use std::io::{self, BufWriter, ErrorKind, Write};
+use std::io::{self, ErrorKind, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 
@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::files::{file_name, sample_text, save_file, send_file};
 use crate::frame::{HEADER_CAP, MESSAGE_CAP, dumps, invalid, pack_i, parse};
-use crate::frame::{no_reply, recv_framed, recv_len, refuse, send_framed};
+use crate::frame::{no_reply, recv_framed, recv_len, refuse, send_framed, send_held};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8001;
@@ -83,26 +83,20 @@ fn missing() -> io::Error {
 
 // ANCHOR: client
 /// The client's half: one line at a time, as the document's input loop,
-/// then `close`. `hold` keeps the writes in a `BufWriter` until the end, so
-/// they leave together in one send (the demo does, to show it every run).
+/// then `close`. With `hold` the writes leave together in one send.
 pub fn client(
     addr: SocketAddr,
-    lines: impl IntoIterator<Item = String>,
+    typed: impl IntoIterator<Item = String>,
     hold: bool,
 ) -> io::Result<()> {
     let stream = TcpStream::connect(addr)?; // Python: client.connect(('127.0.0.1', 8001))
     let mut stream = Traced::connected(stream)?;
-    if hold {
-        stream.say("holding the writes in a BufWriter: they leave in one send");
-        send_lines(&mut BufWriter::new(&mut stream), lines)?;
-    } else {
-        send_lines(&mut stream, lines)?;
-    }
+    send_held(&mut stream, hold, |out| send_lines(out, typed))?; // Python: input(">>>"), each
     stream.shutdown(Shutdown::Write)?; // Python: client.close(), but we still listen
     no_reply(&mut stream) // the server answers only to say what was wrong
 }
 
-fn send_lines(stream: &mut impl Write, lines: impl IntoIterator<Item = String>) -> io::Result<()> {
+fn send_lines(stream: &mut dyn Write, lines: impl IntoIterator<Item = String>) -> io::Result<()> {
     for line in lines {
         if line.eq_ignore_ascii_case("q") {
             break;
@@ -121,13 +115,12 @@ fn send_lines(stream: &mut impl Write, lines: impl IntoIterator<Item = String>) 
             _ => Side::client().say("format error: type msg|TEXT, file|PATH or Q"),
         }
     }
-    send_framed(stream, CLOSE)?; // Python: send_data(client, "close"), also at the end of input
-    stream.flush()
+    send_framed(stream, CLOSE) // Python: send_data(client, "close"), also at the end of input
 }
 // ANCHOR_END: client
 
 /// Send one file: its type frame, its size as a 4-byte `'i'`, its bytes.
-fn upload(stream: &mut impl Write, path: &Path) -> io::Result<()> {
+fn upload(stream: &mut dyn Write, path: &Path) -> io::Result<()> {
     let size = std::fs::metadata(path)?.len(); // Python: os.stat(file_path).st_size
     // Checked before anything is sent: 'i' stops at 2 GiB (json-header does not).
     let header = pack_i(i64::try_from(size).unwrap_or(i64::MAX))?;

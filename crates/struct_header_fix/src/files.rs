@@ -87,7 +87,7 @@ pub fn md5_of_file(path: &Path) -> io::Result<String> {
 /// (to hash it). An end of input before `len` bytes is an error.
 pub fn copy_exact(
     from: &mut impl Read,
-    to: &mut impl Write,
+    to: &mut (impl Write + ?Sized),
     len: u64,
     mut each: impl FnMut(&[u8]),
 ) -> io::Result<()> {
@@ -156,7 +156,7 @@ pub fn save_file<S: Read>(
 // ANCHOR_END: save_file
 
 /// Send the first `len` bytes of the file at `path`, a chunk at a time.
-pub fn send_file(stream: &mut impl Write, path: &Path, len: u64) -> io::Result<()> {
+pub fn send_file(stream: &mut (impl Write + ?Sized), path: &Path, len: u64) -> io::Result<()> {
     // Python: with open(file_path, "rb") as f: while filesize: sk.send(f.read(1024))
     let sent = copy_exact(&mut File::open(path)?, stream, len, |_| {});
     sent.map_err(|e| match e.kind() {

@@ -4,7 +4,7 @@
 //! comes from the network, so it is checked before it is used: negative, or
 //! above a cap, is an error, never an allocation.
 
-use std::io::{self, ErrorKind, Read, Write};
+use std::io::{self, BufWriter, ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::Duration;
 
@@ -82,7 +82,7 @@ pub fn recv_exact(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 // ANCHOR: send_framed
 /// Send one frame the way document 002's client does: the 4-byte length,
 /// then the data, two writes like its two `sendall` calls.
-pub fn send_framed(stream: &mut impl Write, data: &[u8]) -> io::Result<()> {
+pub fn send_framed(stream: &mut (impl Write + ?Sized), data: &[u8]) -> io::Result<()> {
     let header = pack_i(i64::try_from(data.len()).unwrap_or(i64::MAX))?;
     stream.write_all(&header)?; // Python: client.sendall(header1)
     stream.write_all(data) // Python: client.sendall(data1)
@@ -209,6 +209,24 @@ pub fn recv_reply<T: DeserializeOwned>(stream: &mut impl Read) -> io::Result<Opt
         return Err(io::Error::other(format!("the server refused: {text}")));
     }
     parse(&raw, "reply").map(Some)
+}
+
+/// A client's writes, made by `send`: straight to `stream`, or with `hold`
+/// into a `BufWriter` that lets them all go together, in one send, once
+/// `send` is done. A demo holds them so that they arrive glued on every
+/// run, and says so.
+pub fn send_held<S: Write>(
+    stream: &mut Traced<S>,
+    hold: bool,
+    send: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    if !hold {
+        return send(stream);
+    }
+    stream.say("holding the writes in a BufWriter: they leave in one send");
+    let mut held = BufWriter::new(stream);
+    send(&mut held)?;
+    held.flush()
 }
 
 /// Wait for a server that answers only to say what was wrong: it closes

@@ -6,12 +6,12 @@
 //! glued together into `lbw正在吃翔`, and an empty message. With a length
 //! in front of each, the server takes them apart however the bytes arrive.
 
-use std::io::{self, BufWriter, Write};
+use std::io;
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 
 use classroom::{Traced, narrate, runner};
 
-use crate::frame::{MESSAGE_CAP, no_reply, recv_framed, refuse, send_framed};
+use crate::frame::{MESSAGE_CAP, no_reply, recv_framed, refuse, send_framed, send_held};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8001;
@@ -42,8 +42,7 @@ pub fn server(listener: &TcpListener) -> io::Result<()> {
 
 // ANCHOR: client
 /// The client's half: one frame per line until `q`, then close the sending
-/// side. `hold` keeps the writes in a `BufWriter` until the end, so they
-/// leave together in one send, glued (the demo does, to show it every run).
+/// side. With `hold` the writes leave together, glued, in one send.
 pub fn client(
     addr: SocketAddr,
     lines: impl IntoIterator<Item = String>,
@@ -51,25 +50,16 @@ pub fn client(
 ) -> io::Result<()> {
     let stream = TcpStream::connect(addr)?; // Python: client.connect(('127.0.0.1', 8001))
     let mut stream = Traced::connected(stream)?;
-    let messages = lines.into_iter().take_while(|line| line != "q");
-    if hold {
-        stream.say("holding the writes in a BufWriter: they leave in one send");
-        send_all(&mut BufWriter::new(&mut stream), messages)?;
-    } else {
-        send_all(&mut stream, messages)?;
-    }
+    send_held(&mut stream, hold, |out| {
+        for message in lines.into_iter().take_while(|line| line != "q") {
+            send_framed(out, message.as_bytes())?; // one frame per message
+        }
+        Ok(())
+    })?;
     stream.shutdown(Shutdown::Write)?; // Python: client.close(), but we still listen
     no_reply(&mut stream) // the server answers only to say what was wrong
 }
 // ANCHOR_END: client
-
-/// Each message as one frame, then everything held back goes out.
-fn send_all(stream: &mut impl Write, messages: impl Iterator<Item = String>) -> io::Result<()> {
-    for message in messages {
-        send_framed(stream, message.as_bytes())?;
-    }
-    stream.flush()
-}
 
 /// The document's two messages and an empty one, glued into one send.
 pub fn demo() -> io::Result<()> {
