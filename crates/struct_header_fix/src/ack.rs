@@ -128,9 +128,6 @@ pub fn client(addr: SocketAddr, paths: impl IntoIterator<Item = String>) -> io::
 }
 // ANCHOR_END: client
 
-/// How many uploads the timing part of the demo makes each way.
-pub const TIMED: u32 = 200;
-
 /// One upload, then a measurement of what the ok costs.
 pub fn demo() -> io::Result<()> {
     let scratch = ScratchDir::new("struct_header_fix-demo")?;
@@ -141,13 +138,13 @@ pub fn demo() -> io::Result<()> {
     runner::pair(move |l| server(l, &folder), |addr| client(addr, paths))?;
     narrate("the client waited for ok, so the header and the file could not stick together");
 
-    let (with_ok, with_length) = time_uploads(TIMED)?;
+    let (with_ok, with_length) = time_uploads(200)?;
     let client = Side::client();
     client.say(format!(
-        "{TIMED} uploads waiting for ok:      {with_ok:.1?} each"
+        "200 uploads waiting for ok:      {with_ok:.1?} each"
     ));
     client.say(format!(
-        "{TIMED} uploads with a length header: {with_length:.1?} each"
+        "200 uploads with a length header: {with_length:.1?} each"
     ));
     narrate("each ok is one more round trip per upload (across a network, often milliseconds)");
     narrate("a length in front of the header removes the wait: `demo length`, `demo json-header`");

@@ -17,11 +17,12 @@ use std::path::Path;
 
 use classroom::files::{ScratchDir, checked_name};
 use classroom::{Side, Traced, narrate, runner};
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
 use crate::files::{file_name, sample_text, save_file, send_file};
 use crate::frame::{HEADER_CAP, MESSAGE_CAP, dumps, invalid, pack_i, parse};
-use crate::frame::{no_reply, recv_framed, recv_len, refuse, send_framed, send_held};
+use crate::frame::{recv_framed, recv_len, recv_reply, refuse, send_framed, send_held};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8001;
@@ -93,7 +94,8 @@ pub fn client(
     let mut stream = Traced::connected(stream)?;
     send_held(&mut stream, hold, |out| send_lines(out, typed))?; // Python: input(">>>"), each
     stream.shutdown(Shutdown::Write)?; // Python: client.close(), but we still listen
-    no_reply(&mut stream) // the server answers only to say what was wrong
+    // The server answers only to say what was wrong: that becomes an error.
+    recv_reply::<IgnoredAny>(&mut stream).map(drop)
 }
 
 fn send_lines(stream: &mut dyn Write, lines: impl IntoIterator<Item = String>) -> io::Result<()> {

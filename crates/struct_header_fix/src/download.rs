@@ -1,16 +1,9 @@
-//! `download`: document 004's second menu choice, which the document leaves
-//! as `pass` with a plan in its comments: the client sends a dictionary
-//! naming the operation and the file, and the server reads the file and
-//! sends it as it reads (一边读，一遍发). Same port (8001) and framing as
-//! `json-header`, the other way round: the client sends
-//! `[len]{"opt": "download", "filename": …}`, the server answers with the
-//! file's header (size and md5) and then its bytes.
-//!
-//! The document's plan has the client send an absolute path. Ours serves
-//! one folder and accepts only plain names from it: a server that opens any
-//! path a client names serves everything on the machine. The finished
-//! program, which lists the folder and resumes a broken download, is
-//! `crates/file_server`.
+//! `download`: what document 004 leaves as `pass`, with a plan in its
+//! comments: the client names a file, the server reads it and sends it as it
+//! reads (一边读，一遍发). Port 8001 and `json-header`'s framing, the other
+//! way round: `[len]{"opt": "download", "filename": …}` is answered with the
+//! file's header (size, md5) and its bytes. Only plain names from one folder
+//! are served, never a path. `crates/file_server` goes on from here.
 
 use std::fs;
 use std::io::{self, BufWriter, Write};

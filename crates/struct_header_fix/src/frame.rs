@@ -138,9 +138,8 @@ pub fn invalid(message: impl Into<String>) -> io::Error {
 pub fn dumps(value: &(impl Serialize + ?Sized)) -> Vec<u8> {
     let mut out = Vec::new();
     let mut serializer = Serializer::with_formatter(&mut out, PythonFormatter);
-    value
-        .serialize(&mut serializer)
-        .expect("our types serialize");
+    let written = value.serialize(&mut serializer);
+    written.expect("our types serialize into a Vec");
     out
 }
 
@@ -203,9 +202,7 @@ pub fn recv_reply<T: DeserializeOwned>(stream: &mut impl Read) -> io::Result<Opt
         return Ok(None);
     };
     if let Some(error) = parse::<Value>(&raw, "reply")?.get("error") {
-        let text = error
-            .as_str()
-            .map_or_else(|| error.to_string(), str::to_owned);
+        let text = error.as_str().unwrap_or("(not text)");
         return Err(io::Error::other(format!("the server refused: {text}")));
     }
     parse(&raw, "reply").map(Some)
@@ -227,15 +224,6 @@ pub fn send_held<S: Write>(
     let mut held = BufWriter::new(stream);
     send(&mut held)?;
     held.flush()
-}
-
-/// Wait for a server that answers only to say what was wrong: it closes
-/// without a word (`Ok`), or its `{"error": …}` becomes an error.
-pub fn no_reply(stream: &mut impl Read) -> io::Result<()> {
-    match recv_reply::<Value>(stream)? {
-        None => Ok(()),
-        Some(reply) => Err(io::Error::other(format!("unexpected reply {reply}"))),
-    }
 }
 
 // ANCHOR: refuse
@@ -263,8 +251,6 @@ pub fn refuse(conn: &mut Traced<TcpStream>, error: io::Error) -> io::Result<()> 
 /// Errors that mean the peer has gone (a reset, a broken pipe).
 pub fn gone(error: &io::Error) -> bool {
     use ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset};
-    matches!(
-        error.kind(),
-        ConnectionReset | ConnectionAborted | BrokenPipe
-    )
+    let kind = error.kind();
+    kind == ConnectionReset || kind == ConnectionAborted || kind == BrokenPipe
 }

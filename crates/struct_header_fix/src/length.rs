@@ -10,8 +10,9 @@ use std::io;
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 
 use classroom::{Traced, narrate, runner};
+use serde::de::IgnoredAny;
 
-use crate::frame::{MESSAGE_CAP, no_reply, recv_framed, refuse, send_framed, send_held};
+use crate::frame::{MESSAGE_CAP, recv_framed, recv_reply, refuse, send_framed, send_held};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8001;
@@ -57,7 +58,8 @@ pub fn client(
         Ok(())
     })?;
     stream.shutdown(Shutdown::Write)?; // Python: client.close(), but we still listen
-    no_reply(&mut stream) // the server answers only to say what was wrong
+    // The server answers only to say what was wrong: that becomes an error.
+    recv_reply::<IgnoredAny>(&mut stream).map(drop)
 }
 // ANCHOR_END: client
 

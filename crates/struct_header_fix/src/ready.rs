@@ -68,11 +68,8 @@ pub fn server(listener: &TcpListener, folder: &Path) -> io::Result<()> {
 
 /// `ready|2500` → 2500. Anything else is not a size announcement.
 pub fn parse_ready(tag: &[u8]) -> Option<u64> {
-    std::str::from_utf8(tag)
-        .ok()?
-        .strip_prefix("ready|")?
-        .parse()
-        .ok()
+    let tag = std::str::from_utf8(tag).ok()?;
+    tag.strip_prefix("ready|")?.parse().ok()
 }
 
 /// The client's half: run each command (until `exit`, `q` or the end of
