@@ -3,10 +3,14 @@
 //! broken download resumes, wrong bytes are not resumed from, and a
 //! refused download leaves no trace.
 
+use std::io::Read;
+use std::net::{Shutdown, TcpListener};
 use std::path::Path;
 use std::process::Command;
 
 use classroom::testing::{ServerProcess, assert_same_every_run, run_command, succeeded};
+use serde_json::{Value, json};
+use struct_header_fix::frame::{recv_framed, recv_reply, send_json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_file_server");
 
@@ -116,6 +120,55 @@ fn a_refused_download_leaves_no_part_file() {
         .collect();
     assert!(downloads.is_empty(), "{downloads:?}");
     server.wait_for("gave up on");
+}
+
+#[test]
+fn a_download_offset_past_the_end_is_refused() {
+    let (server, root) = server();
+    std::fs::write(root.path().join("files/a.txt"), "hello").unwrap();
+    let mut stream = server.connect();
+    let request = json!({ "opt": "download", "filename": "a.txt", "offset": 6 });
+    send_json(&mut stream, &request).unwrap();
+    let err = recv_reply::<Value>(&mut stream).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("offset 6 is past the end of a.txt (5 bytes)"),
+        "{err}"
+    );
+}
+
+/// The client reads a server's bytes too: a listing that is JSON but not
+/// `{"files": [...]}` is a clear error, not a panic, and writes nothing.
+#[test]
+fn the_client_refuses_a_malformed_listing() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let fake = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        recv_framed(&mut conn, 1024)
+            .unwrap()
+            .expect("the list request");
+        send_json(&mut conn, &json!([1, 2])).unwrap();
+        conn.shutdown(Shutdown::Write).unwrap();
+        let _ = conn.read_to_end(&mut Vec::new());
+    });
+    let mut command = Command::new(BIN);
+    command
+        .args(["client", "download", "a.txt", "--port", &port])
+        .current_dir(dir.path());
+    let output = run_command(&mut command, "");
+    fake.join().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "no panic: {stderr}");
+    assert!(
+        stderr.contains("the reply lacks a field or has a wrong one"),
+        "{stderr}"
+    );
+    let written: Vec<_> = std::fs::read_dir(dir.path().join("downloads"))
+        .unwrap()
+        .collect();
+    assert!(written.is_empty(), "{written:?}");
 }
 
 #[test]
