@@ -120,12 +120,34 @@ pub fn input_lines(messages: &[String]) -> Box<dyn Iterator<Item = String> + '_>
             let mut out = io::stdout().lock();
             let _ = write!(out, ">>> ").and_then(|()| out.flush());
         }
-        let mut line = String::new();
-        match stdin.lock().read_line(&mut line) {
-            Ok(0) | Err(_) => None,
-            Ok(_) => Some(line.trim_end_matches(['\r', '\n']).to_owned()),
+        let mut line = Vec::new();
+        match stdin.lock().read_until(b'\n', &mut line) {
+            Ok(0) => None,
+            Ok(_) => Some(text_line(&line)),
+            Err(e) => {
+                eprintln!("stopped reading input: {e}");
+                None
+            }
         }
     }))
+}
+
+/// One line of input as text, without its line ending. A line that is not
+/// UTF-8 (a terminal set to GBK, say) is not dropped: its bad bytes become
+/// U+FFFD, and a warning says so.
+fn text_line(line: &[u8]) -> String {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    match std::str::from_utf8(line) {
+        Ok(text) => text.to_owned(),
+        Err(_) => {
+            eprintln!(
+                "warning: that line is not UTF-8 (is the terminal set to another encoding?); \
+                 its undecodable bytes are sent as U+FFFD"
+            );
+            String::from_utf8_lossy(line).into_owned()
+        }
+    }
 }
 
 /// A lesson's steps, and what each does as a demo, a server and a client.
@@ -240,6 +262,11 @@ enum Command<L: Lesson, S: Args + Debug, C: Args + Debug> {
         step: Option<L>,
         #[command(flatten)]
         at: Endpoint,
+        /// How long one client may hold a connection, in seconds, from
+        /// accept to close (default 30; a step where a person types waits
+        /// 10 minutes between lines instead).
+        #[arg(long, value_name = "SECS", value_parser = parse_patience)]
+        patience: Option<std::time::Duration>,
         #[command(flatten)]
         options: S,
     },
@@ -336,13 +363,32 @@ fn dispatch<L: Lesson, S: Args + Debug, C: Args + Debug>(
             all if all == L::ALL => demo_all::<L>(),
             step => step.demo(),
         },
-        Command::Server { step, at, options } => server(one_step(step)?, &at, options),
+        Command::Server {
+            step,
+            at,
+            patience,
+            options,
+        } => {
+            if let Some(patience) = patience {
+                crate::tcp::set_patience(patience);
+            }
+            server(one_step(step)?, &at, options)
+        }
         Command::Client {
             step,
             at,
             options,
             messages,
         } => client(one_step(step)?, &at, &messages, options),
+    }
+}
+
+fn parse_patience(text: &str) -> Result<std::time::Duration, String> {
+    match text.parse::<f64>() {
+        Ok(secs) if secs > 0.0 && secs <= 86_400.0 => Ok(std::time::Duration::from_secs_f64(secs)),
+        _ => Err(format!(
+            "`{text}` is not a number of seconds from 0.001 to 86400"
+        )),
     }
 }
 
@@ -408,12 +454,30 @@ mod tests {
 
     #[test]
     fn a_lessons_own_options_reach_its_server() {
-        let argv = ["example", "server", "--dir", "up", "--port", "0"];
+        let argv = [
+            "example",
+            "server",
+            "--dir",
+            "up",
+            "--port",
+            "0",
+            "--patience",
+            "0.5",
+        ];
         let cli = Cli::<Step, Folder, NoOptions>::try_parse_from(argv).unwrap();
-        let Some(Command::Server { options, at, .. }) = cli.command else {
+        let Some(Command::Server {
+            options,
+            at,
+            patience,
+            ..
+        }) = cli.command
+        else {
             panic!("not a server command");
         };
         assert_eq!((options.dir.as_str(), at.port), ("up", Some(0)));
+        assert_eq!(patience, Some(std::time::Duration::from_millis(500)));
+        let argv = ["example", "server", "--patience", "-1"];
+        assert!(Cli::<Step, Folder, NoOptions>::try_parse_from(argv).is_err());
         let argv = ["example", "client", "--dir", "up"];
         assert!(Cli::<Step, Folder, NoOptions>::try_parse_from(argv).is_err());
     }
@@ -469,6 +533,14 @@ mod tests {
     fn messages_given_as_arguments_are_the_input() {
         let lines: Vec<String> = input_lines(&["a".into(), "q".into()]).collect();
         assert_eq!(lines, ["a", "q"]);
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_kept_not_dropped() {
+        assert_eq!(text_line(b"hi\r\n"), "hi");
+        // 你好 in GBK: kept as a line, its bytes replaced.
+        assert_eq!(text_line(b"\xc4\xe3\xba\xc3\n"), "\u{fffd}".repeat(3));
+        assert_eq!(text_line("你好".as_bytes()), "你好");
     }
 
     #[test]

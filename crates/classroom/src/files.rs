@@ -8,6 +8,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::cleanup::{RemoveOnExit, remove_on_exit};
+
 /// Why a name from the network was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BadName {
@@ -76,7 +78,8 @@ pub fn checked_name(name: &str) -> io::Result<&str> {
 }
 
 /// A new folder under the system's temporary folder, readable by this user
-/// only, removed when dropped.
+/// only, removed when dropped, or when the process is stopped by Ctrl-C or
+/// SIGTERM.
 ///
 /// Why a *new* name each time, and not a fixed one such as
 /// `/tmp/lesson-files`? On a machine shared by several users, anyone can
@@ -87,6 +90,8 @@ pub fn checked_name(name: &str) -> io::Result<&str> {
 #[derive(Debug)]
 pub struct ScratchDir {
     path: PathBuf,
+    /// Ctrl-C or SIGTERM removes the folder too.
+    _on_exit: RemoveOnExit,
 }
 
 impl ScratchDir {
@@ -102,7 +107,10 @@ impl ScratchDir {
             let name = format!("{prefix}-{}-{nanos}-{n}", std::process::id());
             let path = std::env::temp_dir().join(name);
             match builder.create(&path) {
-                Ok(()) => return Ok(ScratchDir { path }),
+                Ok(()) => {
+                    let _on_exit = remove_on_exit(&path);
+                    return Ok(ScratchDir { path, _on_exit });
+                }
                 // Someone holds the name already: take another, never theirs.
                 Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(e),

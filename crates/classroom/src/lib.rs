@@ -17,6 +17,8 @@
 //!   `RECV_SIZE`, `PATIENCE`, `until_closed`, `is_timeout`, `closed_port`.
 //! * [`files`]: names a peer may use for a file, and a private scratch
 //!   folder.
+//! * [`cleanup`]: half-written files and scratch folders removed when a
+//!   server is stopped with Ctrl-C or SIGTERM.
 //! * [`read`]: reading from a peer with a limit on what it can make us hold.
 //! * [`errors`]: print an I/O error with its OS number and a hint naming the
 //!   lesson that explains it.
@@ -33,6 +35,7 @@
 #![warn(missing_docs)]
 
 pub mod bytes;
+pub mod cleanup;
 pub mod cli;
 pub mod errors;
 pub mod files;

@@ -16,13 +16,14 @@
 //!   documents' `while True:` loops do. A client that misbehaves costs only
 //!   its own connection: the error is printed and the next one is served.
 
-use std::io;
+use std::io::{self, ErrorKind};
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::cli::{announce_listening, ephemeral};
-use crate::errors::{context, explain};
-use crate::tcp::name_timeout;
+use crate::errors::{bind_failed, explain, out_of_descriptors};
+use crate::tcp::{is_timeout, name_timeout};
 use crate::traced::{FirstTurn, join_first_turn};
 use crate::{Side, run_roles};
 
@@ -81,7 +82,7 @@ pub fn serve(
     addr: SocketAddr,
     serve_one: impl FnMut(&TcpListener) -> io::Result<()>,
 ) -> io::Result<()> {
-    let listener = TcpListener::bind(addr).map_err(|e| context(e, format!("binding {addr}")))?;
+    let listener = TcpListener::bind(addr).map_err(|e| bind_failed(e, addr, "TCP"))?;
     announce_listening(&listener)?;
     serve_on(&listener, serve_one)
 }
@@ -92,14 +93,58 @@ pub fn serve_on(
     mut serve_one: impl FnMut(&TcpListener) -> io::Result<()>,
 ) -> io::Result<()> {
     let lane = Side::server();
+    let mut out_of_fds = false;
     loop {
-        lane.say("waiting for a connection (Ctrl-C to stop)");
-        if let Err(e) = serve_one(listener) {
-            lane.say(format!(
-                "gave up on that connection: {}",
-                explain(&name_timeout(e))
-            ));
+        if !out_of_fds {
+            lane.say("waiting for a connection (Ctrl-C to stop)");
         }
+        match serve_one(listener) {
+            Ok(()) => out_of_fds = false,
+            Err(e) if out_of_descriptors(&e) => {
+                // `accept` fails at once while the connection it could not
+                // take waits in the queue: trying again straight away would
+                // spin a core and print this line millions of times.
+                if !out_of_fds {
+                    lane.say(format!(
+                        "{}\n  pausing accept until a descriptor is free (said once per burst)",
+                        explain(&e)
+                    ));
+                    out_of_fds = true;
+                }
+                // allow-sleep: a back-off between tries, not an ordering of events.
+                std::thread::sleep(BACK_OFF);
+            }
+            Err(e) => {
+                out_of_fds = false;
+                lane.say(ending(&e));
+            }
+        }
+    }
+}
+
+/// How long a server waits before it tries `accept` again when it is out of
+/// file descriptors.
+pub const BACK_OFF: Duration = Duration::from_millis(100);
+
+/// What a server says when a connection ended in an error. A client that
+/// closed or reset before the conversation was over (document 002's select
+/// client never reads its echo) ended normally from its own point of view:
+/// say so calmly.
+pub fn ending(error: &io::Error) -> String {
+    match error.kind() {
+        ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
+            format!(
+                "the client left that connection early ({error}): a normal end for a client that wants no more"
+            )
+        }
+        _ => match error.raw_os_error() {
+            // The OS's bare timeout: say what it means.
+            Some(code) if is_timeout(error) => format!(
+                "gave up on that connection: {}",
+                explain(&name_timeout(io::Error::from_raw_os_error(code)))
+            ),
+            _ => format!("gave up on that connection: {}", explain(error)),
+        },
     }
 }
 
@@ -143,6 +188,24 @@ mod tests {
             },
         );
         assert!(result.is_err(), "{result:?}");
+    }
+
+    #[test]
+    fn a_client_that_leaves_early_is_a_calm_ending() {
+        let reset = ending(&io::Error::from(ErrorKind::ConnectionReset));
+        assert!(
+            reset.starts_with("the client left that connection early"),
+            "{reset}"
+        );
+        let timeout = ending(&io::Error::from_raw_os_error(if cfg!(windows) {
+            10060
+        } else {
+            11
+        }));
+        assert!(
+            timeout.contains("nothing arrived from the peer"),
+            "{timeout}"
+        );
     }
 
     #[test]

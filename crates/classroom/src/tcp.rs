@@ -5,6 +5,7 @@
 
 use std::io::{self, ErrorKind, Read};
 use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::cli::ephemeral;
@@ -14,8 +15,33 @@ pub const RECV_SIZE: usize = 1024;
 
 /// How long either side waits for a silent peer before it gives up, so one
 /// client that never sends (or a server that never answers) cannot hold the
-/// other side for ever.
+/// other side for ever. A server gives each connection this long in all
+/// (see [`patience`]), not this long per call: a client that trickles a
+/// byte a second is cut off as surely as one that sends nothing.
 pub const PATIENCE: Duration = Duration::from_secs(30);
+
+/// How long a server waits for a person typing in the other terminal
+/// (`client chat`): long enough to think, and it says why it closes.
+pub const TYPING_PATIENCE: Duration = Duration::from_secs(10 * 60);
+
+static PATIENCE_MS: AtomicU64 = AtomicU64::new(0);
+
+/// How long a server gives one connection from `accept` to close:
+/// [`PATIENCE`], or what `server --patience SECS` asked for.
+pub fn patience() -> Duration {
+    match PATIENCE_MS.load(Ordering::Relaxed) {
+        0 => PATIENCE,
+        ms => Duration::from_millis(ms),
+    }
+}
+
+/// Set [`patience`] for this process (`server --patience SECS`).
+pub fn set_patience(patience: Duration) {
+    let ms = u64::try_from(patience.as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1);
+    PATIENCE_MS.store(ms, Ordering::Relaxed);
+}
 
 /// The most [`until_closed`] takes from a peer that should be closing.
 pub const DRAIN_LIMIT: usize = 64 * 1024;
@@ -50,17 +76,30 @@ pub fn is_timeout(error: &io::Error) -> bool {
     matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
 }
 
-/// A read that waited [`PATIENCE`] in vain fails with the OS's words for a
+/// A read that waited [`patience`] in vain fails with the OS's words for a
 /// timeout ("Resource temporarily unavailable" on Linux, which reads like a
 /// non-blocking socket's error); say what happened instead.
 pub fn name_timeout(error: io::Error) -> io::Error {
-    if is_timeout(&error) {
+    // Only the OS's own error: one that already says what happened stays.
+    if is_timeout(&error) && error.raw_os_error().is_some() {
         io::Error::new(
             ErrorKind::TimedOut,
-            format!("nothing arrived from the peer for {} s", PATIENCE.as_secs()),
+            format!("nothing arrived from the peer for {}", seconds(patience())),
         )
     } else {
         error
+    }
+}
+
+/// `30 s`, `10 min`, `0.5 s`: a wait as a person reads it.
+pub fn seconds(wait: Duration) -> String {
+    let secs = wait.as_secs_f64();
+    if secs >= 60.0 && wait.as_secs().is_multiple_of(60) && wait.subsec_nanos() == 0 {
+        format!("{} min", wait.as_secs() / 60)
+    } else if wait.subsec_millis() == 0 {
+        format!("{} s", wait.as_secs())
+    } else {
+        format!("{secs:.1} s")
     }
 }
 
@@ -110,12 +149,15 @@ mod tests {
 
     #[test]
     fn a_timeout_is_called_a_timeout() {
-        let err = name_timeout(io::Error::from(ErrorKind::WouldBlock));
+        let err = name_timeout(io::Error::from_raw_os_error(if cfg!(windows) {
+            10060
+        } else {
+            11
+        }));
         assert_eq!(err.kind(), ErrorKind::TimedOut);
-        assert!(
-            err.to_string()
-                .starts_with("nothing arrived from the peer for 30 s")
-        );
+        assert_eq!(err.to_string(), "nothing arrived from the peer for 30 s");
+        assert_eq!(seconds(TYPING_PATIENCE), "10 min");
+        assert_eq!(seconds(Duration::from_millis(1500)), "1.5 s");
         let other = name_timeout(io::Error::from(ErrorKind::ConnectionReset));
         assert_eq!(other.kind(), ErrorKind::ConnectionReset);
     }

@@ -31,8 +31,10 @@ use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::ops::Deref;
 use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use crate::Side;
+use crate::tcp::{TYPING_PATIENCE, is_timeout, patience, seconds};
 
 /// A socket (anything `Read + Write`, or a `UdpSocket`) that prints each
 /// send and receive in its lane.
@@ -40,12 +42,30 @@ use crate::Side;
 pub struct Traced<S> {
     inner: S,
     side: Side,
+    limit: Option<Limit<S>>,
+}
+
+/// How long a server lets one connection last.
+#[derive(Debug)]
+struct Limit<S> {
+    /// When the connection's time is up; `None` for a person typing, who
+    /// may take as long as they like between lines.
+    deadline: Option<Instant>,
+    /// The longest one call may wait (with a deadline: the whole time the
+    /// connection was given).
+    per_call: Duration,
+    /// Set the socket's read and write timeouts.
+    set_timeouts: fn(&S, Duration) -> io::Result<()>,
 }
 
 impl<S> Traced<S> {
     /// Print `inner`'s calls as `side`.
     pub fn new(inner: S, side: Side) -> Self {
-        Traced { inner, side }
+        Traced {
+            inner,
+            side,
+            limit: None,
+        }
     }
 
     /// Print `inner`'s calls in the server's lane.
@@ -96,20 +116,45 @@ impl Traced<TcpStream> {
     /// A connection a server has just accepted from `peer`: prints
     /// `accepted a connection from PEER` in the server's lane.
     ///
-    /// Every wait on it is bounded by [`crate::tcp::PATIENCE`], so a client
-    /// that goes silent cannot hold the server for ever.
+    /// The connection gets [`patience`] in all (30 s unless `server
+    /// --patience` said otherwise): every read and write waits at most until
+    /// then, so a client that goes silent, trickles a byte a second or reads
+    /// a download slowly cannot hold the server for ever.
     ///
     /// In a demo run by [`crate::runner::pair`], this line and the client's
     /// `connected to` line take turns, so they come out in the same order
     /// every run.
     pub fn accepted(conn: TcpStream, peer: SocketAddr) -> io::Result<Self> {
-        conn.set_read_timeout(Some(crate::tcp::PATIENCE))?;
-        conn.set_write_timeout(Some(crate::tcp::PATIENCE))?;
-        let conn = Traced::server(conn);
+        let conn = Traced::server(conn).with_patience(patience())?;
         demo_turn(Turn::Accepted, || {
             conn.say(format!("accepted a connection from {peer}"));
         });
         Ok(conn)
+    }
+
+    /// Give this connection `patience` from now on, in all.
+    pub fn with_patience(mut self, patience: Duration) -> io::Result<Self> {
+        // Also bounds a call made on the bare socket (a `peek`).
+        set_tcp_timeouts(&self.inner, patience)?;
+        self.limit = Some(Limit {
+            deadline: Some(Instant::now() + patience),
+            per_call: patience,
+            set_timeouts: set_tcp_timeouts,
+        });
+        Ok(self)
+    }
+
+    /// A connection where a person types at the other end (`client chat`):
+    /// no deadline, but each wait ends after [`TYPING_PATIENCE`] (10 min),
+    /// and the error then says why the server closed.
+    pub fn typed_by_a_person(mut self) -> io::Result<Self> {
+        set_tcp_timeouts(&self.inner, TYPING_PATIENCE)?;
+        self.limit = Some(Limit {
+            deadline: None,
+            per_call: TYPING_PATIENCE,
+            set_timeouts: set_tcp_timeouts,
+        });
+        Ok(self)
     }
 
     /// A connection a client has just made: prints `connected to ADDR` in
@@ -130,10 +175,75 @@ impl Traced<TcpStream> {
     }
 }
 
+impl<S> Traced<S> {
+    /// Before a call: the time this connection has left, as the socket's
+    /// timeouts; an error once it has none.
+    fn arm(&self) -> io::Result<Instant> {
+        let now = Instant::now();
+        if let Some(Limit {
+            deadline: Some(at),
+            per_call,
+            set_timeouts,
+        }) = &self.limit
+        {
+            let left = at.saturating_duration_since(now);
+            if left.is_zero() {
+                return Err(deadline_passed(*per_call));
+            }
+            set_timeouts(&self.inner, left.min(*per_call))?;
+        }
+        Ok(now)
+    }
+
+    /// After a call that failed: a timeout says which limit ran out.
+    fn name(&self, error: io::Error, started: Instant) -> io::Error {
+        let Some(limit) = &self.limit else {
+            return error;
+        };
+        if !is_timeout(&error) {
+            return error;
+        }
+        // A socket that waited its whole timeout (never sooner: the kernel
+        // rounds timeouts up) ran out of time; a non-blocking socket's
+        // "would block" comes at once and stays what it is.
+        let now = Instant::now();
+        match limit.deadline {
+            Some(at) if now + SLACK >= at => deadline_passed(limit.per_call),
+            None if now.duration_since(started) + SLACK >= limit.per_call => io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!(
+                    "nothing came for {}: closing (a server waits that long for a person typing)",
+                    seconds(limit.per_call)
+                ),
+            ),
+            _ => error,
+        }
+    }
+}
+
+/// How much sooner than asked a timeout may be seen to end (clock reads).
+const SLACK: Duration = Duration::from_millis(5);
+
+fn deadline_passed(total: Duration) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::TimedOut,
+        format!(
+            "the connection's {} are up: a server gives each client that long (server --patience SECS)",
+            seconds(total)
+        ),
+    )
+}
+
+fn set_tcp_timeouts(stream: &TcpStream, wait: Duration) -> io::Result<()> {
+    stream.set_read_timeout(Some(wait))?;
+    stream.set_write_timeout(Some(wait))
+}
+
 impl<S: Read> Read for Traced<S> {
     /// One `read` system call, printed as `recv #N` once it returns.
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
+        let started = self.arm()?;
+        let n = self.inner.read(buf).map_err(|e| self.name(e, started))?;
         if n == 0 && !buf.is_empty() {
             self.side.eof();
         } else {
@@ -146,8 +256,9 @@ impl<S: Read> Read for Traced<S> {
 impl<S: Write> Write for Traced<S> {
     /// One `write` system call, printed as `send #N` just before it is made.
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let started = self.arm()?;
         self.side.sent(buf);
-        match self.inner.write(buf) {
+        match self.inner.write(buf).map_err(|e| self.name(e, started)) {
             Ok(n) => {
                 self.side.took(n, buf.len());
                 Ok(n)
@@ -306,6 +417,58 @@ mod tests {
         fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
             Err(io::Error::from(io::ErrorKind::ConnectionReset))
         }
+    }
+
+    fn pair() -> (TcpStream, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        (client, listener.accept().unwrap().0)
+    }
+
+    #[test]
+    fn a_client_that_trickles_is_cut_off_at_the_deadline() {
+        let (mut client, conn) = pair();
+        let mut conn = Traced::server(conn)
+            .with_patience(Duration::from_millis(300))
+            .unwrap();
+        let started = Instant::now();
+        let mut buf = [0u8; 1];
+        // One byte at a time, each arriving well within any per-call
+        // timeout: only a deadline for the whole connection ends this.
+        let err = loop {
+            client.write_all(b"x").unwrap();
+            if let Err(e) = conn.read_exact(&mut buf) {
+                break e;
+            }
+        };
+        assert_eq!(err.kind(), io::ErrorKind::TimedOut, "{err}");
+        assert!(err.to_string().contains("are up"), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_silent_client_is_named_a_timeout_not_would_block() {
+        let (_client, conn) = pair();
+        let mut conn = Traced::server(conn)
+            .with_patience(Duration::from_millis(100))
+            .unwrap();
+        let err = conn.read(&mut [0u8; 8]).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::TimedOut);
+        assert!(
+            err.to_string().starts_with("the connection's 0.1 s"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_non_blocking_socket_still_says_would_block() {
+        let (_client, conn) = pair();
+        conn.set_nonblocking(true).unwrap();
+        let mut conn = Traced::server(conn)
+            .with_patience(Duration::from_secs(30))
+            .unwrap();
+        let err = conn.read(&mut [0u8; 8]).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::WouldBlock);
     }
 
     #[test]

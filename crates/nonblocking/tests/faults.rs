@@ -29,7 +29,7 @@ fn a_client_that_resets_does_not_stop_the_server() {
         .set_linger(Some(Duration::ZERO))
         .unwrap();
     drop(rude);
-    server.wait_for("gave up on that connection");
+    server.wait_for("left that connection early");
     send_message(&server);
     let seen = server.wait_for("bytes in all");
     assert!(

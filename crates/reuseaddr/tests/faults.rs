@@ -84,7 +84,7 @@ fn a_time_wait_from_a_run_without_the_option_blocks_every_start() {
         assert_eq!(code, 1, "{step}: {text}");
         let bind = if step == "broken" { "off" } else { "on" };
         let expected = format!(
-            "error: binding 127.0.0.1:{port} (SO_REUSEADDR {bind}): Address already in use (os error 98)\n  hint: another socket holds this address; lesson 02"
+            "error: binding 127.0.0.1:{port} (SO_REUSEADDR {bind}): Address already in use (os error 98)\n  hint: another socket holds this port: a program using it, or for TCP a recent connection in TIME_WAIT (lesson 02)"
         );
         assert!(text.starts_with(&expected), "{step}: {text}");
     }

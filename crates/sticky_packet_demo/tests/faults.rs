@@ -67,7 +67,7 @@ fn a_client_that_resets_does_not_stop_the_glue_server() {
     let server = Server::start("glue");
     let rude = TcpStream::connect(server.addr).unwrap();
     reset(rude);
-    server.wait_for("gave up on");
+    server.wait_for("left that connection early");
     glued(&server);
 }
 
@@ -146,7 +146,7 @@ fn a_reset_does_not_stop_the_command_server() {
     let mut rude = TcpStream::connect(server.addr).unwrap();
     rude.write_all(b"ls").unwrap();
     reset(rude);
-    server.wait_for("gave up on");
+    server.wait_for("left that connection early");
     let mut next = TcpStream::connect(server.addr).unwrap();
     assert_eq!(ask(&mut next, "help", HELP.len()), HELP);
 }

@@ -286,7 +286,7 @@ fn a_reset_in_the_middle_of_a_file_leaves_nothing_behind() {
             .set_linger(Some(Duration::ZERO))
             .unwrap();
         drop(stream);
-        let log = server.wait_for("gave up on").join("\n");
+        let log = server.wait_for("that connection").join("\n");
         assert!(
             log.contains("reset") || log.contains("data bytes"),
             "{step}: {log}"
