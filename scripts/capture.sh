@@ -82,12 +82,18 @@ function row(t, from, to, flags, seq, ack, len) {
   fflush()
 }'
 
+# mawk (Debian's and Ubuntu's awk) reads a pipe in large blocks, so in the
+# until-Ctrl-C mode it would show nothing until kilobytes had piled up;
+# `-W interactive` makes it read and write a line at a time.
+awk=(awk)
+if awk -W version 2>/dev/null | grep -q mawk; then awk=(awk -W interactive); fi
+
 if [ "$tool" = tcpdump ]; then
   args=(-i "$iface" -n -l -ttttt)
   [ "$count" -gt 0 ] && args+=(-c "$count")
   # A tcpdump line: 00:00:00.000051 IP 127.0.0.1.54716 > 127.0.0.1.8001:
   #   Flags [P.], seq 1:13, ack 1, win 512, options [...], length 12
-  tcpdump "${args[@]}" "tcp port $port" | awk "$spell"'
+  tcpdump "${args[@]}" "tcp port $port" | "${awk[@]}" "$spell"'
     {
       from = $3; to = $5; sub(/:$/, "", to)
       flags = ""; seq = "-"; ack = "-"; len = "0"
@@ -106,7 +112,7 @@ else
     -e frame.time_relative -e ip.src -e ipv6.src -e tcp.srcport \
     -e ip.dst -e ipv6.dst -e tcp.dstport -e tcp.flags.syn -e tcp.flags.fin \
     -e tcp.flags.reset -e tcp.flags.push -e tcp.flags.ack \
-    -e tcp.seq -e tcp.nxtseq -e tcp.ack -e tcp.len | awk -F'\t' "$spell"'
+    -e tcp.seq -e tcp.nxtseq -e tcp.ack -e tcp.len | "${awk[@]}" -F'\t' "$spell"'
     function on(v) { return v == "1" || v == "True" }
     {
       src = ($2 != "") ? $2 : $3; dst = ($5 != "") ? $5 : $6

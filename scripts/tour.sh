@@ -1,35 +1,40 @@
 #!/usr/bin/env bash
-# Run every lesson's demo in lesson order. On a terminal it pauses between
-# lessons so a class can read; in CI or through a pipe it runs straight on.
+# Run every lesson's demos in lesson order, one step at a time. On a terminal
+# it pauses before each step, so a class reads one screen at a time; in CI,
+# or through a pipe, it runs straight on (TOUR_PAUSE=1 pauses anyway, reading
+# Enter from standard input).
+#
+#   scripts/tour.sh              every lesson
+#   scripts/tour.sh 04           from lesson 04 on
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Lesson order; a crate that does not exist yet is skipped.
-lessons=(
-  "net_basics"
-  "tcp_basic demo all"
-  "reuseaddr demo all"
-  "udp_chat demo all"
-  "sticky_packet_demo demo all"
-  "struct_header_fix demo all"
-  "nonblocking demo all"
-  "select_multiplex demo all"
-  "socketserver_like demo all"
-)
+# Lesson order.
+crates=(net_basics tcp_basic reuseaddr udp_chat sticky_packet_demo struct_header_fix
+  nonblocking select_multiplex socketserver_like)
+
+from=${1:-00}
+if ! [[ $from =~ ^0?[0-8]$ ]]; then
+  echo "usage: $0 [LESSON]   (a lesson number from 00 to 08)" >&2
+  exit 2
+fi
+from=$((10#$from))
 
 pause=false
 if [ -t 0 ] && [ -t 1 ] && [ -z "${CI:-}" ]; then pause=true; fi
+[ "${TOUR_PAUSE:-}" = 1 ] && pause=true
 
-cargo build -q --workspace
-first=true
-for entry in "${lessons[@]}"; do
-  read -r crate args <<<"$entry"
-  [ -d "crates/$crate" ] || continue
-  if ! $first && $pause; then
-    read -r -p "--- press Enter for $crate (Ctrl-C to stop) ---" _
-  fi
-  first=false
-  printf '\n##### %s #####\n' "$crate"
-  # shellcheck disable=SC2086 # args are words on purpose
-  cargo run -q -p "$crate" -- $args
+# The default members only: the lessons, never the bench and its tokio.
+cargo build -q
+
+for ((n = from; n < ${#crates[@]}; n++)); do
+  crate=${crates[$n]}
+  for step in $(cargo run -q -p "$crate" -- demo --list | awk '{ print $1 }'); do
+    if $pause; then
+      printf -- '--- lesson %02d %s: press Enter for `demo %s` (Ctrl-C to stop) ---' "$n" "$crate" "$step"
+      read -r _ || exit 0
+    fi
+    printf '\n##### %s demo %s #####\n' "$crate" "$step"
+    cargo run -q -p "$crate" -- demo "$step"
+  done
 done
