@@ -25,8 +25,8 @@ use crate::{MESSAGE, OtherWork, Turns, is_in_progress, os_error};
 // ANCHOR: server
 /// The document's server for one client, never waiting inside a call: each
 /// "would block" means "not yet", so it does a piece of other work and
-/// tries again. A client that sends nothing for `patience` is given up on.
-/// Returns how many bytes came.
+/// tries again. The client gets `patience` in all: one that trickles or
+/// goes silent is given up on then. Returns how many bytes came.
 pub fn server(
     listener: &TcpListener,
     work: &mut OtherWork,
@@ -49,20 +49,18 @@ pub fn server(
     lane.say(format!(
         "accept() returned a connection from {peer} on try {tries}"
     ));
-    let mut conn = Traced::new(conn, lane);
+    // Each read checks the connection's deadline first: past it, the read
+    // fails with "the connection's … are up" instead of trying again.
+    let mut conn = Traced::new(conn, lane).with_patience(patience)?;
     conn.set_nonblocking(true)?; // Linux does not pass it on from the listener
     let (mut buf, mut total, mut tries) = ([0u8; RECV_SIZE], 0, 0);
-    let mut deadline = Instant::now() + patience;
     loop {
         tries += 1;
         match conn.read(&mut buf) {
             Ok(0) => break, // EOF: the client closed its side
-            Ok(n) => {
-                total += n;
-                deadline = Instant::now() + patience;
-            }
-            // FIX: the same for recv(), as long as the client may take.
-            Err(e) if e.kind() == ErrorKind::WouldBlock && Instant::now() < deadline => {
+            Ok(n) => total += n,
+            // FIX: the same for recv(), within the client's time.
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {
                 work.not_yet(conn.side(), "recv()", tries, &e)?
             }
             Err(e) => return Err(e),

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 use classroom::cli::announce_listening;
-use classroom::errors::context;
-use classroom::tcp::{PATIENCE, messages_or};
+use classroom::errors::bind_failed;
+use classroom::tcp::{messages_or, patience};
 use classroom::{Endpoint, Lesson, runner};
 use nonblocking::{MESSAGE, OtherWork, PORT, blocking, broken, busy_loop, fixed, timeout};
 
@@ -59,15 +59,14 @@ impl Lesson for Step {
             Step::Broken => {
                 // Not runner::serve: like the document's program, it stops
                 // at its first error instead of serving the next client.
-                let listener =
-                    TcpListener::bind(addr).map_err(|e| context(e, format!("binding {addr}")))?;
+                let listener = TcpListener::bind(addr).map_err(|e| bind_failed(e, addr, "TCP"))?;
                 announce_listening(&listener)?;
                 broken::server(&listener)
             }
             Step::Fixed => {
                 let mut work = OtherWork::default(); // kept from client to client
                 runner::serve(addr, |listener| {
-                    fixed::server(listener, &mut work, PATIENCE).map(drop)
+                    fixed::server(listener, &mut work, patience()).map(drop)
                 })
             }
             Step::BusyLoop | Step::Timeout | Step::All => {

@@ -138,3 +138,49 @@ fn demo_only_steps_say_which_demo_to_run() {
         "{stderr}"
     );
 }
+
+/// A client that trickles one byte at a time, each once the server has
+/// printed the one before, loses its connection when its patience is up
+/// (`--patience 1`, in all, not per byte); the next client is served.
+#[test]
+fn a_trickling_client_is_dropped_at_its_deadline() {
+    for step in ["blocking", "fixed"] {
+        let server = ServerProcess::start(BIN, &["server", step, "--port", "0", "--patience", "1"]);
+        let started = std::time::Instant::now();
+        let mut trickler = TcpStream::connect(server.addr).unwrap();
+        trickler.set_nodelay(true).unwrap();
+        loop {
+            let _ = trickler.write_all(b".");
+            let line = server.next_line();
+            if line.contains("are up") {
+                assert!(line.contains("1 s"), "{step}: {line}");
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "{step}: the trickler was never dropped; last line: {line}"
+            );
+        }
+        assert!(started.elapsed() >= Duration::from_millis(900), "{step}");
+        send_message(&server);
+        let seen = server.wait_for("recv #1");
+        assert!(
+            seen.last().unwrap().ends_with("15 bytes \"lbw正在吃翔\""),
+            "{step}: {seen:?}"
+        );
+    }
+}
+
+#[test]
+fn a_busy_port_is_named_with_its_protocol_and_port_0_suggested() {
+    let holder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = holder.local_addr().unwrap().port().to_string();
+    for step in ["blocking", "broken", "fixed"] {
+        let stderr = run_failing(BIN, &["server", step, "--port", &port], 1);
+        assert!(
+            stderr.contains(&format!("binding TCP 127.0.0.1:{port}")),
+            "{step}: {stderr}"
+        );
+        assert!(stderr.contains("--port 0"), "{step}: {stderr}");
+    }
+}
