@@ -5,7 +5,9 @@ use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 
 use classroom::tcp::{RECV_SIZE, until_closed};
-use classroom::{Traced, narrate, runner};
+use classroom::{Side, Traced, narrate, runner};
+
+use crate::chat::{EMPTY_LINE, QUIT};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8898;
@@ -40,6 +42,19 @@ pub fn client(addr: SocketAddr, message: &[u8]) -> io::Result<()> {
     Ok(()) // dropping `stream` closes the connection
 }
 // ANCHOR_END: client
+
+/// `client hello`: one connection per message, as document 000's client
+/// makes one for its one message; stops at `q` or the end of the messages.
+pub fn client_each(addr: SocketAddr, messages: impl Iterator<Item = String>) -> io::Result<()> {
+    for message in messages.take_while(|m| m != QUIT) {
+        if message.is_empty() {
+            Side::client().say(EMPTY_LINE);
+            continue;
+        }
+        client(addr, message.as_bytes())?;
+    }
+    Ok(())
+}
 
 /// Both halves in one process.
 pub fn demo() -> io::Result<()> {

@@ -85,19 +85,12 @@ impl Lesson for Step {
         let addr = at.addr(self.port())?;
         let result = match self {
             Step::Connect => no_messages("connect", messages).and_then(|()| connect::client(addr)),
-            Step::Hello => messages_or(messages, hello::GREETING)
-                .iter()
-                .try_for_each(|message| hello::client(addr, message.as_bytes())),
+            Step::Hello => hello::client_each(addr, typed(messages)),
             Step::ServerFirst => {
                 server_first::client(addr, &messages_or(messages, server_first::ANSWER).join(" "))
             }
             // The one-at-a-time server is talked to like the chat server.
-            Step::Chat | Step::OneAtATime => {
-                if messages.is_empty() {
-                    Side::client().say("type a line and press Enter; q quits");
-                }
-                chat::client(addr, input_lines(messages))
-            }
+            Step::Chat | Step::OneAtATime => chat::client(addr, typed(messages)),
             Step::HalfClose => {
                 half_close::client(addr, &messages_or(messages, half_close::MESSAGE))
             }
@@ -107,6 +100,15 @@ impl Lesson for Step {
         // The step's own error, with the address it was talking to.
         result.map_err(|e| context(e, format!("talking to {addr}")))
     }
+}
+
+/// The MESSAGE arguments, or else the lines typed on stdin (with a word on
+/// how to type them).
+fn typed(messages: &[String]) -> impl Iterator<Item = String> + '_ {
+    if messages.is_empty() {
+        Side::client().say("type a line and press Enter; q quits");
+    }
+    input_lines(messages)
 }
 
 impl Step {

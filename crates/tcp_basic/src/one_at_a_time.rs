@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use classroom::tcp::{PATIENCE, RECV_SIZE, is_timeout};
 use classroom::{Side, Traced, narrate, runner};
 
-use crate::chat::QUIT;
+use crate::chat::{QUIT, ended_by_client};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8080;
@@ -24,14 +24,16 @@ pub const ANSWER_WAIT: Duration = Duration::from_millis(300);
 /// `q` or the client leaves.
 pub fn server(listener: &TcpListener) -> io::Result<()> {
     let (conn, peer) = listener.accept()?;
-    let mut conn = Traced::accepted(conn, peer)?;
+    // Talked to like `chat`, by a person typing: up to 10 minutes a line.
+    let mut conn = Traced::accepted(conn, peer)?.typed_by_a_person()?;
     let mut buf = [0u8; RECV_SIZE];
     // BUG: one connection at a time. Until this loop ends (when this client
-    // leaves), nobody calls `accept` again, so the next client waits.
+    // leaves), nobody calls `accept` again, so the next client waits: for as
+    // long as the first one keeps typing, a line every few minutes.
     // FIX: lesson 07 (select) and lesson 08 (a thread per client).
     loop {
         let n = conn.read(&mut buf)?;
-        if n == 0 || &buf[..n] == QUIT.as_bytes() {
+        if ended_by_client(&conn, &buf[..n]) {
             return Ok(());
         }
         conn.write_all(&[b"ok: ", &buf[..n]].concat())?;

@@ -4,8 +4,9 @@ mod common;
 
 use std::io::Write;
 use std::net::TcpStream;
+use std::process::Command;
 
-use classroom::testing::{ServerProcess, read_n, read_to_end, run_failing};
+use classroom::testing::{ServerProcess, read_n, read_to_end, run_command, run_failing, run_ok};
 use common::{BIN, start_server};
 use socket2::SockRef;
 
@@ -70,10 +71,53 @@ fn an_oversized_http_request_is_refused_and_the_server_goes_on() {
     assert!(reply.starts_with(b"HTTP/1.1 200 OK\r\n"));
 }
 
+/// `client hello` follows the contract: its MESSAGE arguments, or else the
+/// lines on stdin until `q`, one connection each; an empty line is not sent.
+#[test]
+fn the_hello_client_sends_what_it_is_given() {
+    let server = start_server("hello");
+    let port = server.addr.port().to_string();
+    let typed = run_command(
+        Command::new(BIN).args(["client", "hello", "--port", &port]),
+        "one\n\n二\nq\nnever\n",
+    );
+    let typed = classroom::testing::succeeded(typed);
+    assert!(
+        typed.starts_with("[client] type a line and press Enter; q quits\n"),
+        "{typed}"
+    );
+    assert!(
+        typed.contains("[client] an empty line is not sent"),
+        "{typed}"
+    );
+    let given = run_ok(BIN, &["client", "hello", "--port", &port, "three"]);
+    assert!(!given.contains("q quits"), "{given}");
+    let sent: Vec<String> = [typed, given]
+        .concat()
+        .lines()
+        .filter(|l| l.contains("send #"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            "[client] send #1: 3 bytes \"one\"",
+            "[client] send #1: 3 bytes \"二\"",
+            "[client] send #1: 5 bytes \"three\""
+        ]
+    );
+    let seen = server.wait_for("5 bytes \"three\"");
+    assert!(!seen.iter().any(|l| l.contains("never")), "{seen:?}");
+}
+
 #[test]
 fn connection_refused_prints_the_os_error_and_a_hint() {
     let port = classroom::tcp::closed_port().unwrap().port();
-    let stderr = run_failing(BIN, &["client", "hello", "--port", &port.to_string()], 1);
+    let stderr = run_failing(
+        BIN,
+        &["client", "hello", "--port", &port.to_string(), "hi"],
+        1,
+    );
     let expected = format!("error: talking to 127.0.0.1:{port}: Connection refused (os error");
     assert!(stderr.starts_with(&expected), "{stderr}");
     assert!(

@@ -46,6 +46,10 @@ fn the_documents_python_client_talks_to_our_server() {
         seen.last().unwrap().ends_with("6 bytes \"hello!\""),
         "{seen:?}"
     );
+    // The document's client closed after its answer: a normal end, not a
+    // connection given up on.
+    let seen = server.wait_for("waiting for a connection");
+    assert!(!seen.iter().any(|l| l.contains("gave up")), "{seen:?}");
 }
 
 #[test]
@@ -61,6 +65,8 @@ fn the_documents_server_first_client_talks_to_our_server() {
         seen.last().unwrap().ends_with("6 bytes \"你好\""),
         "{seen:?}"
     );
+    let seen = server.wait_for("waiting for a connection");
+    assert!(!seen.iter().any(|l| l.contains("gave up")), "{seen:?}");
 }
 
 #[test]
@@ -70,7 +76,7 @@ fn our_client_talks_to_the_documents_python_server() {
     }
     let server = Python::script(DOC_SERVER).serve();
     let port = server.addr.port().to_string();
-    let stdout = run_ok(BIN, &["client", "hello", "--port", &port]);
+    let stdout = run_ok(BIN, &["client", "hello", "--port", &port, "hello!"]);
     assert!(
         stdout.contains("[client] recv #1: 2 bytes \"hi\""),
         "{stdout}"
