@@ -8,18 +8,24 @@
 //!
 //! | command | output |
 //! |---|---|
-//! | `ls` | one line per file in the folder: size and name, sorted by name |
-//! | `cat NAME` | the contents of one file in the folder (plain names only) |
+//! | `ls` | one line per regular file in the folder: size and name, sorted by name |
+//! | `cat NAME` | the contents of one regular file in the folder (plain names only) |
 //! | `help` | the list of commands |
 //!
 //! Anything else gets an error line back, which is output like any other.
-//! [`sample_folder`] makes the folder the `leftover` step serves.
+//! Names in the output pass through [`escape`], so a file named with
+//! terminal escapes cannot take over the screen of a client that prints
+//! answers as they are (document 001's does). [`sample_folder`] makes the
+//! folder the `leftover` step serves.
 
 use std::fs;
-use std::io;
+use std::io::{self, ErrorKind, Read};
 use std::path::Path;
 
+use classroom::bytes::escape;
 use classroom::files::{ScratchDir, plain_name};
+
+use crate::os::open_no_follow;
 
 /// The commands, for `help` and for error messages.
 pub const HELP: &str = "commands: ls | cat NAME | help\n";
@@ -38,24 +44,36 @@ pub fn run(line: &str, folder: &Path) -> io::Result<Vec<u8>> {
     let mut words = line.split_whitespace();
     let output = match (words.next(), words.next(), words.next()) {
         (Some("ls"), None, _) => list(folder)?,
-        (Some("cat"), Some(name), None) => match plain_name(name) {
-            Ok(name) => cat(&folder.join(name), name)?,
-            Err(_) => format!("cat: {name:?}: only plain file names in this folder\n").into_bytes(),
+        (Some("cat"), Some(name), None) => match served_name(name) {
+            Some(name) => cat(folder, name)?,
+            None => only_plain_names(name),
         },
         (Some("help"), None, _) => HELP.as_bytes().to_vec(),
-        _ => format!("unknown command {line:?}; {HELP}").into_bytes(),
+        _ => format!("unknown command \"{}\"; {HELP}", escape(line)).into_bytes(),
     };
     Ok(output)
 }
 // ANCHOR_END: run
+
+/// `name` if `cat` may serve it: a plain name (classroom's [`plain_name`])
+/// that is not hidden. A dot-name (`.bashrc`) is a file `ls` does not show.
+pub fn served_name(name: &str) -> Option<&str> {
+    plain_name(name).ok().filter(|name| !name.starts_with('.'))
+}
+
+fn only_plain_names(name: &str) -> Vec<u8> {
+    let name = escape(name);
+    format!("cat: \"{name}\": only plain file names in this folder\n").into_bytes()
+}
 
 /// How many sample files [`sample_folder`] holds: enough that `ls`
 /// answers with more than one `recv(1024)` takes.
 pub const SAMPLE_FILES: usize = 40;
 
 /// A new private folder (see [`ScratchDir`] for why never a fixed name) of
-/// [`SAMPLE_FILES`] small files, removed when dropped. Every such folder
-/// holds the same files, so `ls` prints the same bytes on every run.
+/// [`SAMPLE_FILES`] small files, removed when dropped, or when the server
+/// is stopped with Ctrl-C or `kill`. Every such folder holds the same
+/// files, so `ls` prints the same bytes on every run.
 pub fn sample_folder() -> io::Result<ScratchDir> {
     let folder = ScratchDir::new("sticky_packet_demo")?;
     for i in 1..=SAMPLE_FILES {
@@ -69,9 +87,12 @@ fn list(folder: &Path) -> io::Result<Vec<u8>> {
     let mut entries = Vec::new();
     for entry in fs::read_dir(folder)? {
         let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        // The entry's own metadata: a link is listed as a link, not as
+        // what it points to, so it is left out like `cat` leaves it out.
         let meta = entry.metadata()?;
-        if meta.is_file() {
-            entries.push((entry.file_name().to_string_lossy().into_owned(), meta.len()));
+        if meta.is_file() && served_name(&name).is_some() {
+            entries.push((escape(&name), meta.len()));
         }
     }
     entries.sort();
@@ -82,73 +103,30 @@ fn list(folder: &Path) -> io::Result<Vec<u8>> {
     Ok(out.into_bytes())
 }
 
-fn cat(path: &Path, name: &str) -> io::Result<Vec<u8>> {
-    match fs::metadata(path) {
-        Ok(meta) if meta.is_file() && meta.len() <= CAT_LIMIT => fs::read(path),
-        Ok(meta) if meta.is_file() => {
-            Ok(format!("cat: {name}: larger than {CAT_LIMIT} bytes\n").into_bytes())
-        }
-        _ => Ok(format!("cat: {name}: no such file\n").into_bytes()),
+// ANCHOR: cat
+/// `cat NAME`: the file's bytes if it is a regular file in `folder`, never
+/// what a link points to (the open does not follow links), nor a folder, a
+/// FIFO or a device; at most [`CAT_LIMIT`] bytes.
+fn cat(folder: &Path, name: &str) -> io::Result<Vec<u8>> {
+    let refuse = |why: &str| Ok(format!("cat: {}: {why}\n", escape(name)).into_bytes());
+    let file = match open_no_follow(&folder.join(name)) {
+        Ok(file) => file,
+        Err(e) if e.kind() == ErrorKind::NotFound => return refuse("no such file"),
+        Err(_) => return refuse(NOT_REGULAR), // a link (ELOOP), or unreadable
+    };
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return refuse(NOT_REGULAR);
     }
+    if meta.len() > CAT_LIMIT {
+        return refuse(&format!("larger than {CAT_LIMIT} bytes"));
+    }
+    let mut contents = Vec::new();
+    // `take`: a file that grows while it is read stops at the limit.
+    file.take(CAT_LIMIT).read_to_end(&mut contents)?;
+    Ok(contents)
 }
+// ANCHOR_END: cat
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn folder() -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("b.txt"), "bee\n").unwrap();
-        fs::write(dir.path().join("a.txt"), "ay\n").unwrap();
-        fs::create_dir(dir.path().join("sub")).unwrap();
-        dir
-    }
-
-    #[test]
-    fn ls_lists_files_sorted_with_sizes() {
-        let dir = folder();
-        let out = run("ls", dir.path()).unwrap();
-        assert_eq!(out, b"       3  a.txt\n       4  b.txt\n");
-    }
-
-    #[test]
-    fn cat_reads_a_file_in_the_folder() {
-        let dir = folder();
-        assert_eq!(run("cat b.txt", dir.path()).unwrap(), b"bee\n");
-        assert_eq!(
-            run("cat nope", dir.path()).unwrap(),
-            b"cat: nope: no such file\n"
-        );
-    }
-
-    #[test]
-    fn names_that_leave_the_folder_are_refused() {
-        let dir = folder();
-        for name in ["..", "../etc/passwd", "/etc/passwd", "a\\b", ".", "sub/x"] {
-            let out = String::from_utf8(run(&format!("cat {name}"), dir.path()).unwrap());
-            assert!(out.unwrap().contains("only plain file names"), "{name}");
-        }
-    }
-
-    #[test]
-    fn ls_of_the_samples_is_longer_than_one_recv_and_the_same_every_time() {
-        let (a, b) = (sample_folder().unwrap(), sample_folder().unwrap());
-        assert_ne!(a.path(), b.path(), "a new folder each time");
-        let listing = run("ls", a.path()).unwrap();
-        assert!(
-            listing.len() > classroom::tcp::RECV_SIZE,
-            "{}",
-            listing.len()
-        );
-        assert_eq!(listing, run("ls", b.path()).unwrap());
-    }
-
-    #[test]
-    fn nothing_else_runs() {
-        let dir = folder();
-        for line in ["rm -rf /", "ls; cat a.txt", "ls -l", "", "cat a b"] {
-            let out = String::from_utf8(run(line, dir.path()).unwrap()).unwrap();
-            assert!(out.starts_with("unknown command"), "{line:?}: {out}");
-        }
-    }
-}
+/// Why `cat` refuses a link, a folder or a device.
+pub const NOT_REGULAR: &str = "not a regular file (links, folders and devices are not served)";
