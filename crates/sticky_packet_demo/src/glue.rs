@@ -33,6 +33,7 @@ pub const MESSAGES: [&str; 2] = ["lbw正在吃", "翔"];
 pub fn server(listener: &TcpListener, read_late: usize) -> io::Result<Vec<u8>> {
     let (conn, peer) = listener.accept()?; // Python: conn, addr = sock.accept()
     let mut conn = Traced::accepted(conn, peer)?;
+    // A peek on the socket itself, bounded by the connection's time.
     let waiting = wait_until_buffered(&conn, read_late)?;
     conn.say(format!(
         "{waiting} bytes are waiting in the receive buffer; now one recv({RECV_SIZE})"
@@ -55,11 +56,17 @@ pub fn server(listener: &TcpListener, read_late: usize) -> io::Result<Vec<u8>> {
 // ANCHOR: client
 /// The client's half: connect, then every message is its own write, like
 /// the document's two `sendall` calls. Nothing marks where one ends.
-pub fn client(addr: SocketAddr, messages: &[impl AsRef<[u8]>]) -> io::Result<()> {
+pub fn client(
+    addr: SocketAddr,
+    messages: impl IntoIterator<Item = impl AsRef<[u8]>>,
+) -> io::Result<()> {
     let stream = TcpStream::connect(addr)?; // Python: client.connect(('127.0.0.1', 8001))
     let mut stream = Traced::connected(stream)?;
     for message in messages {
         let message = message.as_ref();
+        if message.is_empty() {
+            continue; // TCP cannot send an empty message (see `demo udp`)
+        }
         stream.say(format!("{} in UTF-8: {}", show(message), show_hex(message)));
         stream.write_all(message)?; // Python: client.sendall('lbw正在吃'.encode('utf-8'))
     }

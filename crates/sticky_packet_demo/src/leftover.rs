@@ -11,7 +11,6 @@
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::time::Duration;
 
 use classroom::bytes::{PREVIEW, show};
 use classroom::tcp::{DRAIN_LIMIT, RECV_SIZE};
@@ -23,11 +22,12 @@ use crate::wait::{bytes_waiting, wait_until_buffered};
 /// Document 001's port.
 pub const PORT: u16 = 9999;
 
-/// How long the server waits for a client to make room for an answer.
-pub const WRITE_PATIENCE: Duration = Duration::from_secs(5);
-
 /// How many bytes of a long answer's end the client shows.
 pub const TAIL: usize = 36;
+
+/// What the client says when the server has closed instead of answering.
+pub const SERVER_CLOSED: &str =
+    "the server has closed the connection (it gives each client limited time: --patience)";
 
 /// The words that end a conversation: the document's `exit`, and `q`.
 pub const GOODBYE: [&str; 2] = ["exit", "q"];
@@ -38,10 +38,10 @@ pub const GOODBYE: [&str; 2] = ["exit", "q"];
 /// and the answer goes back as it is, with nothing to say how long it is.
 pub fn server(listener: &TcpListener) -> io::Result<()> {
     let (conn, peer) = listener.accept()?; // Python: conn, addr = s.accept()
+    // Every read and write below waits at most until this client's time
+    // is up (30 s in all, or `server --patience`), so a client that goes quiet, or never reads its
+    // answers, cannot keep the next one waiting.
     let mut conn = Traced::accepted(conn, peer)?;
-    // A client that sends commands but never reads the answers would
-    // otherwise hold our writes once its buffer is full.
-    conn.set_write_timeout(Some(WRITE_PATIENCE))?;
     // A new folder for each client, made once it has connected and removed
     // when it leaves.
     let folder = sample_folder()?;
@@ -155,7 +155,10 @@ pub fn client(addr: SocketAddr, commands: &[String]) -> io::Result<()> {
         if GOODBYE.contains(&command) {
             break;
         }
-        read_answer(&mut stream, before + 1)?;
+        if read_answer(&mut stream, before + 1)? == 0 {
+            stream.say(SERVER_CLOSED); // no answer: the end of the stream
+            break;
+        }
     }
     Ok(())
 }

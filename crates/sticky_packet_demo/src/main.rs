@@ -5,6 +5,7 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
+use classroom::cli::input_lines;
 use classroom::tcp::RECV_SIZE;
 use classroom::{Endpoint, Lesson, runner};
 use sticky_packet_demo::{glue, leftover, nagle, split, udp};
@@ -63,16 +64,18 @@ impl Lesson for Step {
 
     fn client(self, at: &Endpoint, messages: &[String]) -> io::Result<()> {
         match self {
-            Step::Glue if messages.is_empty() => {
-                glue::client(at.addr(glue::PORT)?, &glue::MESSAGES)
-            }
-            Step::Glue => glue::client(at.addr(glue::PORT)?, messages),
+            Step::Glue => glue::client(at.addr(glue::PORT)?, until_q(messages)),
             Step::Leftover => leftover::client(at.addr(leftover::PORT)?, messages),
-            Step::Udp if messages.is_empty() => udp::client(at.addr(udp::PORT)?, &udp::DATAGRAMS),
-            Step::Udp => udp::client(at.addr(udp::PORT)?, messages),
+            Step::Udp => udp::client(at.addr(udp::PORT)?, until_q(messages)),
             Step::Nagle | Step::Split | Step::All => Err(classroom::cli::no_role(self, "client")),
         }
     }
+}
+
+/// The MESSAGE arguments, or else lines typed on stdin, up to the end of
+/// input or a line `q` (not sent): each one is sent on its own.
+fn until_q(messages: &[String]) -> impl Iterator<Item = String> + '_ {
+    input_lines(messages).take_while(|line| !line.eq_ignore_ascii_case("q"))
 }
 
 fn main() -> ExitCode {

@@ -109,8 +109,12 @@ pub fn server(addr: SocketAddr) -> io::Result<()> {
     }
 }
 
-/// The two-terminal client: each message as its own datagram.
-pub fn client(addr: SocketAddr, messages: &[impl AsRef<[u8]>]) -> io::Result<()> {
+/// The two-terminal client: each message as its own datagram, an empty
+/// one included.
+pub fn client(
+    addr: SocketAddr,
+    messages: impl IntoIterator<Item = impl AsRef<[u8]>>,
+) -> io::Result<()> {
     let socket = Traced::client(UdpSocket::bind("127.0.0.1:0")?);
     for message in messages {
         socket.send_to(message.as_ref(), addr)?;

@@ -129,11 +129,11 @@ fn a_very_long_command_is_cut_at_1024_bytes_and_answered() {
 
 #[test]
 fn a_client_that_floods_commands_and_never_reads_is_cut_off() {
-    let server = Server::start("leftover");
+    let server = Server::start_with("leftover", &["--patience", "1"]);
     // The stream is kept open, never read, until the test ends.
     let writer = flood(TcpStream::connect(server.addr).unwrap());
     // Cut off at the 64 KiB limit, or when its full buffer blocked an
-    // answer for longer than the write timeout: either way, not for ever.
+    // answer until its time was up: either way, not for ever.
     server.wait_for("gave up on");
     let mut next = TcpStream::connect(server.addr).unwrap();
     assert_eq!(ask(&mut next, "help", HELP.len()), HELP);
@@ -149,4 +149,60 @@ fn a_reset_does_not_stop_the_command_server() {
     server.wait_for("left that connection early");
     let mut next = TcpStream::connect(server.addr).unwrap();
     assert_eq!(ask(&mut next, "help", HELP.len()), HELP);
+}
+
+/// A connection that was accepted and then held: the server must give up
+/// on it within its patience (1 s here, with slack for a busy machine) and
+/// serve the next client.
+fn given_up_within_patience(server: &Server, held: TcpStream) {
+    let started = std::time::Instant::now();
+    let seen = server.wait_for("gave up on that connection");
+    let waited = started.elapsed();
+    assert!(
+        seen.last().unwrap().contains("the connection's 1 s are up"),
+        "{seen:?}"
+    );
+    assert!(waited < Duration::from_secs(5), "held for {waited:?}");
+    drop(held);
+}
+
+#[test]
+fn a_glue_client_that_sends_one_byte_and_waits_loses_its_connection() {
+    let server = Server::start_with("glue", &["--patience", "1"]);
+    let mut held = TcpStream::connect(server.addr).unwrap();
+    held.write_all(b"l").unwrap(); // and then nothing, never closing
+    server.wait_for("accepted a connection");
+    given_up_within_patience(&server, held);
+    glued(&server);
+}
+
+#[test]
+fn a_command_client_that_goes_quiet_loses_its_connection() {
+    let server = Server::start_with("leftover", &["--patience", "1"]);
+    let mut held = server.connect();
+    assert_eq!(ask(&mut held, "help", HELP.len()), HELP);
+    given_up_within_patience(&server, held);
+    let mut next = server.connect();
+    assert_eq!(ask(&mut next, "help", HELP.len()), HELP);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_server_stopped_with_sigterm_leaves_no_sample_folder() {
+    let server = Server::start("leftover");
+    let mut stream = server.connect();
+    // Answered, so the server has made this client's folder.
+    assert_eq!(ask(&mut stream, "ls", 1360).lines().count(), 40);
+    let prefix = format!("sticky_packet_demo-{}-", server.pid());
+    let folders = |tmp: &std::path::Path| -> Vec<String> {
+        std::fs::read_dir(tmp)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(&prefix))
+            .collect()
+    };
+    assert_eq!(folders(server.tmp()).len(), 1, "the sample folder exists");
+    let (status, tmp) = server.terminate();
+    assert_eq!(status.code(), Some(130), "{status}");
+    assert_eq!(folders(tmp.path()), Vec::<String>::new(), "left behind");
 }
