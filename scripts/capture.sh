@@ -10,7 +10,7 @@
 # Start it before the client, in a third terminal:
 #   terminal 1: cargo run -q -p sticky_packet_demo -- server glue    (port 8001)
 #   terminal 2: sudo scripts/capture.sh 8001
-#   terminal 3: cargo run -q -p sticky_packet_demo -- client glue
+#   terminal 3: cargo run -q -p sticky_packet_demo -- client glue lbw正在吃 翔
 #
 # `demo` steps use a port the OS picks afresh each run, so capture the
 # `server`/`client` steps, which use the document's port.
