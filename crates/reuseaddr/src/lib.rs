@@ -25,12 +25,12 @@ pub mod reuseport;
 pub mod std_listener;
 
 use std::io::{self, ErrorKind};
-use std::net::{SocketAddr, TcpListener};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::mpsc;
+use std::time::Duration;
 
 use classroom::cli::announce_listening;
-use classroom::errors::{context, explain};
-use classroom::tcp::name_timeout;
+use classroom::errors::{bind_failed, with_hint};
 use classroom::{Side, narrate, runner};
 
 pub use bind::Bind;
@@ -157,16 +157,11 @@ pub fn demo_restart(
 /// fails (the server has nothing left to listen with) or Ctrl-C. A client
 /// that misbehaves costs only its own connection; the restart comes anyway.
 pub fn serve_and_restart(addr: SocketAddr, bind: Bind, server: ServerHalf) -> io::Result<()> {
-    let mut listener = bind
-        .bind(addr)
-        .map_err(|e| context(e, format!("binding {addr} ({bind})")))?;
+    let mut listener = bind.bind(addr).map_err(|e| bind_error(e, addr, bind))?;
     let addr = announce_listening(&listener)?;
     loop {
         Side::server().say("waiting for a connection (Ctrl-C to stop)");
-        let served = server(&listener).map_err(|e| {
-            let e = explain(&name_timeout(e));
-            Side::server().say(format!("gave up on that connection: {e}"));
-        });
+        let served = server(&listener).map_err(|e| Side::server().say(runner::ending(&e)));
         listener = match restart(listener, bind, served.ok())? {
             Restart::Listening(listener) => listener,
             Restart::Failed(e) if e.kind() == ErrorKind::AddrInUse => {
@@ -180,6 +175,40 @@ pub fn serve_and_restart(addr: SocketAddr, bind: Bind, server: ServerHalf) -> io
         };
     }
 }
+
+/// A first `bind` that failed, said in full: `binding TCP 127.0.0.1:8898:
+/// Address already in use (os error 98)`. For a busy port, classroom's hint
+/// blames another program; but when nothing listens there, what holds the
+/// port is a connection that closed a moment ago, in TIME_WAIT (this
+/// lesson), and the hint says so.
+pub fn bind_error(error: io::Error, addr: SocketAddr, bind: Bind) -> io::Error {
+    let busy = error.kind() == ErrorKind::AddrInUse;
+    let error = bind_failed(error, addr, "TCP");
+    let mut probe = addr; // "0.0.0.0" means this machine when binding, not when connecting
+    if probe.ip().is_unspecified() {
+        probe.set_ip(Ipv4Addr::LOCALHOST.into());
+    }
+    // A connection that succeeds is the portable way to find a listener.
+    if !busy || TcpStream::connect_timeout(&probe, PROBE_WAIT).is_ok() {
+        return error;
+    }
+    let why = match bind {
+        Bind::WithoutReuse => "and SO_REUSEADDR is off here",
+        Bind::WithReuse | Bind::Std => {
+            "left by a run with SO_REUSEADDR off, which blocks even a listener with it on"
+        }
+    };
+    with_hint(
+        error,
+        format!(
+            "no program listens on TCP port {}: a connection that closed there a moment ago holds it, in TIME_WAIT ({why}); wait a minute (2MSL on Linux), or pass `--port 0` (lesson 02)",
+            addr.port()
+        ),
+    )
+}
+
+/// How long [`bind_error`] waits to find out whether a program listens.
+const PROBE_WAIT: Duration = Duration::from_secs(2);
 
 /// The one message a client sends: its MESSAGE argument, or `hello!` as
 /// document 000's client sends. One per run, because the server stops after

@@ -38,6 +38,31 @@ fn a_client_that_resets_does_not_stop_the_server() {
     drop(rude);
     let seen = server.wait_for("listening again on");
     assert_eq!(hello(&server), b"hi", "server output:\n{}", seen.join("\n"));
+    // A client that leaves early ended its own conversation: said calmly.
+    assert!(
+        seen.iter()
+            .any(|l| l.contains("the client left that connection early")),
+        "{seen:?}"
+    );
+    assert!(!seen.iter().any(|l| l.contains("gave up")), "{seen:?}");
+}
+
+#[test]
+fn a_silent_client_loses_the_server_within_its_patience() {
+    let server = ServerProcess::start(
+        common::BIN,
+        &["server", "fixed", "--port", "0", "--patience", "0.5"],
+    );
+    let _silent = TcpStream::connect(server.addr).unwrap();
+    let seen = server.wait_for("gave up");
+    assert!(
+        seen.last()
+            .unwrap()
+            .contains("the connection's 0.5 s are up"),
+        "{seen:?}"
+    );
+    server.wait_for("listening again on");
+    assert_eq!(hello(&server), b"hi");
 }
 
 #[test]
@@ -82,12 +107,39 @@ fn a_time_wait_from_a_run_without_the_option_blocks_every_start() {
     for step in ["broken", "fixed"] {
         let (code, text) = run(&["server", step, "--port", &port]);
         assert_eq!(code, 1, "{step}: {text}");
-        let bind = if step == "broken" { "off" } else { "on" };
         let expected = format!(
-            "error: binding 127.0.0.1:{port} (SO_REUSEADDR {bind}): Address already in use (os error 98)\n  hint: another socket holds this port: a program using it, or for TCP a recent connection in TIME_WAIT (lesson 02)"
+            "error: binding TCP 127.0.0.1:{port}: Address already in use (os error 98)\n  hint: no program listens on TCP port {port}: a connection that closed there a moment ago holds it, in TIME_WAIT ("
         );
         assert!(text.starts_with(&expected), "{step}: {text}");
+        let why = if step == "broken" {
+            "and SO_REUSEADDR is off here"
+        } else {
+            "left by a run with SO_REUSEADDR off"
+        };
+        assert!(text.contains(why), "{step}: {text}");
     }
+}
+
+// A port that a live listener holds is another program's, not a
+// TIME_WAIT's: the hint says so and suggests `--port 0`.
+#[test]
+fn a_port_another_program_listens_on_is_named_as_such() {
+    let other = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = other.local_addr().unwrap().port().to_string();
+    let (code, text) = run(&["server", "broken", "--port", &port]);
+    assert_eq!(code, 1, "{text}");
+    let expected = format!("error: binding TCP 127.0.0.1:{port}: Address already in use");
+    assert!(text.starts_with(&expected), "{text}");
+    assert!(
+        text.contains(&format!(
+            "hint: another program is listening on TCP port {port}"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("--port 0") && !text.contains("TIME_WAIT"),
+        "{text}"
+    );
 }
 
 #[test]

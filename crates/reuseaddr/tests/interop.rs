@@ -46,6 +46,8 @@ fn the_documents_client_and_our_fixed_server_restart_and_go_on() {
             seen.iter().any(|l| l.ends_with("6 bytes \"hello!\"")),
             "{seen:?}"
         );
+        // The document's client closed after its answer: a normal end.
+        assert!(!seen.iter().any(|l| l.contains("gave up")), "{seen:?}");
         server.wait_for("waiting for a connection");
     }
 }
