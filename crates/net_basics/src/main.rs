@@ -2,21 +2,18 @@
 //! this file only parses the arguments and calls it.
 
 use std::error::Error;
+use std::io;
 use std::process::ExitCode;
 
 use clap::error::ErrorKind;
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use classroom::Lesson;
+use classroom::cli::step_list;
 use net_basics::subnet::{self, Mask};
 use net_basics::{ipv4, layers};
 
-/// Lesson 00: network basics as three small tools.
 #[derive(Parser, Debug)]
-#[command(
-    name = "net_basics",
-    long_about = "Lesson 00 (lessons/00-net-basics.md): network basics as three small tools, \
-        re-creating the worked examples of documents 000, 002 and 004. \
-        With no tool named, runs each on the documents' own example."
-)]
+#[command(name = Step::NAME, about = Step::ABOUT, long_about = Step::LONG_ABOUT)]
 struct Cli {
     #[command(subcommand)]
     tool: Option<Tool>,
@@ -24,6 +21,14 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Tool {
+    /// Run a tool on the documents' own example, as every lesson's `demo` does
+    Demo {
+        /// The tool to run (default: all three, in lesson order)
+        step: Option<Step>,
+        /// List the steps in lesson order.
+        #[arg(long, conflicts_with = "step")]
+        list: bool,
+    },
     /// An IPv4 address in binary, octet by octet, and as one 32-bit number (docs 000, 004 §2.1.2)
     Ip {
         /// Dotted decimal, e.g. 100.4.5.6
@@ -46,6 +51,42 @@ enum Tool {
     Layers,
 }
 
+/// The lesson's demos: each tool on the documents' own example.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    /// `ip 100.4.5.6`: document 000's address in binary
+    Ip,
+    /// `subnet 172.16.10.1 172.16.10.2 255.255.255.0`: document 004's AND
+    Subnet,
+    /// `layers`: one real HTTP GET on loopback, walked down the layers
+    Layers,
+    /// All three, in lesson order
+    All,
+}
+
+impl Lesson for Step {
+    const NAME: &'static str = "net_basics";
+    const ABOUT: &'static str = "Lesson 00: network basics as three small tools";
+    const LONG_ABOUT: &'static str = "Lesson 00 (lessons/00-net-basics.md): network basics as \
+        three small tools, re-creating the worked examples of documents 000, 002 and 004. \
+        With no tool named, runs each on the documents' own example (`demo all`).";
+    const HEADLINE: Self = Step::All;
+    const ALL: Self = Step::All;
+
+    fn demo(self) -> io::Result<()> {
+        match self {
+            Step::Ip => ipv4::explain(ipv4::DOC_EXAMPLE),
+            Step::Subnet => {
+                let (a, b, mask) = subnet::DOC_EXAMPLE;
+                subnet::explain(a, b, mask);
+            }
+            Step::Layers => layers::walk()?,
+            Step::All => net_basics::tour()?,
+        }
+        Ok(())
+    }
+}
+
 fn main() -> ExitCode {
     // `net_basics layers | head` must end quietly, not panic on a closed pipe.
     classroom::cli::quiet_on_closed_pipe();
@@ -54,7 +95,12 @@ fn main() -> ExitCode {
         Err(e) => return usage_error(&e),
     };
     let result = match cli.tool {
-        None => net_basics::tour(),
+        None => Step::HEADLINE.demo(),
+        Some(Tool::Demo { list: true, .. }) => {
+            print!("{}", step_list::<Step>());
+            Ok(())
+        }
+        Some(Tool::Demo { step, .. }) => step.unwrap_or(Step::HEADLINE).demo(),
         Some(Tool::Ip { address }) => {
             ipv4::explain(address);
             Ok(())

@@ -109,3 +109,41 @@ fn a_bad_address_in_subnet_is_refused() {
 fn output_piped_into_a_reader_that_quit_ends_quietly() {
     classroom::testing::assert_quiet_on_closed_pipe(env!("CARGO_BIN_EXE_net_basics"), &["layers"]);
 }
+
+/// The command-line contract every lesson crate follows: `demo --list`
+/// names the steps, `demo STEP` runs one on the documents' example, and
+/// `demo` alone is `demo all`, what the crate runs with no arguments.
+#[test]
+fn demo_follows_the_contract() {
+    let list = stdout(&run(&["demo", "--list"]));
+    let steps: Vec<&str> = list
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(steps, ["ip", "subnet", "layers"], "{list}");
+    assert_eq!(
+        stdout(&run(&["demo", "ip"])),
+        stdout(&run(&["ip", "100.4.5.6"]))
+    );
+    assert_eq!(
+        stdout(&run(&["demo", "subnet"])),
+        stdout(&run(&[
+            "subnet",
+            "172.16.10.1",
+            "172.16.10.2",
+            "255.255.255.0"
+        ]))
+    );
+    let layers = run(&["demo", "layers"]);
+    assert!(layers.status.success());
+    assert!(stdout(&layers).contains("the server answered: HTTP/1.1 200 OK\n"));
+    for args in [&["demo"][..], &["demo", "all"], &[]] {
+        let tour = stdout(&run(args));
+        assert!(
+            tour.contains("== net_basics ip 100.4.5.6 ==\n")
+                && tour.contains("== net_basics layers =="),
+            "{args:?}: {tour}"
+        );
+    }
+    assert_eq!(run(&["demo", "nope"]).status.code(), Some(2));
+}
