@@ -7,15 +7,8 @@ use std::net::TcpStream;
 use std::process::Command;
 
 use classroom::testing::{ServerProcess, read_n, read_to_end, run_command, run_failing, run_ok};
-use common::{BIN, start_server};
+use common::{BIN, hello, start_server};
 use socket2::SockRef;
-
-fn hello(server: &ServerProcess) -> Vec<u8> {
-    let mut stream = TcpStream::connect(server.addr).unwrap();
-    stream.write_all(b"hello!").unwrap();
-    // The server waits for us to close first, so read just the answer.
-    read_n(&mut stream, 2)
-}
 
 #[test]
 fn a_client_that_leaves_without_a_word_does_not_stop_the_server() {

@@ -12,7 +12,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use classroom::testing::{ServerProcess, read_n, read_to_end, run_command, succeeded};
-use common::BIN;
+use common::{BIN, hello};
 
 /// A test's patience: short, so the tests are quick.
 const PATIENCE: &str = "0.5";
@@ -57,12 +57,6 @@ fn assert_deadline(step: &str, (line, took): (String, Duration)) {
         "{step}: {line}"
     );
     assert!(took < BOUND, "{step}: {took:?}");
-}
-
-fn hello(server: &ServerProcess) -> Vec<u8> {
-    let mut stream = TcpStream::connect(server.addr).unwrap();
-    stream.write_all(b"hello!").unwrap();
-    read_n(&mut stream, 2)
 }
 
 #[test]
