@@ -12,12 +12,14 @@ use std::io::{self, ErrorKind};
 use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
 
-use classroom::tcp::is_timeout;
+use classroom::bytes::escape;
+use classroom::tcp::{TYPING_PATIENCE, seconds};
 use classroom::{Traced, narrate};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{client_socket, pair, until_quit};
+use crate::lost_reply::answer_within;
+use crate::{Budget, client_socket, pair, until_quit};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8000;
@@ -36,10 +38,11 @@ pub const CLIENT_NAME: &str = "client1";
 /// The name the server signs with, as in the document.
 pub const SERVER_NAME: &str = "server";
 
-/// How long the client waits for an answer. A person types the server's
-/// replies, so this is generous; it only stops a client from waiting for
-/// ever for a server that is not running (the `lost-reply` step).
-pub const PATIENCE: Duration = Duration::from_secs(60);
+/// How long the client waits for an answer: a person types it. After
+/// [`NUDGE`], it says it is still waiting (is the server running?).
+pub const PATIENCE: Duration = TYPING_PATIENCE;
+/// See [`PATIENCE`].
+pub const NUDGE: Duration = Duration::from_secs(3);
 
 // ANCHOR: message
 /// One chat message: the JSON object both sides send.
@@ -123,15 +126,17 @@ pub fn encode(name: &str, msg: &str) -> io::Result<Vec<u8>> {
 }
 
 /// Print a received datagram as the document does, or say in one line why
-/// it is not a message. Returns the message if it is one.
+/// it is not a message. Returns the message if it is one. Whoever sent it
+/// chose the words: they are printed escaped (`\u{1b}[2J`, not a cleared screen).
 pub fn show(socket: &Traced<UdpSocket>, datagram: &[u8]) -> Option<Message> {
     match decode(datagram) {
         Ok(message) => {
-            socket.say(format!("message from {}: {}", message.name, message.msg));
+            let (name, msg) = (escape(&message.name), escape(&message.msg));
+            socket.say(format!("message from {name}: {msg}"));
             Some(message)
         }
         Err(bad) => {
-            socket.say(format!("ignored: {bad}"));
+            socket.say(format!("ignored: {}", escape(&bad.to_string())));
             None
         }
     }
@@ -139,55 +144,76 @@ pub fn show(socket: &Traced<UdpSocket>, datagram: &[u8]) -> Option<Message> {
 
 // ANCHOR: server
 /// The server's half, for one datagram: show the message, then answer its
-/// sender with the next line of `replies`.
+/// sender with the next line of `replies` that fits in a datagram.
 pub fn server(
     socket: &Traced<UdpSocket>,
+    budget: &mut Budget,
     replies: &mut impl Iterator<Item = String>,
 ) -> io::Result<()> {
     let mut buf = [0u8; BUFFER];
     let (n, from) = socket.recv_from(&mut buf)?; // Python: qq_msg, addr = sk.recvfrom(1024)
-    if show(socket, &buf[..n]).is_none() {
+    if show(socket, &buf[..n]).is_none() || !budget.may_answer(socket, from)? {
         return Ok(()); // nothing to answer; wait for the next datagram
     }
-    let Some(reply) = replies.next() else {
-        socket.say("no answer: the input on this side has ended");
-        return Ok(());
-    };
-    socket.send_to(&encode(SERVER_NAME, &reply)?, from)?; // Python: sk.sendto(…, addr)
+    for reply in replies {
+        match encode(SERVER_NAME, &reply) {
+            // Python: sk.sendto(json.dumps(data).encode("utf-8"), addr)
+            Ok(datagram) => return socket.send_to(&datagram, from).map(drop),
+            Err(too_long) => socket.say(format!("{too_long}; type a shorter answer")),
+        }
+    }
+    socket.say("no answer: the input on this side has ended");
     Ok(())
 }
 // ANCHOR_END: server
 
 // ANCHOR: client
-/// The client's half: bind, then send each line as a message, wait for the
-/// answer, print it. `lines` should already stop at `q` ([`until_quit`]).
+/// The client's half: bind, then send each line as a message (up to `q`),
+/// wait for the answer, print it. A line too long for one message is
+/// refused, and the next one read.
 pub fn client(server: SocketAddr, lines: impl Iterator<Item = String>) -> io::Result<()> {
     let socket = client_socket(server)?;
-    socket.set_read_timeout(Some(PATIENCE))?;
     socket.say(format!("chatting with {server} as {CLIENT_NAME}; q quits"));
     let mut buf = [0u8; BUFFER];
-    for line in lines {
-        socket.send_to(&encode(CLIENT_NAME, &line)?, server)?; // Python: ck.sendto(…, server_addr)
-        let (n, _) = socket
-            .recv_from(&mut buf)
-            .map_err(|e| no_answer(e, server))?;
+    for line in until_quit(&socket, lines) {
+        let datagram = match encode(CLIENT_NAME, &line) {
+            Ok(datagram) => datagram,
+            Err(too_long) => {
+                socket.say(format!("{too_long}; type a shorter line"));
+                continue;
+            }
+        };
+        socket.send_to(&datagram, server)?; // Python: ck.sendto(…, server_addr)
+        let n = wait_for_answer(&socket, server, &mut buf, PATIENCE)?; // Python: ck.recvfrom(…)
         show(&socket, &buf[..n]);
     }
     Ok(())
 }
 // ANCHOR_END: client
 
-/// A read timeout, reworded as what it means here.
-fn no_answer(error: io::Error, server: SocketAddr) -> io::Error {
-    if is_timeout(&error) {
-        io::Error::new(
-            ErrorKind::TimedOut,
-            format!("no answer from {server} within {PATIENCE:?}: is the server running?"),
-        )
-    } else {
-        error
+// ANCHOR: wait_for_answer
+/// Wait for `server`'s answer, at most `patience`. A person types it, so
+/// the wait is long; but after [`NUDGE`] the client says it is still
+/// waiting, so whoever forgot to start the server is not left staring at
+/// a silent terminal. Datagrams from anyone else are ignored.
+pub fn wait_for_answer(
+    socket: &Traced<UdpSocket>,
+    server: SocketAddr,
+    buf: &mut [u8],
+    patience: Duration,
+) -> io::Result<usize> {
+    if let Some(n) = answer_within(socket, server, buf, NUDGE.min(patience))? {
+        return Ok(n);
     }
+    socket.say(format!(
+        "no answer yet: is the server running at {server}? (still waiting, up to {} in all)",
+        seconds(patience)
+    ));
+    let why = format!("no answer from {server} within {}", seconds(patience));
+    answer_within(socket, server, buf, patience.saturating_sub(NUDGE))?
+        .ok_or_else(|| io::Error::new(ErrorKind::TimedOut, why))
 }
+// ANCHOR_END: wait_for_answer
 
 /// Both halves in one process, with a scripted conversation.
 pub fn demo() -> io::Result<()> {
@@ -196,12 +222,11 @@ pub fn demo() -> io::Result<()> {
     pair(
         move |socket| {
             let answers = replies.len();
-            let mut replies = replies.into_iter();
-            (0..answers).try_for_each(|_| server(&socket, &mut replies))
+            let (mut replies, mut budget) = (replies.into_iter(), Budget::default());
+            (0..answers).try_for_each(|_| server(&socket, &mut budget, &mut replies))
         },
-        |addr| client(addr, until_quit(lines.into_iter())),
+        |addr| client(addr, lines.into_iter()),
     )?;
-    narrate("q: the client is done; nothing to close, since there is no connection");
     narrate(
         "each message is one datagram holding one JSON object; recvfrom told the server where to send each answer",
     );

@@ -7,11 +7,10 @@
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 
-use classroom::tcp::{RECV_SIZE, messages_or};
+use classroom::tcp::RECV_SIZE;
 use classroom::{Traced, narrate};
 
-use crate::lost_reply::ask_each;
-use crate::{client_addr_for, pair};
+use crate::{Budget, client_addr_for, pair};
 
 /// The document's port for this step.
 pub const PORT: u16 = 9000;
@@ -24,10 +23,14 @@ pub const ANSWER: &[u8] = b"hi";
 
 // ANCHOR: server
 /// The server's half, for one datagram: wait for it, then answer `hi` to
-/// the address it came from. No `listen`, no `accept`.
-pub fn server(socket: &Traced<UdpSocket>) -> io::Result<()> {
+/// the address it came from (unless the [`Budget`] says no). No `listen`,
+/// no `accept`.
+pub fn server(socket: &Traced<UdpSocket>, budget: &mut Budget) -> io::Result<()> {
     let mut buf = [0u8; RECV_SIZE];
     let (_, from) = socket.recv_from(&mut buf)?; // Python: msg, addr = udp_sk.recvfrom(1024)
+    if !budget.may_answer(socket, from)? {
+        return Ok(()); // never answer in a loop
+    }
     socket.send_to(ANSWER, from)?; // Python: udp_sk.sendto(b'hi', addr)
     Ok(())
 }
@@ -51,7 +54,7 @@ pub fn client(server: SocketAddr, message: &[u8]) -> io::Result<()> {
 /// `recv_from` until the client's datagram arrives.
 pub fn demo() -> io::Result<()> {
     pair(
-        |socket| server(&socket),
+        |socket| server(&socket, &mut Budget::default()),
         |addr| client(addr, GREETING.as_bytes()),
     )?;
     narrate(
@@ -59,10 +62,4 @@ pub fn demo() -> io::Result<()> {
     );
     narrate("next: `demo chat`, a conversation in JSON datagrams");
     Ok(())
-}
-
-/// Send each message (or `hello`) to the server at `addr` and print its
-/// answer, giving up cleanly if none comes (the `lost-reply` step).
-pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    ask_each(addr, messages_or(messages, GREETING))
 }

@@ -31,11 +31,13 @@ pub mod many;
 pub mod same_port;
 pub mod truncate;
 
+use std::collections::HashMap;
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
+use std::time::{Duration, Instant};
 
 use classroom::cli::{announce_bound, ephemeral};
-use classroom::errors::{context, explain};
+use classroom::errors::{bind_failed, explain};
 use classroom::{Traced, run_roles};
 
 /// Where a client binds before its first `send_to`, on a port the OS picks.
@@ -62,7 +64,7 @@ pub fn client_socket(server: SocketAddr) -> io::Result<Traced<UdpSocket>> {
 /// `server STEP`'s socket: bind `addr` and print `bound to HOST:PORT`, the
 /// line scripts and tests read to find the port.
 pub fn bind_server(addr: SocketAddr) -> io::Result<UdpSocket> {
-    let socket = UdpSocket::bind(addr).map_err(|e| context(e, format!("binding {addr}")))?;
+    let socket = UdpSocket::bind(addr).map_err(|e| bind_failed(e, addr, "UDP"))?;
     announce_bound(&socket)?;
     Ok(socket)
 }
@@ -77,17 +79,59 @@ pub fn bind_server(addr: SocketAddr) -> io::Result<UdpSocket> {
 /// itself: the error is printed and the loop goes on.
 pub fn serve_datagrams(
     socket: UdpSocket,
-    mut serve_one: impl FnMut(&Traced<UdpSocket>) -> io::Result<()>,
+    mut serve_one: impl FnMut(&Traced<UdpSocket>, &mut Budget) -> io::Result<()>,
 ) -> io::Result<()> {
     let socket = Traced::server(socket);
+    let mut budget = Budget::default();
     socket.say("waiting for datagrams (Ctrl-C to stop)");
     loop {
-        if let Err(e) = serve_one(&socket) {
+        if let Err(e) = serve_one(&socket, &mut budget) {
             socket.say(format!("error: {}", explain(&e)));
         }
     }
 }
 // ANCHOR_END: serve_datagrams
+
+// ANCHOR: budget
+/// How many answers one address gets from a server in one second, at most.
+pub const ANSWERS_PER_SECOND: u32 = 10;
+
+/// A server's guard against answering in a loop. Anyone may write any
+/// source address on a datagram: "from" the server's own address, it
+/// answers itself; "from" another server, the two answer each other, for
+/// ever. So a server never answers its own address, and answers one
+/// address at most [`ANSWERS_PER_SECOND`] times a second: a loop goes
+/// faster than that, and one dropped answer ends it.
+#[derive(Debug, Default)]
+pub struct Budget {
+    /// When this second began, and the answers given in it (to at most 1024 addresses).
+    since: Option<Instant>,
+    answers: HashMap<SocketAddr, u32>,
+}
+
+impl Budget {
+    /// Whether the server may answer `to`; if not, it says why.
+    pub fn may_answer(&mut self, socket: &Traced<UdpSocket>, to: SocketAddr) -> io::Result<bool> {
+        if to == socket.local_addr()? {
+            socket.say("not answered: that datagram claims to come from this very socket");
+            return Ok(false);
+        }
+        let second = self.since.get_or_insert_with(Instant::now);
+        if second.elapsed() >= Duration::from_secs(1) || self.answers.len() >= 1024 {
+            *second = Instant::now();
+            self.answers.clear();
+        }
+        let answers = self.answers.entry(to).or_default();
+        *answers = answers.saturating_add(1);
+        if *answers == ANSWERS_PER_SECOND + 1 {
+            socket.say(format!(
+                "not answered: {to} has had {ANSWERS_PER_SECOND} answers this second; a loop ends here"
+            ));
+        }
+        Ok(*answers <= ANSWERS_PER_SECOND)
+    }
+}
+// ANCHOR_END: budget
 
 /// A demo of one step: bind a server socket on a free loopback port, print
 /// `bound to HOST:PORT`, run `server` with it on its own thread and `client`
@@ -118,7 +162,18 @@ pub fn unread_pair() -> io::Result<(Traced<UdpSocket>, Traced<UdpSocket>)> {
 
 /// The lines a client sends, stopping at `q` or `Q` the way document 002's
 /// input loop does: the `q` itself is not sent, because there is no
-/// connection to close and nobody to tell.
-pub fn until_quit(lines: impl Iterator<Item = String>) -> impl Iterator<Item = String> {
-    lines.take_while(|line| !line.eq_ignore_ascii_case("q"))
+/// connection to close and nobody to tell. When they stop, the client says why.
+pub fn until_quit<'a>(
+    socket: &'a Traced<UdpSocket>,
+    mut lines: impl Iterator<Item = String> + 'a,
+) -> impl Iterator<Item = String> + 'a {
+    std::iter::from_fn(move || {
+        let ending = match lines.next() {
+            Some(line) if !line.eq_ignore_ascii_case("q") => return Some(line),
+            Some(_) => "q",
+            None => "no more messages",
+        };
+        socket.say(format!("{ending}: done; UDP has no connection to close"));
+        None
+    })
 }

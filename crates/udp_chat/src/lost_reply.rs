@@ -19,13 +19,14 @@ use std::io::{self, ErrorKind};
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use classroom::cli::ephemeral;
+use classroom::errors::with_hint;
 use classroom::tcp::{RECV_SIZE, closed_udp_port, is_timeout};
 use classroom::{Traced, narrate};
 
-use crate::{client_socket, pair};
+use crate::{client_socket, pair, until_quit};
 
 /// How long `demo lost-reply-broken` watches the blocked client.
 pub const WATCHDOG: Duration = Duration::from_millis(300);
@@ -51,8 +52,7 @@ impl Retry {
     /// For clients run by hand in a second terminal.
     pub const CLASSROOM: Retry = Retry {
         timeout: Duration::from_millis(500),
-        tries: 3,
-        backoff: 2,
+        ..Retry::DEMO
     };
 
     /// How long try `attempt` (1, 2, …) waits: `timeout`, then `backoff`
@@ -77,6 +77,40 @@ pub fn wait_for_reply_naive(socket: &Traced<UdpSocket>) -> io::Result<Vec<u8>> {
 }
 // ANCHOR_END: wait_naive
 
+// ANCHOR: answer_within
+/// The answer from `server`, if one comes within `wait`: its length in
+/// `buf`. Anyone can send us a datagram, so one from another address is
+/// not the answer: it is shown, named, and the wait goes on.
+pub fn answer_within(
+    socket: &Traced<UdpSocket>,
+    server: SocketAddr,
+    buf: &mut [u8],
+    wait: Duration,
+) -> io::Result<Option<usize>> {
+    let deadline = Instant::now() + wait;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Ok(None);
+        }
+        socket.set_read_timeout(Some(left))?; // FIX: every wait ends
+        match socket.recv_from(buf) {
+            Ok((n, from)) if from == server => return Ok(Some(n)),
+            Ok((_, from)) => socket.say(format!("ignored: from {from}, not from the server")),
+            Err(e) if is_timeout(&e) => return Ok(None),
+            // Windows reports an ICMP "port unreachable" even to this unconnected socket.
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => {
+                return Err(with_hint(
+                    e,
+                    "nothing is bound at that port: start the server first",
+                ));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+// ANCHOR_END: answer_within
+
 // ANCHOR: ask
 /// Send `request` to `server` and return its answer, sending again each
 /// time a wait ends without one (see [`Retry::wait`]), at most
@@ -90,19 +124,14 @@ pub fn ask(
     let mut buf = [0u8; RECV_SIZE];
     for attempt in 1..=retry.tries {
         let wait = retry.wait(attempt);
-        // FIX: every wait ends: recv_from fails with a timeout error instead.
-        socket.set_read_timeout(Some(wait))?;
         socket.send_to(request, server)?;
-        match socket.recv_from(&mut buf) {
-            // Anyone can send us a datagram: only the server's is the answer.
-            Ok((n, from)) if from == server => return Ok(buf[..n].to_vec()),
-            Ok((_, from)) => socket.say(format!("ignored: from {from}, not from the server")),
-            Err(e) if is_timeout(&e) => socket.say(format!(
-                "try {attempt}/{}: no answer within {wait:?}",
-                retry.tries
-            )),
-            Err(e) => return Err(e),
+        if let Some(n) = answer_within(socket, server, &mut buf, wait)? {
+            return Ok(buf[..n].to_vec());
         }
+        socket.say(format!(
+            "try {attempt}/{}: no answer within {wait:?}",
+            retry.tries
+        ));
     }
     Err(io::Error::new(
         ErrorKind::TimedOut,
@@ -114,12 +143,12 @@ pub fn ask(
 }
 // ANCHOR_END: ask
 
-/// The two-terminal client of `hello`, `many` and `lost-reply`: bind a
-/// socket, then `ask` each request in turn, giving up (with an error) at
-/// the first that gets no answer.
+/// The two-terminal client of `hello` (each MESSAGE, or `hello`), `many`
+/// (each line) and `lost-reply`: bind a socket, then `ask` each request in
+/// turn (up to `q`), giving up (with an error) at the first unanswered.
 pub fn ask_each(server: SocketAddr, requests: impl IntoIterator<Item = String>) -> io::Result<()> {
     let socket = client_socket(server)?;
-    for request in requests {
+    for request in until_quit(&socket, requests.into_iter()) {
         ask(&socket, server, request.as_bytes(), Retry::CLASSROOM)?;
     }
     Ok(())
@@ -197,10 +226,8 @@ pub fn demo_fixed() -> io::Result<()> {
         "2. a server behind a network that loses the first datagram: the second try gets through",
     );
     let socket = Traced::client(bind_any()?);
-    // Try 1 is lost, so its short wait always runs out. Try 2's answer
-    // comes in microseconds; its wait is made long only so that a busy
-    // machine, slow to run the server thread, cannot turn this demo's
-    // second try into a third.
+    // Try 1 is lost. Try 2's answer comes in microseconds; its long wait
+    // only keeps a busy machine from turning it into a third try.
     let patient = Retry {
         backoff: 100,
         ..retry

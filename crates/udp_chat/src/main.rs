@@ -5,10 +5,13 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
+use classroom::cli::input_lines;
+use classroom::tcp::messages_or;
 use classroom::{Endpoint, Lesson};
+use udp_chat::lost_reply::ask_each;
 use udp_chat::{
     bind_server, boundaries, chat, hello, limits, lost_reply, many, same_port, serve_datagrams,
-    truncate, until_quit,
+    truncate,
 };
 
 /// The steps of lesson 03, in lesson order.
@@ -68,9 +71,9 @@ impl Lesson for Step {
             Step::Hello => serve_datagrams(bind_server(at.addr(hello::PORT)?)?, hello::server),
             Step::Chat => {
                 // The server's replies are typed on its own terminal.
-                let mut replies = classroom::cli::input_lines(&[]);
-                serve_datagrams(bind_server(at.addr(chat::PORT)?)?, |socket| {
-                    chat::server(socket, &mut replies)
+                let mut replies = input_lines(&[]);
+                serve_datagrams(bind_server(at.addr(chat::PORT)?)?, |socket, budget| {
+                    chat::server(socket, budget, &mut replies)
                 })
             }
             Step::Many => serve_datagrams(bind_server(at.addr(many::PORT)?)?, many::server),
@@ -88,12 +91,12 @@ impl Lesson for Step {
         match self {
             // The hello client is the fixed client of `lost-reply`: it
             // gives up after a few tries when nobody answers.
-            Step::Hello | Step::LostReply => hello::run_client(at.addr(hello::PORT)?, messages),
-            Step::Chat => chat::client(
-                at.addr(chat::PORT)?,
-                until_quit(classroom::cli::input_lines(messages)),
+            Step::Hello | Step::LostReply => ask_each(
+                at.addr(hello::PORT)?,
+                messages_or(messages, hello::GREETING),
             ),
-            Step::Many => many::run_client(at.addr(many::PORT)?, messages),
+            Step::Chat => chat::client(at.addr(chat::PORT)?, input_lines(messages)),
+            Step::Many => ask_each(at.addr(many::PORT)?, input_lines(messages)),
             Step::SamePort => same_port::run_client(at.addr(same_port::PORT)?, messages),
             Step::Boundaries
             | Step::Truncate

@@ -7,15 +7,14 @@
 //! it knows no address to send to (document 004's 注意).
 
 use std::io;
-use std::net::{SocketAddr, UdpSocket};
+use std::net::UdpSocket;
 use std::time::Duration;
 
-use classroom::cli::{ephemeral, input_lines};
+use classroom::cli::ephemeral;
 use classroom::tcp::{RECV_SIZE, is_timeout};
 use classroom::{Side, Traced, narrate};
 
-use crate::lost_reply::ask_each;
-use crate::until_quit;
+use crate::Budget;
 
 /// The document's port for this step.
 pub const PORT: u16 = 8080;
@@ -30,9 +29,12 @@ pub const LISTEN_FIRST: Duration = Duration::from_millis(200);
 /// The server's half, for one datagram: greet the sender by the address
 /// `recv_from` returned. That address is all the server knows about a
 /// client, and all it needs.
-pub fn server(socket: &Traced<UdpSocket>) -> io::Result<()> {
+pub fn server(socket: &Traced<UdpSocket>, budget: &mut Budget) -> io::Result<()> {
     let mut buf = [0u8; RECV_SIZE];
     let (_, from) = socket.recv_from(&mut buf)?; // Python: msg_r, addr = sk.recvfrom(1024)
+    if !budget.may_answer(socket, from)? {
+        return Ok(()); // never answer in a loop
+    }
     socket.send_to(format!("hi {from}").as_bytes(), from)?; // Python: sk.sendto(…, addr)
     Ok(())
 }
@@ -60,18 +62,15 @@ pub fn demo() -> io::Result<()> {
         Err(e) if is_timeout(&e) => clients[0].say(format!(
             "listened first: nothing within {LISTEN_FIRST:?}, the server cannot know this client exists"
         )),
-        other => {
-            return Err(io::Error::other(format!(
-                "client 1 should hear nothing before it speaks, got {other:?}"
-            )));
-        }
+        other => return Err(io::Error::other(format!("client 1 heard first: {other:?}"))),
     }
     clients[0].set_read_timeout(None)?;
 
+    let mut budget = Budget::default();
     // ANCHOR: one_socket
     for (n, client) in (1..).zip(&clients) {
         client.send_to(format!("hello from client {n}").as_bytes(), addr)?;
-        server(&socket)?; // the same socket, whoever sent
+        server(&socket, &mut budget)?; // the same socket, whoever sent
     }
     for client in &clients {
         client.recv_from(&mut buf)?; // each answer waited in its own client's socket
@@ -82,10 +81,4 @@ pub fn demo() -> io::Result<()> {
     );
     narrate("the server spoke only after hearing: with UDP the client must send first");
     Ok(())
-}
-
-/// Send each line (or each MESSAGE) to the server and print its answer,
-/// until `q` or the end of input; document 002's input loop.
-pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    ask_each(addr, until_quit(input_lines(messages)))
 }

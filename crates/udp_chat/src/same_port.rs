@@ -11,12 +11,12 @@ use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::thread;
 
 use classroom::cli::{announce_bound, announce_listening, ephemeral};
-use classroom::errors::{context, explain};
+use classroom::errors::{bind_failed, context};
 use classroom::tcp::{PATIENCE, RECV_SIZE, messages_or, until_closed};
-use classroom::{Side, Traced, narrate};
+use classroom::{Side, Traced, narrate, runner};
 
 use crate::lost_reply::{Retry, ask};
-use crate::{client_socket, serve_datagrams};
+use crate::{Budget, client_socket, serve_datagrams, until_quit};
 
 /// The document's port for this step.
 pub const PORT: u16 = 9999;
@@ -26,8 +26,9 @@ pub const PORT: u16 = 9999;
 /// With port 0 the OS picks a free UDP port; the TCP listener takes the
 /// same number.
 pub fn bind_both(addr: SocketAddr) -> io::Result<(UdpSocket, TcpListener)> {
-    let udp = UdpSocket::bind(addr)?;
-    let tcp = TcpListener::bind(udp.local_addr()?)?; // no conflict: another protocol
+    let udp = UdpSocket::bind(addr).map_err(|e| bind_failed(e, addr, "UDP"))?;
+    let port = udp.local_addr()?;
+    let tcp = TcpListener::bind(port).map_err(|e| bind_failed(e, port, "TCP"))?; // no conflict: another protocol
     Ok((udp, tcp))
 }
 // ANCHOR_END: bind_both
@@ -88,13 +89,13 @@ pub fn demo() -> io::Result<()> {
 /// `server same-port`: answer datagrams on this thread and TCP connections
 /// on another, on one port number.
 pub fn run_server(addr: SocketAddr) -> io::Result<()> {
-    let (udp, tcp) = bind_both_free(addr).map_err(|e| context(e, format!("binding {addr}")))?;
+    let (udp, tcp) = bind_both_free(addr)?;
     announce_bound(&udp)?;
     announce_listening(&tcp)?;
     thread::spawn(move || {
         loop {
             if let Err(e) = tcp_server(&tcp) {
-                Side::server().say(format!("gave up on that connection: {}", explain(&e)));
+                Side::server().say(runner::ending(&e));
             }
         }
     });
@@ -102,9 +103,12 @@ pub fn run_server(addr: SocketAddr) -> io::Result<()> {
 }
 
 /// The UDP half, for one datagram: answer `hi over UDP`.
-pub fn udp_server(socket: &Traced<UdpSocket>) -> io::Result<()> {
+pub fn udp_server(socket: &Traced<UdpSocket>, budget: &mut Budget) -> io::Result<()> {
     let mut buf = [0u8; RECV_SIZE];
     let (_, from) = socket.recv_from(&mut buf)?;
+    if !budget.may_answer(socket, from)? {
+        return Ok(()); // never answer in a loop
+    }
     socket.send_to(b"hi over UDP", from).map(drop)
 }
 
@@ -121,7 +125,7 @@ pub fn tcp_server(listener: &TcpListener) -> io::Result<()> {
 /// once over TCP, to the same port number.
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
     let udp = client_socket(addr)?;
-    for message in messages_or(messages, "hello") {
+    for message in until_quit(&udp, messages_or(messages, "hello").into_iter()) {
         ask(&udp, addr, message.as_bytes(), Retry::CLASSROOM)?;
         let stream =
             TcpStream::connect(addr).map_err(|e| context(e, format!("connecting to {addr}")))?;

@@ -2,10 +2,13 @@
 
 mod common;
 
-use std::net::UdpSocket;
+use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::thread;
+use std::time::Duration;
 
-use classroom::testing::{ServerProcess, run, run_failing};
-use common::{BIN, recv, socket, start_server, start_server_with_input};
+use classroom::tcp::closed_udp_port;
+use classroom::testing::{ServerProcess, run, run_failing, succeeded};
+use common::{BIN, Client, recv, socket, start_server, start_server_with_input};
 
 /// Send `datagram` to the chat server and wait until it has said what it
 /// made of it; return that line.
@@ -133,10 +136,132 @@ fn a_step_without_a_server_role_says_which_demo_to_run() {
 }
 
 #[test]
-fn a_busy_port_is_reported_with_its_address() {
+fn a_busy_port_is_reported_with_its_protocol_address_and_a_hint_for_udp() {
     let taken = socket();
     let port = taken.local_addr().unwrap().port().to_string();
     let stderr = run_failing(BIN, &["server", "hello", "--port", &port], 1);
-    let expected = format!("error: binding 127.0.0.1:{port}: Address already in use");
+    let expected = format!("error: binding UDP 127.0.0.1:{port}: Address already in use");
     assert!(stderr.starts_with(&expected), "{stderr}");
+    assert!(
+        stderr.contains("another program has bound UDP port"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--port 0") && !stderr.contains("TIME_WAIT"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn same_port_names_the_protocol_whose_port_is_busy() {
+    // A TCP port whose UDP twin is free (a moment ago).
+    let taken = loop {
+        let tcp = TcpListener::bind("127.0.0.1:0").unwrap();
+        if UdpSocket::bind(tcp.local_addr().unwrap()).is_ok() {
+            break tcp;
+        }
+    };
+    let port = taken.local_addr().unwrap().port().to_string();
+    let stderr = run_failing(BIN, &["server", "same-port", "--port", &port], 1);
+    let expected = format!("error: binding TCP 127.0.0.1:{port}: Address already in use");
+    assert!(stderr.starts_with(&expected), "{stderr}");
+    assert!(stderr.contains("listening on TCP port"), "{stderr}");
+}
+
+/// Run `client chat hi` against a fake server played by `answer`, which
+/// is given the fake server's socket and the client's address once the
+/// client's message has arrived. The client's stdout.
+fn chat_client_against(answer: impl FnOnce(&UdpSocket, SocketAddr)) -> String {
+    let fake = socket();
+    let port = fake.local_addr().unwrap().port().to_string();
+    let client = thread::spawn(move || run(BIN, &["client", "chat", "--port", &port, "hi"]));
+    let (_, client_addr) = recv(&fake);
+    answer(&fake, client_addr);
+    succeeded(client.join().unwrap())
+}
+
+#[test]
+fn names_and_messages_from_the_network_reach_the_terminal_escaped() {
+    let server = start_server_with_input("chat", "pong\n");
+    let forged = r#"{"name": "\u001b]0;PWNED\u0007\u001b[2J", "msg": "\r[server] saved ok.txt"}"#;
+    assert_eq!(
+        verdict(&server, &socket(), forged.as_bytes()),
+        r"[server] message from \u{1b}]0;PWNED\u{7}\u{1b}[2J: \r[server] saved ok.txt"
+    );
+    let printed = chat_client_against(|fake, client| {
+        fake.send_to(br#"{"name": "\u202eexe.txt", "msg": "\u001b[2J"}"#, client)
+            .unwrap();
+    });
+    assert!(
+        printed.contains(r"[client] message from \u{202e}exe.txt: \u{1b}[2J"),
+        "{printed}"
+    );
+}
+
+#[test]
+fn the_chat_client_takes_its_answer_only_from_the_server() {
+    let stray = socket();
+    let stray_addr = stray.local_addr().unwrap();
+    let printed = chat_client_against(|fake, client| {
+        stray
+            .send_to(br#"{"name": "server", "msg": "forged"}"#, client)
+            .unwrap();
+        fake.send_to(br#"{"name": "server", "msg": "real"}"#, client)
+            .unwrap();
+    });
+    let ignored = format!("[client] ignored: from {stray_addr}, not from the server\n");
+    assert!(printed.contains(&ignored), "{printed}");
+    assert!(
+        printed.contains("[client] message from server: real\n"),
+        "{printed}"
+    );
+    assert!(!printed.contains("forged\n"), "{printed}");
+}
+
+#[test]
+fn the_chat_client_with_no_server_says_so_within_seconds() {
+    let nobody = closed_udp_port().unwrap().port().to_string();
+    let client = Client::start(&["client", "chat", "--port", &nobody, "hi"]);
+    let seen = client.wait_for("no answer yet", Duration::from_secs(10));
+    let expected = format!(
+        "[client] no answer yet: is the server running at 127.0.0.1:{nobody}? (still waiting, up to 10 min in all)"
+    );
+    assert_eq!(seen.last().unwrap(), &expected);
+}
+
+#[test]
+fn a_chat_line_too_long_for_one_datagram_is_refused_and_the_chat_goes_on() {
+    let server = start_server_with_input("chat", "pong\n");
+    let port = server.addr.port().to_string();
+    let long = "x".repeat(1100);
+    let printed = succeeded(run(BIN, &["client", "chat", "--port", &port, &long, "hi"]));
+    let refused = "[client] not sent: 1127 bytes of JSON, more than the 1024 the other side reads; type a shorter line\n";
+    assert!(printed.contains(refused), "{printed}");
+    assert!(
+        printed.contains("[client] message from server: pong\n"),
+        "{printed}"
+    );
+}
+
+#[test]
+fn every_client_says_why_it_stops() {
+    let server = start_server_with_input("chat", "pong\n");
+    let port = server.addr.port().to_string();
+    let printed = succeeded(run(
+        BIN,
+        &["client", "chat", "--port", &port, "a", "q", "b"],
+    ));
+    assert!(
+        printed.ends_with(
+            "[client] message from server: pong\n[client] q: done; UDP has no connection to close\n"
+        ),
+        "{printed}"
+    );
+    let server = start_server("hello");
+    let port = server.addr.port().to_string();
+    let printed = succeeded(run(BIN, &["client", "hello", "--port", &port]));
+    assert!(
+        printed.ends_with("[client] no more messages: done; UDP has no connection to close\n"),
+        "{printed}"
+    );
 }

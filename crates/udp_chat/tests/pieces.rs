@@ -5,10 +5,12 @@ use std::io::ErrorKind;
 use std::net::UdpSocket;
 use std::time::Duration;
 
-use udp_chat::chat::{LIMIT, decode, encode};
+use classroom::Traced;
+use classroom::tcp::closed_udp_port;
+use udp_chat::chat::{LIMIT, decode, encode, wait_for_answer};
 use udp_chat::limits::{ETHERNET_MTU, MAX_PAYLOAD, ONE_FRAME, big_socket, fragments};
 use udp_chat::lost_reply::Retry;
-use udp_chat::{client_addr_for, pair, until_quit};
+use udp_chat::{ANSWERS_PER_SECOND, Budget, client_addr_for, pair, until_quit};
 
 #[test]
 fn a_client_binds_loopback_for_a_server_on_loopback_and_every_address_otherwise() {
@@ -52,9 +54,41 @@ fn a_datagram_arrives_with_its_senders_address() {
 
 #[test]
 fn q_ends_the_input_and_is_not_sent() {
+    let socket = Traced::quiet(UdpSocket::bind("127.0.0.1:0").unwrap());
     let lines = ["a", "", "Q", "b"].map(String::from);
-    let sent: Vec<String> = until_quit(lines.into_iter()).collect();
+    let sent: Vec<String> = until_quit(&socket, lines.into_iter()).collect();
     assert_eq!(sent, ["a", ""]);
+}
+
+#[test]
+fn a_server_answers_one_address_a_few_times_a_second_and_never_itself() {
+    let socket = Traced::quiet(UdpSocket::bind("127.0.0.1:0").unwrap());
+    let own = socket.local_addr().unwrap();
+    let (client, another) = (
+        "127.0.0.1:9".parse().unwrap(),
+        "127.0.0.2:9".parse().unwrap(),
+    );
+    let mut budget = Budget::default();
+    for _ in 0..ANSWERS_PER_SECOND {
+        assert!(budget.may_answer(&socket, client).unwrap());
+    }
+    assert!(!budget.may_answer(&socket, client).unwrap());
+    // Each address has a budget of its own.
+    assert!(budget.may_answer(&socket, another).unwrap());
+    assert!(!Budget::default().may_answer(&socket, own).unwrap());
+}
+
+#[test]
+fn the_chat_client_gives_up_waiting_with_a_clear_error() {
+    let socket = Traced::quiet(UdpSocket::bind("127.0.0.1:0").unwrap());
+    let nobody = closed_udp_port().unwrap();
+    let wait = Duration::from_millis(100);
+    let err = wait_for_answer(&socket, nobody, &mut [0; 8], wait).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TimedOut);
+    assert_eq!(
+        err.to_string(),
+        format!("no answer from {nobody} within 0.1 s")
+    );
 }
 
 #[test]

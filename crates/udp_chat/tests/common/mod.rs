@@ -3,8 +3,12 @@
 
 #![allow(dead_code)] // each test file uses a different part
 
+use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, UdpSocket};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::thread;
+use std::time::{Duration, Instant};
 
 use classroom::testing::{PATIENCE, ServerProcess};
 
@@ -39,4 +43,58 @@ pub fn recv(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
     let (n, from) = socket.recv_from(&mut buf).expect("a datagram");
     buf.truncate(n);
     (buf, from)
+}
+
+/// A client run by a test: its stdout lines arrive as it prints them;
+/// killed when dropped.
+pub struct Client {
+    child: Child,
+    lines: Receiver<String>,
+}
+
+impl Client {
+    /// Start `udp_chat ARGS` with nothing on its stdin.
+    pub fn start(args: &[&str]) -> Client {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start the client");
+        let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let (tx, lines) = mpsc::channel();
+        thread::spawn(move || {
+            stdout
+                .lines()
+                .map_while(Result::ok)
+                .try_for_each(|l| tx.send(l))
+        });
+        Client { child, lines }
+    }
+
+    /// Wait at most `within` for a line containing `text`; every line read
+    /// until then, that line last.
+    #[track_caller]
+    pub fn wait_for(&self, text: &str, within: Duration) -> Vec<String> {
+        let deadline = Instant::now() + within;
+        let mut seen = Vec::new();
+        while let Ok(line) = self
+            .lines
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            seen.push(line);
+            if seen.last().is_some_and(|l| l.contains(text)) {
+                return seen;
+            }
+        }
+        panic!("no line with {text:?} within {within:?}; the client printed {seen:?}");
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
