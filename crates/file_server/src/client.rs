@@ -8,13 +8,13 @@ use std::path::Path;
 
 use classroom::Side;
 use classroom::bytes::escape;
-use classroom::files::checked_name;
 use md5::{Digest, Md5};
 use serde_json::Value;
+use struct_header_fix::files::served_name;
 use struct_header_fix::files::{copy_exact, file_name, hex_digest, md5_of_file, send_file};
 use struct_header_fix::frame::{invalid, recv_reply, send_json};
 
-use crate::part::Resumable;
+use crate::part::{Resumable, part_name};
 use crate::{DownloadHeader, Listed, Listing, Request, progress};
 
 /// Upload the file at `path`: header with size and md5, the bytes, then the
@@ -29,14 +29,12 @@ pub fn upload(stream: &mut TcpStream, path: &Path) -> io::Result<()> {
     };
     let mut upload = BufWriter::new(&mut *stream); // a small file leaves with its header
     send_json(&mut upload, &request)?;
-    send_file(&mut upload, path, filesize)?;
+    send_file(&mut upload, &mut File::open(path)?, filesize)?;
     upload.flush()?;
     drop(upload);
     let reply: Value = recv_reply(stream)?.ok_or_else(closed)?;
-    say(format!(
-        "uploaded {}, the server says {reply}",
-        escape(&filename)
-    ));
+    let (name, reply) = (escape(&filename), escape(&reply.to_string()));
+    say(format!("uploaded {name}, the server says {reply}"));
     Ok(())
 }
 
@@ -61,7 +59,7 @@ pub fn download(
     dest: &Path,
     stop_after: Option<u64>,
 ) -> io::Result<()> {
-    let name = checked_name(name)?;
+    let name = served_name(name)?;
     let (mut part, have) = Resumable::open(dest, name)?;
     let request = Request::Download {
         filename: name.to_owned(),
@@ -72,9 +70,11 @@ pub fn download(
     if header.filename != name || header.offset != have || header.filesize < have {
         return Err(invalid("the answer does not match the request"));
     }
+    let shown = escape(name); // the terminal sees no control characters
     if have > 0 {
+        let part = escape(&part_name(name));
         say(format!(
-            ".{name}.part held {have} bytes from an earlier try: only the rest comes"
+            "{part} held {have} bytes from an earlier try: only the rest comes"
         ));
     }
     // The md5 covers the whole file: hash what we already have first.
@@ -100,15 +100,13 @@ pub fn download(
     let got = hex_digest(&md5.finalize());
     if !got.eq_ignore_ascii_case(&header.md5) {
         part.discard(); // wrong bytes: resuming from them would not help
-        let why = format!(
-            "md5 mismatch: the server says {}, the data hashes to {got}",
-            header.md5
-        );
+        let want = escape(&header.md5); // a peer's words
+        let why = format!("md5 mismatch: the server says {want}, the data hashes to {got}");
         return Err(invalid(why));
     }
     part.commit()?;
     say(format!(
-        "saved {name} ({} bytes, md5 verified {got})",
+        "saved {shown} ({} bytes, md5 verified {got})",
         header.filesize
     ));
     Ok(())

@@ -40,11 +40,17 @@ impl FrameDecoder {
         };
         let end = 4 + len as usize; // len <= cap, checked by peek_len
         if self.buffer.len() < end {
+            // Room for the whole frame, once: growing step by step would
+            // copy it each time and hold up to twice its size.
+            self.buffer.reserve_exact(end - self.buffer.len());
             return Ok(None); // the length is here, the data is not all here
         }
-        let data = self.buffer[4..end].to_vec();
-        self.buffer.drain(..end);
-        Ok(Some(data))
+        // In place: the buffer becomes the frame. Only what came after it
+        // (at most one read's worth) moves to a new buffer.
+        let after = self.buffer.split_off(end);
+        let mut frame = std::mem::replace(&mut self.buffer, after);
+        frame.drain(..4); // the length goes; the data slides down in place
+        Ok(Some(frame))
     }
 
     /// The length at the front of the buffer, checked against `cap` as soon

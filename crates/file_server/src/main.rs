@@ -14,7 +14,8 @@ use classroom::cli::{input_lines, no_role};
 use classroom::files::ScratchDir;
 use classroom::{Endpoint, Lesson, Side, narrate, run_roles, runner};
 use file_server::{PORT, client, server};
-use struct_header_fix::files::sample_text;
+use struct_header_fix::files::{sample_text, serve_folder};
+use struct_header_fix::frame::refused;
 
 /// What the file server does.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,8 +49,7 @@ impl Lesson for Step {
 
 /// `server`: one server for uploads, listings and downloads.
 fn serve(at: &Endpoint, dir: &Path) -> io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    runner::serve(at.addr(PORT)?, |listener| server::serve_one(listener, dir))
+    serve_folder(at.addr(PORT)?, dir, server::serve_one)
 }
 
 /// `client upload PATH…` or `client download NAME…` (after the listing).
@@ -69,7 +69,14 @@ fn connect(step: Step, at: &Endpoint, messages: &[String], dir: &Path) -> io::Re
                     Ok(n) if (1..=files.len()).contains(&n) => files[n - 1].name.clone(),
                     _ => choice,
                 };
-                client::download(&mut stream, &name, dir, None)?;
+                match client::download(&mut stream, &name, dir, None) {
+                    // A mistyped name (refused here or by the server): say
+                    // so, and take the next one.
+                    Err(e) if refused(&e) || e.kind() == io::ErrorKind::InvalidInput => {
+                        Side::client().say(e)
+                    }
+                    done => done?,
+                }
             }
             Ok(())
         }
@@ -113,7 +120,7 @@ fn demo_download() -> io::Result<()> {
         move || {
             for _ in 0..2 {
                 if let Err(e) = server::serve_one(&listener, &folder) {
-                    Side::server().say(format!("gave up on that connection: {}", e.kind()));
+                    Side::server().say(runner::ending(&e));
                 }
                 let _ = done_tx.send(()); // the client may go on
             }

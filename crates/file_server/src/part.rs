@@ -3,11 +3,15 @@
 //! Lesson 05's `PartFile` deletes itself unless it is committed: an upload
 //! cut short leaves nothing behind. A download is different: what arrived
 //! before the connection broke is worth keeping, so the next try asks only
-//! for the rest. It lives in `.NAME.part` beside where the file will go.
+//! for the rest. It lives in `.NAME.part` beside where the file will go (a
+//! name too long for that gets a hash of it instead).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+use md5::{Digest, Md5};
+use struct_header_fix::files::hex_digest;
 
 /// `.NAME.part`: appended to, kept if the transfer stops with some bytes in
 /// it, renamed to `NAME` when complete and checked.
@@ -23,7 +27,7 @@ impl Resumable {
     /// Continue (or start) `name` (a checked, plain name) in `folder`: the
     /// partial file and how many bytes it already holds.
     pub fn open(folder: &Path, name: &str) -> io::Result<(Resumable, u64)> {
-        let temp = folder.join(format!(".{name}.part"));
+        let temp = folder.join(part_name(name));
         let file = OpenOptions::new().create(true).append(true).open(&temp)?;
         let have = file.metadata()?.len();
         let target = folder.join(name);
@@ -39,6 +43,7 @@ impl Resumable {
     }
 
     /// Where the partial file is (to hash what it holds before resuming).
+    /// Its name: `.NAME.part`.
     pub fn path(&self) -> &Path {
         &self.temp
     }
@@ -55,6 +60,15 @@ impl Resumable {
     /// resuming from it would not help.
     pub fn discard(mut self) {
         self.keep = false;
+    }
+}
+
+/// `.NAME.part`, or `.MD5-OF-NAME.part` when that would pass the 255 bytes
+/// a file name may have: the same name on every try.
+pub fn part_name(name: &str) -> String {
+    match name.len() {
+        ..=249 => format!(".{name}.part"),
+        _ => format!(".{}.part", hex_digest(&Md5::digest(name))),
     }
 }
 

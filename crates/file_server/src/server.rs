@@ -9,9 +9,12 @@ use std::path::Path;
 
 use classroom::Traced;
 use classroom::bytes::escape;
-use classroom::files::checked_name;
+use classroom::tcp::patience;
 use md5::{Digest, Md5};
-use struct_header_fix::files::{PartFile, copy_exact, hex_digest, md5_of_file};
+use serde_json::{Value, json};
+use struct_header_fix::files::{
+    PartFile, copy_exact, hex_digest, md5_of, open_served, served_name,
+};
 use struct_header_fix::frame::{HEADER_CAP, invalid, parse, refuse, send_json};
 
 use crate::decoder::FrameReader;
@@ -21,13 +24,17 @@ use crate::{DownloadHeader, Listed, Listing, Request, progress};
 /// error is answered with `{"error": …}` and ends this connection.
 pub fn serve_one(listener: &TcpListener, folder: &Path) -> io::Result<()> {
     let (conn, peer) = listener.accept()?;
-    let mut conn = Traced::accepted(conn, peer)?;
+    say(format!("accepted a connection from {peer}"));
+    // Quiet: this server logs requests, not system calls. Every read and
+    // write still goes through `conn`, so the connection's deadline holds:
+    // a client that trickles or reads slowly is let go within it.
+    let mut conn = Traced::quiet(conn).with_patience(patience())?;
     let answered = answer(&mut conn, folder);
     answered.or_else(|e| refuse(&mut conn, e))
 }
 
 fn answer(conn: &mut Traced<TcpStream>, folder: &Path) -> io::Result<()> {
-    let mut requests = FrameReader::new(conn.get_mut());
+    let mut requests = FrameReader::new(conn);
     while let Some(raw) = requests.read_frame(HEADER_CAP)? {
         let reply = match parse(&raw, "request")? {
             Request::Upload {
@@ -35,17 +42,23 @@ fn answer(conn: &mut Traced<TcpStream>, folder: &Path) -> io::Result<()> {
                 filesize,
                 md5,
             } => {
-                let name = checked_name(&filename)?;
+                let name = served_name(&filename)?;
                 receive(&mut requests, folder, name, filesize, md5.as_deref())?
             }
             Request::List => serde_json::to_value(Listing {
                 files: list(folder)?,
             })?,
-            Request::Download { filename, offset } => {
-                let name = checked_name(&filename)?;
-                send(requests.get_mut(), folder, name, offset)?;
-                continue; // the file was the answer
-            }
+            // A name it cannot serve is answered, and the client may go on.
+            Request::Download { filename, offset } => match open_served(folder, &filename) {
+                Ok(found) => {
+                    send(requests.get_mut(), found, &filename, offset)?;
+                    continue; // the file was the answer
+                }
+                Err(e) => {
+                    say(e.to_string());
+                    json!({ "error": e.to_string() })
+                }
+            },
         };
         send_json(requests.get_mut(), &reply)?;
     }
@@ -55,12 +68,12 @@ fn answer(conn: &mut Traced<TcpStream>, folder: &Path) -> io::Result<()> {
 
 /// Receive an upload into a temporary file, checked, renamed; the answer.
 fn receive(
-    requests: &mut FrameReader<&mut TcpStream>,
+    requests: &mut FrameReader<&mut Traced<TcpStream>>,
     folder: &Path,
     name: &str,
     len: u64,
     want: Option<&str>,
-) -> io::Result<serde_json::Value> {
+) -> io::Result<Value> {
     let mut part = PartFile::create(folder, name)?;
     let (mut md5, bar) = (Md5::new(), progress::bar(len, 0));
     requests.copy_data(len, &mut part, |piece| {
@@ -72,12 +85,13 @@ fn receive(
     if let Some(want) = want
         && !want.eq_ignore_ascii_case(&got)
     {
+        let want = escape(want); // a peer's words
         let why = format!("md5 mismatch: the header says {want}, the data hashes to {got}");
         return Err(invalid(why));
     }
     part.commit()?;
     say(format!("saved {} ({len} bytes, md5 {got})", escape(name)));
-    Ok(serde_json::json!({ "saved": name, "filesize": len, "md5": got }))
+    Ok(json!({ "saved": name, "filesize": len, "md5": got }))
 }
 
 /// The files a client may download: regular files with UTF-8 names, no
@@ -102,19 +116,17 @@ pub fn list(folder: &Path) -> io::Result<Vec<Listed>> {
 }
 
 // ANCHOR: send
-/// Send `name` from `offset` on: its header (the whole file's size and md5,
-/// so a resumed copy is checked end to end), then the bytes.
-fn send(conn: &mut TcpStream, folder: &Path, name: &str, offset: u64) -> io::Result<()> {
-    let path = folder.join(name);
-    let size = match fs::metadata(&path) {
-        Ok(meta) if meta.is_file() && !name.starts_with('.') => meta.len(),
-        _ => return Err(invalid(format!("no file {name:?} to download"))),
-    };
+/// Send `name`, opened and sized by `open_served`, from `offset` on: its
+/// header (the whole file's size and md5, so a resumed copy is checked end
+/// to end), then the bytes.
+fn send(conn: &mut impl Write, found: (File, u64), name: &str, offset: u64) -> io::Result<()> {
+    let (mut file, size) = found;
     if offset > size {
+        let name = escape(name);
         let why = format!("offset {offset} is past the end of {name} ({size} bytes)");
         return Err(invalid(why));
     }
-    let (filename, md5) = (name.to_owned(), md5_of_file(&path)?);
+    let (filename, md5) = (name.to_owned(), md5_of(&mut file, size)?);
     let header = DownloadHeader {
         filename,
         filesize: size,
@@ -125,7 +137,6 @@ fn send(conn: &mut TcpStream, folder: &Path, name: &str, offset: u64) -> io::Res
         "sending {} from byte {offset} of {size}",
         escape(name)
     ));
-    let mut file = File::open(&path)?;
     file.seek(SeekFrom::Start(offset))?;
     let mut reply = BufWriter::new(conn); // a small file leaves with its header
     send_json(&mut reply, &header)?;

@@ -5,18 +5,18 @@
 //! upload pays one more round trip, and the header still has no length: the
 //! server reads until the JSON is complete (document 004 reads `recv(100)`).
 
-use std::io::{self, BufReader, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
-use std::time::{Duration, Instant};
 
-use classroom::files::{ScratchDir, checked_name};
+use classroom::bytes::escape;
+use classroom::files::ScratchDir;
 use classroom::tcp::{RECV_SIZE, name_timeout};
-use classroom::{Side, Traced, narrate, run_roles, runner};
+use classroom::{Traced, narrate, runner};
 use serde::de::IgnoredAny;
 
 use crate::files::{FileHeader, file_name, sample_text, save_file, send_file};
-use crate::frame::{HEADER_CAP, dumps, gone, invalid, parse, recv_framed, send_framed};
+use crate::frame::{HEADER_CAP, dumps, gone, invalid};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8001;
@@ -41,7 +41,7 @@ fn wait_then_receive(conn: &mut Traced<TcpStream>, folder: &Path) -> io::Result<
         let (name, size) = (&header.filename, header.filesize);
         // Python: while dic['filesize']: content = conn.recv(1024); f.write(content)
         save_file(conn, folder, name, size, None)?; // no md5 in this header
-        conn.say(format!("saved {name} ({size} bytes)"));
+        conn.say(format!("saved {} ({size} bytes)", escape(name))); // a name a peer chose
     }
     Ok(()) // the client closed between two uploads
 }
@@ -78,7 +78,8 @@ pub fn read_json_header(conn: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
     }
 }
 
-/// Check an upload header: one JSON value, a plain file name, a size.
+/// Check an upload header: one JSON object, `opt` upload, a plain file
+/// name, a size.
 fn parse_upload(raw: &[u8]) -> io::Result<FileHeader> {
     // Anything after the JSON: a client that did not wait for `ok` glued
     // the file to the header (粘包).
@@ -88,9 +89,7 @@ fn parse_upload(raw: &[u8]) -> io::Result<FileHeader> {
         let why = "bytes followed the header before the ok: wait for ok before sending the file";
         return Err(invalid(why));
     }
-    let header: FileHeader = parse(raw, "header")?;
-    checked_name(&header.filename)?;
-    Ok(header)
+    FileHeader::upload(raw)
 }
 
 /// Refuse an upload: this protocol's answer is a line of text instead of
@@ -122,13 +121,13 @@ pub fn client(addr: SocketAddr, paths: impl IntoIterator<Item = String>) -> io::
             let text = String::from_utf8_lossy(&reply[..n]);
             return Err(io::Error::other(format!("no ok from the server: {text:?}")));
         }
-        send_file(&mut stream, path, size)?; // Python: sk.send(f.read(1024)), until filesize
+        send_file(&mut stream, &mut std::fs::File::open(path)?, size)?; // Python: sk.send(f.read(1024))
     }
     Ok(()) // Python: sk.close(), when `stream` is dropped
 }
 // ANCHOR_END: client
 
-/// One upload, then a measurement of what the ok costs.
+/// One upload, each piece waiting for the one before.
 pub fn demo() -> io::Result<()> {
     let scratch = ScratchDir::new("struct_header_fix-demo")?;
     let folder = scratch.sub("files")?;
@@ -137,75 +136,9 @@ pub fn demo() -> io::Result<()> {
     let paths = [path.to_string_lossy().into_owned()];
     runner::pair(move |l| server(l, &folder), |addr| client(addr, paths))?;
     narrate("the client waited for ok, so the header and the file could not stick together");
-
-    let (with_ok, with_length) = time_uploads(200)?;
-    let client = Side::client();
-    client.say(format!(
-        "200 uploads waiting for ok:      {with_ok:.1?} each"
-    ));
-    client.say(format!(
-        "200 uploads with a length header: {with_length:.1?} each"
-    ));
-    narrate("each ok is one more round trip per upload (across a network, often milliseconds)");
+    narrate(
+        "the cost: one round trip more per upload; the lesson's Measured section says how much",
+    );
     narrate("a length in front of the header removes the wait: `demo length`, `demo json-header`");
     Ok(())
-}
-
-/// Time `count` tiny uploads both ways on loopback, unprinted: waiting for
-/// `ok` after each header, and sending length, header and data straight
-/// away. Both are timed until the server has read everything.
-pub fn time_uploads(count: u32) -> io::Result<(Duration, Duration)> {
-    let header = dumps(&FileHeader::new("upload", "a.txt", 5, None));
-    let mut framed = Vec::new();
-    send_framed(&mut framed, &header)?;
-    framed.extend_from_slice(b"hello");
-    let listener = TcpListener::bind(classroom::cli::ephemeral())?;
-    let addr = listener.local_addr()?;
-    run_roles(
-        move || {
-            let (mut conn, _) = listener.accept()?; // with ok
-            while read_json_header(&mut conn)?.is_some() {
-                conn.write_all(OK)?;
-                conn.read_exact(&mut [0u8; 5])?;
-            }
-            drop(conn); // closing tells the client we have read it all
-            let mut conn = BufReader::new(listener.accept()?.0); // with a length
-            while let Some(raw) = recv_framed(&mut conn, HEADER_CAP)? {
-                let header: FileHeader = parse(&raw, "header")?;
-                io::copy(&mut (&mut conn).take(header.filesize), &mut io::sink())?;
-            }
-            Ok(())
-        },
-        || {
-            let with_ok = timed(addr, count, |stream| {
-                stream.write_all(&header)?;
-                stream.read_exact(&mut [0u8; 2])?;
-                stream.write_all(b"hello")
-            })?;
-            Ok((
-                with_ok,
-                timed(addr, count, |stream| stream.write_all(&framed))?,
-            ))
-        },
-    )
-}
-
-/// Connect, make `count` uploads, close the sending side and wait until the
-/// server closes too: the time per upload.
-fn timed(
-    addr: SocketAddr,
-    count: u32,
-    mut upload: impl FnMut(&mut TcpStream) -> io::Result<()>,
-) -> io::Result<Duration> {
-    let mut stream = TcpStream::connect(addr)?;
-    // Otherwise Nagle's algorithm (lesson 04) holds back small writes, and
-    // we would time that instead.
-    stream.set_nodelay(true)?;
-    let start = Instant::now();
-    for _ in 0..count {
-        upload(&mut stream)?;
-    }
-    stream.shutdown(Shutdown::Write)?;
-    let _closed = stream.read(&mut [0u8; 1])?; // 0: the server has read everything
-    Ok(start.elapsed() / count)
 }

@@ -15,12 +15,13 @@ use std::io::{self, ErrorKind, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 
-use classroom::files::{ScratchDir, checked_name};
+use classroom::bytes::escape;
+use classroom::files::ScratchDir;
 use classroom::{Side, Traced, narrate, runner};
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
-use crate::files::{file_name, sample_text, save_file, send_file};
+use crate::files::{file_name, sample_text, save_file, send_file, served_name};
 use crate::frame::{HEADER_CAP, MESSAGE_CAP, dumps, invalid, pack_i, parse};
 use crate::frame::{recv_framed, recv_len, recv_reply, refuse, send_framed, send_held};
 
@@ -63,10 +64,10 @@ fn receive(conn: &mut Traced<TcpStream>, folder: &Path) -> io::Result<()> {
             }
             ("file", Some(name)) => {
                 // Python: recv_file(conn, file_name): its size is a 4-byte 'i' too
-                let name = checked_name(&name)?;
+                let name = served_name(&name)?;
                 let size = recv_len(conn, i32::MAX as u64)?.ok_or_else(missing)?;
                 save_file(conn, folder, name, size, None)?; // no md5 in this protocol
-                conn.say(format!("saved {name} ({size} bytes)"));
+                conn.say(format!("saved {} ({size} bytes)", escape(name))); // a peer's name
             }
             ("file", None) => return Err(invalid("a file type frame needs a file_name")),
             (other, _) => return Err(invalid(format!("unknown msg_type {other:?} (msg or file)"))),
@@ -132,7 +133,7 @@ fn upload(stream: &mut dyn Write, path: &Path) -> io::Result<()> {
     };
     send_framed(stream, &dumps(&kind))?;
     stream.write_all(&header)?; // Python: conn.sendall(struct.pack('i', file_size))
-    send_file(stream, path, size) // Python: conn.sendall(chunk), 2048 bytes at a time
+    send_file(stream, &mut std::fs::File::open(path)?, size) // Python: conn.sendall(chunk)
 }
 
 /// A message, a file, a line in the wrong format, then Q.

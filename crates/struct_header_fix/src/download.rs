@@ -6,16 +6,20 @@
 //! are served, never a path. `crates/file_server` goes on from here.
 
 use std::fs;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, Seek, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 
-use classroom::files::{ScratchDir, checked_name};
+use classroom::bytes::escape;
+use classroom::files::ScratchDir;
 use classroom::{Traced, narrate, runner};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
-use crate::files::{FileHeader, md5_of_file, sample_text, save_file, send_file};
-use crate::frame::{HEADER_CAP, invalid, parse, recv_framed, recv_reply, refuse, send_json};
+use crate::files::served_name;
+use crate::files::{FileHeader, md5_of, open_served, sample_text, save_file, send_file};
+use crate::frame::send_json;
+use crate::frame::{HEADER_CAP, invalid, parse, recv_framed, recv_reply, refuse, refused};
 
 /// The document's port: the file server's.
 pub const PORT: u16 = 8001;
@@ -43,18 +47,23 @@ fn send_files(conn: &mut Traced<TcpStream>, folder: &Path) -> io::Result<()> {
         if request.opt != "download" {
             return Err(invalid(format!("unknown opt {:?} (download)", request.opt)));
         }
-        let name = checked_name(&request.filename)?;
-        let path = folder.join(name);
-        let size = match fs::metadata(&path) {
-            Ok(meta) if meta.is_file() && !name.starts_with('.') => meta.len(),
-            _ => return Err(invalid(format!("no file {name:?} to download"))),
+        // Only a regular file of the folder, no dot-name, no link out of it.
+        let (mut file, size) = match open_served(folder, &request.filename) {
+            Ok(found) => found,
+            Err(e) => {
+                conn.say(format!("{e}: said so; the client may ask for another"));
+                send_json(conn, &json!({ "error": e.to_string() }))?;
+                continue;
+            }
         };
-        let header = FileHeader::new("download", name, size, Some(md5_of_file(&path)?));
+        let md5 = md5_of(&mut file, size)?;
+        file.rewind()?; // hashed, now sent from the start
+        let header = FileHeader::new("download", &request.filename, size, Some(md5));
         // The header and the file wait in a BufWriter: a small file leaves
         // in one send with its header.
         let mut reply = BufWriter::new(&mut *conn);
         send_json(&mut reply, &header)?;
-        send_file(&mut reply, &path, size)?; // the document's plan: 一边读，一遍发
+        send_file(&mut reply, &mut file, size)?; // the document's plan: 一边读，一遍发
         reply.flush()?;
     }
     Ok(()) // the client closed between two requests
@@ -63,7 +72,8 @@ fn send_files(conn: &mut Traced<TcpStream>, folder: &Path) -> io::Result<()> {
 
 // ANCHOR: client
 /// The client's half: download each file named in `names` (until `q`) into
-/// `dest`, each checked against the md5 in its header.
+/// `dest`, each checked against the md5 in its header. A name the server
+/// has no file for is said, and the next name is asked for.
 pub fn client(
     addr: SocketAddr,
     names: impl IntoIterator<Item = String>,
@@ -78,12 +88,16 @@ pub fn client(
             filename,
         };
         send_json(&mut stream, &request)?;
-        let Some(header) = recv_reply::<FileHeader>(&mut stream)? else {
-            return Err(invalid(
-                "the server closed the connection without an answer",
-            ));
+        let header = match recv_reply::<FileHeader>(&mut stream) {
+            Ok(Some(header)) => header,
+            Ok(None) => return Err(invalid("the server closed without an answer")),
+            Err(e) if refused(&e) => {
+                stream.say(e); // a mistyped name, say: the next one may do
+                continue;
+            }
+            Err(e) => return Err(e),
         };
-        let name = checked_name(&header.filename)?; // a name from the network
+        let name = served_name(&header.filename)?; // a name from the network
         if name != request.filename {
             return Err(invalid(format!(
                 "asked for {:?}, got {name:?}",
@@ -92,6 +106,7 @@ pub fn client(
         }
         let (size, want) = (header.filesize, header.md5.unwrap_or_default());
         save_file(&mut stream, dest, name, size, Some(&want))?;
+        let name = escape(name); // for the terminal
         stream.say(format!("saved {name} ({size} bytes, md5 verified {want})"));
     }
     stream.shutdown(Shutdown::Write)

@@ -1,18 +1,27 @@
 //! What the steps share about files: the JSON header in front of one
-//! (documents 000 and 004), streaming its bytes through a buffer of at most
-//! [`CHUNK`] bytes, and a temporary file renamed to the real name only when
-//! all bytes are in and checked ([`PartFile`]).
+//! (documents 000 and 004), which names a server accepts and which files it
+//! serves, streaming a file's bytes through a buffer of at most [`CHUNK`]
+//! bytes, and a temporary file renamed to the real name only when all bytes
+//! are in and checked ([`PartFile`]).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use classroom::Traced;
+use classroom::bytes::escape;
+use classroom::cleanup::{RemoveOnExit, remove_on_exit};
+use classroom::cli::announce_listening;
+use classroom::errors::bind_failed;
+use classroom::files::checked_name;
+use classroom::tcp::is_timeout;
+use classroom::{Side, Traced, runner};
 use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
 
-use crate::frame::{cut_short, invalid};
+use crate::frame::{cut_short, invalid, parse};
+use crate::os;
 
 /// How much a streamed file moves per read or write: few system calls, and
 /// a small, fixed amount of memory.
@@ -50,6 +59,17 @@ fn upload() -> String {
 }
 
 impl FileHeader {
+    /// An upload's header from a frame: a JSON object, `opt` upload, a
+    /// name the server accepts ([`served_name`]).
+    pub fn upload(raw: &[u8]) -> io::Result<FileHeader> {
+        let header: FileHeader = parse(raw, "header")?; // Python: dic = json.loads(str_dic)
+        if header.opt != "upload" {
+            return Err(invalid(format!("unknown opt {:?} (upload)", header.opt)));
+        }
+        served_name(&header.filename)?;
+        Ok(header)
+    }
+
     /// The header announcing `filesize` bytes of `filename`.
     pub fn new(opt: &str, filename: &str, filesize: u64, md5: Option<String>) -> Self {
         FileHeader {
@@ -60,6 +80,41 @@ impl FileHeader {
         }
     }
 }
+
+// ANCHOR: served_name
+/// A name a server saves or serves under: a plain name (no `..`, no
+/// separators) that does not start with a dot. Listings hide dot-files, and
+/// `.bashrc` or `.ssh` in a folder served with `--dir .` are not the
+/// client's to overwrite or to read.
+pub fn served_name(name: &str) -> io::Result<&str> {
+    let name = checked_name(name)?;
+    if name.starts_with('.') {
+        let why = format!("refused file name {name:?}: a name starting with a dot is hidden");
+        return Err(io::Error::new(ErrorKind::InvalidInput, why));
+    }
+    Ok(name)
+}
+
+/// Open `name` in `folder` to send it, and its size: only a regular file
+/// inside the folder, opened without following a symbolic link
+/// (`x -> /etc/passwd` would lead out of the folder), never a FIFO or a
+/// device.
+pub fn open_served(folder: &Path, name: &str) -> io::Result<(File, u64)> {
+    let path = folder.join(served_name(name)?);
+    let refused = |what: &str| invalid(format!("no file {name:?} to download ({what})"));
+    let file = match os::open_no_follow(&path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Err(refused("there is none")),
+        Err(_) if path.is_symlink() => return Err(refused("a symbolic link")),
+        Err(e) => return Err(e),
+    };
+    let meta = file.metadata()?; // of what was opened: no other file can slip in
+    match meta.is_file() {
+        true => Ok((file, meta.len())),
+        false => Err(refused("only regular files are served")),
+    }
+}
+// ANCHOR_END: served_name
 
 /// The last part of a path, as the documents' `os.path.basename`.
 pub fn file_name(path: &Path) -> io::Result<String> {
@@ -75,11 +130,13 @@ pub fn hex_digest(digest: &[u8]) -> String {
 
 /// The md5 of a whole file, read a chunk at a time.
 pub fn md5_of_file(path: &Path) -> io::Result<String> {
+    md5_of(&mut File::open(path)?, fs::metadata(path)?.len())
+}
+
+/// The md5 of the next `len` bytes of `file`.
+pub fn md5_of(file: &mut impl Read, len: u64) -> io::Result<String> {
     let mut md5 = Md5::new();
-    let len = fs::metadata(path)?.len();
-    copy_exact(&mut File::open(path)?, &mut io::sink(), len, |piece| {
-        md5.update(piece)
-    })?;
+    copy_exact(file, &mut io::sink(), len, |piece| md5.update(piece))?;
     Ok(hex_digest(&md5.finalize()))
 }
 
@@ -112,9 +169,9 @@ pub fn copy_exact(
 
 /// Receive exactly `len` bytes of a file from `conn` into `to`; `each` sees
 /// every piece. A small file's reads are printed like any others; a big
-/// file's are made on the socket itself and summed up in one line.
-pub fn recv_file<S: Read>(
-    conn: &mut Traced<S>,
+/// file's are summed up in one line.
+pub fn recv_file(
+    conn: &mut Traced<TcpStream>,
     to: &mut impl Write,
     len: u64,
     each: impl FnMut(&[u8]),
@@ -122,7 +179,16 @@ pub fn recv_file<S: Read>(
     if len <= PRINTED_UP_TO {
         return copy_exact(conn, to, len, each); // Python: content = conn.recv(1024)
     }
-    copy_exact(conn.get_mut(), to, len, each)?;
+    // Unprinted, but within the connection's deadline: the last printed call
+    // left the time the connection has as the socket's timeout.
+    let mut quiet = Traced::quiet(conn.try_clone()?);
+    if let Some(left) = conn.read_timeout()? {
+        quiet = quiet.with_patience(left)?;
+    }
+    copy_exact(&mut quiet, to, len, each).map_err(|e| match is_timeout(&e) {
+        true => conn.read(&mut []).err().unwrap_or(e), // says whose time is up
+        false => e,
+    })?;
     let why = format!("reads not printed above {PRINTED_UP_TO} bytes");
     conn.say(format!("received {len} bytes of file data ({why})"));
     Ok(())
@@ -131,8 +197,8 @@ pub fn recv_file<S: Read>(
 // ANCHOR: save_file
 /// Receive `len` bytes into `folder/name`: into a temporary file, renamed
 /// only once they are all in and, when the header gave an md5, match it.
-pub fn save_file<S: Read>(
-    conn: &mut Traced<S>,
+pub fn save_file(
+    conn: &mut Traced<TcpStream>,
     folder: &Path,
     name: &str,
     len: u64,
@@ -147,6 +213,7 @@ pub fn save_file<S: Read>(
         let got = hex_digest(&hasher.finalize());
         if !want.eq_ignore_ascii_case(&got) {
             // Returning drops `part`, which deletes the temporary file.
+            let want = escape(want); // a peer's words
             let why = format!("md5 mismatch: the header says {want}, the data hashes to {got}");
             return Err(invalid(why));
         }
@@ -155,15 +222,18 @@ pub fn save_file<S: Read>(
 }
 // ANCHOR_END: save_file
 
-/// Send the first `len` bytes of the file at `path`, a chunk at a time.
-pub fn send_file(stream: &mut (impl Write + ?Sized), path: &Path, len: u64) -> io::Result<()> {
+/// Send the next `len` bytes of `file`, a chunk at a time.
+pub fn send_file(stream: &mut (impl Write + ?Sized), file: &mut File, len: u64) -> io::Result<()> {
     // Python: with open(file_path, "rb") as f: while filesize: sk.send(f.read(1024))
-    let sent = copy_exact(&mut File::open(path)?, stream, len, |_| {});
+    let sent = copy_exact(file, stream, len, |_| {});
     sent.map_err(|e| match e.kind() {
-        ErrorKind::UnexpectedEof => io::Error::other(format!("{} got shorter", path.display())),
+        ErrorKind::UnexpectedEof => io::Error::other("the file got shorter while it was sent"),
         _ => e,
     })
 }
+
+/// How a temporary file's name starts: `.part-PID-N`.
+pub const PART_PREFIX: &str = ".part-";
 
 // ANCHOR: part_file
 /// A file being received: written under a temporary name in the target
@@ -176,6 +246,8 @@ pub struct PartFile {
     temp: PathBuf,
     target: PathBuf,
     committed: bool,
+    /// Ctrl-C or SIGTERM, which no `Drop` survives, removes it too.
+    _on_exit: RemoveOnExit,
 }
 
 impl PartFile {
@@ -183,19 +255,21 @@ impl PartFile {
     pub fn create(folder: &Path, name: &str) -> io::Result<PartFile> {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        // Unique per process and call; `create_new` never opens what is
-        // there already (another upload's file, a planted link).
-        let temp = folder.join(format!(".{name}.{}-{n}.part", std::process::id()));
+        // Unique per process and call, and short: a 255-byte name still
+        // fits. `create_new` never opens what is there already (another
+        // upload's file, a planted link).
+        let temp = folder.join(format!("{PART_PREFIX}{}-{n}", std::process::id()));
         let file = OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&temp)?;
-        let (target, committed) = (folder.join(name), false);
+        let (target, _on_exit) = (folder.join(name), remove_on_exit(&temp));
         Ok(PartFile {
             file,
             temp,
             target,
-            committed,
+            committed: false,
+            _on_exit,
         })
     }
 
@@ -217,6 +291,43 @@ impl Drop for PartFile {
     }
 }
 // ANCHOR_END: part_file
+
+/// Remove the temporary files that a server stopped mid-upload (killed,
+/// or its machine switched off) left in `folder`: `.part-PID-N` files whose
+/// process is gone. Their names.
+pub fn sweep_parts(folder: &Path) -> io::Result<Vec<String>> {
+    let mut removed = Vec::new();
+    for entry in fs::read_dir(folder)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        let pid = name.strip_prefix(PART_PREFIX).and_then(|rest| {
+            let (pid, n) = rest.split_once('-')?;
+            n.parse::<u64>().ok().and(pid.parse::<u32>().ok())
+        });
+        if pid.is_some_and(|pid| pid == std::process::id() || !os::is_running(pid)) {
+            fs::remove_file(folder.join(&name))?;
+            removed.push(name);
+        }
+    }
+    Ok(removed)
+}
+
+/// `server STEP` for a step with a folder: bind `addr`, print `listening
+/// on …`, sweep the folder ([`sweep_parts`]), then serve one client after
+/// another.
+pub fn serve_folder(
+    addr: SocketAddr,
+    folder: &Path,
+    serve_one: impl Fn(&TcpListener, &Path) -> io::Result<()>,
+) -> io::Result<()> {
+    fs::create_dir_all(folder)?;
+    let listener = TcpListener::bind(addr).map_err(|e| bind_failed(e, addr, "TCP"))?;
+    announce_listening(&listener)?;
+    for name in sweep_parts(folder)? {
+        let why = "a temporary file left by a server that was stopped mid-upload";
+        Side::server().say(format!("removed {name}: {why}"));
+    }
+    runner::serve_on(&listener, |listener| serve_one(listener, folder))
+}
 
 impl Write for PartFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {

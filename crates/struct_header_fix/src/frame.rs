@@ -9,6 +9,7 @@ use std::net::{Shutdown, TcpStream};
 use std::time::Duration;
 
 use classroom::Traced;
+use classroom::bytes::escape;
 use classroom::tcp::name_timeout;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -175,13 +176,17 @@ impl Formatter for PythonFormatter {
     }
 }
 
-/// A JSON frame as a `T`: UTF-8, then JSON, then the fields `T` needs, each
-/// refused with its own clear error (`what` names the frame).
+/// A JSON frame as a `T`: UTF-8, then a JSON object, then the fields `T`
+/// needs, each refused with its own clear error (`what` names the frame).
 pub fn parse<T: DeserializeOwned>(raw: &[u8], what: &str) -> io::Result<T> {
     let text = std::str::from_utf8(raw)
         .map_err(|e| invalid(format!("the {what} is not UTF-8 text ({e})")))?;
     let json: Value = serde_json::from_str(text)
         .map_err(|e| invalid(format!("the {what} is not valid JSON ({e})")))?;
+    if !json.is_object() {
+        // serde would fill a struct's fields from an array, in order.
+        return Err(invalid(format!("the {what} is JSON, but not an object")));
+    }
     serde_json::from_value(json)
         .map_err(|e| invalid(format!("the {what} lacks a field or has a wrong one ({e})")))
 }
@@ -196,16 +201,34 @@ pub fn send_json(stream: &mut impl Write, value: &impl Serialize) -> io::Result<
 
 /// Read one JSON answer (document 000's `myrecv`). `None` if the server
 /// closed without one, as document 004's servers do; an `{"error": …}`
-/// answer becomes an error with the server's words.
+/// answer becomes a [`Refused`] error with the server's words.
 pub fn recv_reply<T: DeserializeOwned>(stream: &mut impl Read) -> io::Result<Option<T>> {
     let Some(raw) = recv_framed(stream, MESSAGE_CAP)? else {
         return Ok(None);
     };
     if let Some(error) = parse::<Value>(&raw, "reply")?.get("error") {
         let text = error.as_str().unwrap_or("(not text)");
-        return Err(io::Error::other(format!("the server refused: {text}")));
+        return Err(io::Error::other(Refused(escape(text))));
     }
     parse(&raw, "reply").map(Some)
+}
+
+/// A server's `{"error": …}` answer (its words escaped for the terminal):
+/// the server said no to one request, and the connection may go on.
+#[derive(Debug)]
+pub struct Refused(pub String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the server refused: {}", self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// Whether `error` is a server's [`Refused`] answer.
+pub fn refused(error: &io::Error) -> bool {
+    error.get_ref().is_some_and(|e| e.is::<Refused>())
 }
 
 /// A client's writes, made by `send`: straight to `stream`, or with `hold`
@@ -233,7 +256,8 @@ pub fn send_held<S: Write>(
 /// The server then stops reading this connection. Closing a socket that
 /// still has unread bytes makes the kernel send a reset, which can destroy
 /// the reply before the client reads it; so we half-close, and read (and
-/// drop) a bounded amount of whatever the client was still sending.
+/// drop) whatever the client was still sending until it closes: at most
+/// 1 MiB, for at most 2 s.
 pub fn refuse(conn: &mut Traced<TcpStream>, error: io::Error) -> io::Result<()> {
     let error = name_timeout(error);
     if gone(&error) {
@@ -241,12 +265,21 @@ pub fn refuse(conn: &mut Traced<TcpStream>, error: io::Error) -> io::Result<()> 
     }
     let reply = json!({ "error": error.to_string() });
     if send_json(conn, &reply).is_ok() && conn.shutdown(Shutdown::Write).is_ok() {
-        let _ = conn.set_read_timeout(Some(Duration::from_secs(2)));
-        let _ = io::copy(&mut conn.take(1024 * 1024), &mut io::sink());
+        let _ = drain(conn);
     }
     Err(error)
 }
 // ANCHOR_END: refuse
+
+/// Read and drop what a refused client still sends, for at most 2 s (and
+/// within its deadline): one that never closes must not hold the server.
+fn drain(conn: &mut Traced<TcpStream>) -> io::Result<u64> {
+    let left = conn.read_timeout()?.unwrap_or(Duration::MAX); // set by the last call
+    let stand_in = Traced::quiet(conn.try_clone()?);
+    let taken = std::mem::replace(conn, stand_in);
+    *conn = taken.with_patience(left.min(Duration::from_secs(2)))?; // same counters
+    io::copy(&mut conn.take(1024 * 1024), &mut io::sink())
+}
 
 /// Errors that mean the peer has gone (a reset, a broken pipe).
 pub fn gone(error: &io::Error) -> bool {

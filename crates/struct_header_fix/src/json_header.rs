@@ -8,13 +8,14 @@ use std::io::{self, BufWriter, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 
-use classroom::files::{ScratchDir, checked_name};
+use classroom::bytes::escape;
+use classroom::files::ScratchDir;
 use classroom::{Side, Traced, narrate, runner};
 use serde_json::{Value, json};
 
 use crate::files::{FileHeader, file_name, md5_of_file, sample_text, save_file, send_file};
-use crate::frame::{HEADER_CAP, invalid, parse, recv_framed, recv_reply, refuse};
-use crate::frame::{dumps, send_framed, send_json};
+use crate::frame::{HEADER_CAP, dumps, invalid, recv_framed, recv_reply, refuse};
+use crate::frame::{send_framed, send_json};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8001;
@@ -35,10 +36,7 @@ fn receive_uploads(conn: &mut Traced<TcpStream>, folder: &Path) -> io::Result<()
     //         len_dic = struct.unpack('i', b_len_dic)[0]
     //         str_dic = conn.recv(len_dic).decode('utf-8')
     while let Some(raw) = recv_framed(conn, HEADER_CAP)? {
-        let header: FileHeader = parse(&raw, "header")?; // Python: dic = json.loads(str_dic)
-        if header.opt != "upload" {
-            return Err(invalid(format!("unknown opt {:?} (upload)", header.opt)));
-        }
+        let header = FileHeader::upload(&raw)?; // Python: dic = json.loads(str_dic)
         receive(conn, &header, folder)?;
     }
     Ok(()) // the client closed between two uploads
@@ -49,8 +47,7 @@ fn receive_uploads(conn: &mut Traced<TcpStream>, folder: &Path) -> io::Result<()
 /// Receive one file into `folder` (size and, when the header has one, md5
 /// checked), then answer what was saved.
 fn receive(conn: &mut Traced<TcpStream>, header: &FileHeader, folder: &Path) -> io::Result<()> {
-    let name = checked_name(&header.filename)?;
-    let (size, want) = (header.filesize, header.md5.as_deref());
+    let (name, size, want) = (&header.filename, header.filesize, header.md5.as_deref());
     match want {
         Some(md5) if md5.len() != 32 || !md5.bytes().all(|b| b.is_ascii_hexdigit()) => {
             return Err(invalid(format!("md5 {md5:?} is not 32 hex digits")));
@@ -61,7 +58,7 @@ fn receive(conn: &mut Traced<TcpStream>, header: &FileHeader, folder: &Path) -> 
     // Python: while dic['filesize']: content = conn.recv(1024); f.write(content)
     save_file(conn, folder, name, size, want)?;
     let checked = want.map_or(String::new(), |md5| format!(", md5 verified {md5}"));
-    conn.say(format!("saved {name} ({size} bytes{checked})"));
+    conn.say(format!("saved {} ({size} bytes{checked})", escape(name))); // a name a peer chose
     let reply = json!({ "saved": name, "filesize": size, "md5": want });
     send_json(conn, &reply) // one frame: the length and the JSON in one send
 }
@@ -89,7 +86,7 @@ fn upload(stream: &mut Traced<TcpStream>, path: &Path, name: &str, md5: &str) ->
     // send with its header, and the server's reads can never come first.
     let mut upload = BufWriter::new(&mut *stream);
     send_framed(&mut upload, &header)?; // Python: conn.send(head_len_bytes); conn.send(head_bytes)
-    send_file(&mut upload, path, size)?; // Python: conn.sendall(file data)
+    send_file(&mut upload, &mut std::fs::File::open(path)?, size)?; // Python: conn.sendall(file data)
     upload.flush()?;
     drop(upload);
     if recv_reply::<Value>(stream)?.is_none() {
@@ -109,7 +106,7 @@ pub fn demo() -> io::Result<()> {
     runner::pair(
         move |listener| {
             if let Err(e) = server(listener, &server_folder) {
-                Side::server().say(format!("gave up on that connection: {e}"));
+                Side::server().say(runner::ending(&e));
             }
             Ok(())
         },

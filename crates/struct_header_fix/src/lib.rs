@@ -7,8 +7,9 @@
 //! [`length`], [`json_header`], [`case`], [`download`]. Each holds its own
 //! `accept` and `connect`, and none imports another. What they share is in
 //! [`frame`] (the 4-byte length, `recv_exact`, frames of JSON) and [`files`]
-//! (the file header, streaming a file, a temporary file renamed when
-//! complete). The finished file server, beyond the documents, is
+//! (the file header, which files a server serves, streaming a file, a
+//! temporary file renamed when complete; `os` holds what differs between
+//! systems). The finished file server, beyond the documents, is
 //! `crates/file_server`.
 #![warn(missing_docs)]
 
@@ -19,6 +20,7 @@ pub mod files;
 pub mod frame;
 pub mod json_header;
 pub mod length;
+mod os;
 pub mod pack;
 pub mod pack_broken;
 pub mod ready;

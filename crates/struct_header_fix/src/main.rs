@@ -10,12 +10,13 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use classroom::cli::{input_lines, no_role};
 use classroom::{Endpoint, Lesson, runner};
+use struct_header_fix::files::serve_folder;
 use struct_header_fix::{ack, case, download, json_header, length, pack, pack_broken, ready};
 
 /// The steps of lesson 05, in lesson order.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum Step {
-    /// Fix A: header, wait for ok, then the file; what the ok costs (doc 004, port 8001)
+    /// Fix A: header, wait for ok, then the file: no glue, a round trip more (doc 004, port 8001)
     Ack,
     /// Fix B: ready|SIZE, start, read until SIZE with progress (doc 001, port 9999)
     Ready,
@@ -64,8 +65,7 @@ impl Lesson for Step {
 /// after another; `dir` is where it saves and serves files.
 fn serve(step: Step, at: &Endpoint, dir: &Path) -> io::Result<()> {
     let in_dir = |serve_one: fn(&TcpListener, &Path) -> io::Result<()>, port| {
-        std::fs::create_dir_all(dir)?;
-        runner::serve(at.addr(port)?, |listener| serve_one(listener, dir))
+        serve_folder(at.addr(port)?, dir, serve_one)
     };
     match step {
         Step::Ack => in_dir(ack::server, ack::PORT),
@@ -93,26 +93,22 @@ fn connect(step: Step, at: &Endpoint, messages: &[String], dir: &Path) -> io::Re
     }
 }
 
-/// `server`'s own option.
+/// The one option `server` and `client` add to the usual ones.
 #[derive(Args, Debug)]
-struct ServerOptions {
+struct Folder {
     /// The folder the server saves uploads into and serves files from
-    /// (created if missing).
-    #[arg(long, default_value = "files")]
-    dir: PathBuf,
-}
-
-/// `client`'s own option.
-#[derive(Args, Debug)]
-struct ClientOptions {
-    /// The folder `client download` saves into (created if missing).
-    #[arg(long, default_value = "downloads")]
-    dir: PathBuf,
+    /// (default `files`), or `client download` saves into (default
+    /// `downloads`); created if missing.
+    #[arg(long)]
+    dir: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
-    classroom::cli::run_with::<Step, ServerOptions, ClientOptions>(
-        |step, at, options| serve(step, at, &options.dir),
-        |step, at, messages, options| connect(step, at, messages, &options.dir),
+    classroom::cli::run_with::<Step, Folder, Folder>(
+        |step, at, folder| serve(step, at, &folder.dir.unwrap_or_else(|| "files".into())),
+        |step, at, messages, folder| {
+            let dir = folder.dir.unwrap_or_else(|| "downloads".into());
+            connect(step, at, messages, &dir)
+        },
     )
 }

@@ -121,4 +121,31 @@ mod memory {
             "the download grew the server by {grew} KiB"
         );
     }
+
+    /// A message at `case`'s 64 MiB cap is read into one buffer of its
+    /// size, and no copy of it is made: the peak grows by the cap, not by
+    /// twice the cap.
+    #[test]
+    fn a_message_at_the_cap_is_held_once() {
+        const CAP: usize = 64 * 1024 * 1024;
+        let server = Server::start("case");
+        let grew = growth(&server, || {
+            let mut stream = server.connect();
+            stream.write_all(&frame(br#"{"msg_type": "msg"}"#)).unwrap();
+            stream.write_all(&(CAP as i32).to_le_bytes()).unwrap();
+            let chunk = vec![b'x'; 1024 * 1024];
+            for _ in 0..CAP / chunk.len() {
+                stream.write_all(&chunk).unwrap();
+            }
+            stream.write_all(&frame(b"close")).unwrap();
+            stream.shutdown(std::net::Shutdown::Write).unwrap();
+            assert_eq!(read_frame(&mut stream), None);
+            server.wait_for("close: the client is done");
+        });
+        let cap_kib = (CAP / 1024) as u64;
+        assert!(
+            grew < cap_kib + 8 * 1024,
+            "a {cap_kib} KiB message grew the server by {grew} KiB"
+        );
+    }
 }

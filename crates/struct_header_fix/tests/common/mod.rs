@@ -24,15 +24,30 @@ pub struct Server {
 impl Server {
     /// Start `struct_header_fix server STEP --port 0 --dir ROOT/files`.
     pub fn start(step: &str) -> Server {
+        Server::start_with(step, &[], |_| {})
+    }
+
+    /// [`Server::start`] with more arguments (`--patience 1`), after
+    /// `prepare` has seen the scratch folder (with `files/` in it).
+    pub fn start_with(step: &str, args: &[&str], prepare: impl FnOnce(&Path)) -> Server {
         let root = tempfile::tempdir().expect("a scratch folder");
+        std::fs::create_dir(root.path().join("files")).expect("files/");
+        prepare(root.path());
         let mut command = Command::new(BIN);
         command
             .args(["server", step, "--port", "0", "--dir"])
-            .arg(root.path().join("files"));
+            .arg(root.path().join("files"))
+            .args(args);
         Server {
             process: ServerProcess::spawn(&mut command, ""),
             root,
         }
+    }
+
+    /// Wait for the server to end by itself (a signal, say): how it
+    /// ended, and its scratch folder.
+    pub fn wait_exit(self) -> (std::process::ExitStatus, tempfile::TempDir) {
+        (self.process.wait_exit(), self.root)
     }
 
     /// The folder the server saves into and serves from.
