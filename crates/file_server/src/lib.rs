@@ -12,6 +12,8 @@
 //!   breaks, so the next try asks only for the rest (断点续传).
 //! * [`server`] and [`client`]: the protocol, lesson 05's JSON headers with
 //!   an `offset`, and a progress bar on a terminal ([`progress`]).
+//! * [`sweep`]: a server starting on a folder removes the temporary files
+//!   a killed server left there.
 //!
 //! The framing, the header type, the md5 and the temporary files that are
 //! renamed when complete are lesson 05's own (`struct_header_fix::frame`,
@@ -20,9 +22,11 @@
 
 pub mod client;
 pub mod decoder;
+mod os;
 pub mod part;
 pub mod progress;
 pub mod server;
+pub mod sweep;
 
 use serde::{Deserialize, Serialize};
 

@@ -10,11 +10,13 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 
 use clap::{Args, ValueEnum};
-use classroom::cli::{input_lines, no_role};
+use classroom::cli::{announce_listening, input_lines, no_role};
+use classroom::errors::bind_failed;
 use classroom::files::ScratchDir;
 use classroom::{Endpoint, Lesson, Side, narrate, run_roles, runner};
+use file_server::sweep::sweep_parts;
 use file_server::{PORT, client, server};
-use struct_header_fix::files::{sample_text, serve_folder};
+use struct_header_fix::files::sample_text;
 use struct_header_fix::frame::refused;
 
 /// What the file server does.
@@ -48,8 +50,17 @@ impl Lesson for Step {
 }
 
 /// `server`: one server for uploads, listings and downloads.
+/// It first sweeps what a killed server left in the folder, and says so.
 fn serve(at: &Endpoint, dir: &Path) -> io::Result<()> {
-    serve_folder(at.addr(PORT)?, dir, server::serve_one)
+    std::fs::create_dir_all(dir)?;
+    let addr = at.addr(PORT)?;
+    let listener = TcpListener::bind(addr).map_err(|e| bind_failed(e, addr, "TCP"))?;
+    announce_listening(&listener)?;
+    for name in sweep_parts(dir)? {
+        let why = "a temporary file left by a server that was stopped mid-upload";
+        Side::server().say(format!("removed {name}: {why}"));
+    }
+    runner::serve_on(&listener, |listener| server::serve_one(listener, dir))
 }
 
 /// `client upload PATH…` or `client download NAME…` (after the listing).

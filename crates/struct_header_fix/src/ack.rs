@@ -48,8 +48,7 @@ fn wait_then_receive(conn: &mut Traced<TcpStream>, folder: &Path) -> io::Result<
 // ANCHOR_END: server
 
 /// Read a JSON header that has no length in front of it: keep reading
-/// until the JSON is complete. `None` if the client closed before sending
-/// anything.
+/// until the JSON is complete. `None` if the client closed before any.
 pub fn read_json_header(conn: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
     let mut raw = Vec::new();
     let mut chunk = [0u8; RECV_SIZE];
@@ -60,10 +59,8 @@ pub fn read_json_header(conn: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
         if n == 0 && raw.is_empty() {
             return Ok(None);
         } else if n == 0 {
-            let why = format!(
-                "the peer closed after {} bytes of an unfinished header",
-                raw.len()
-            );
+            let got = raw.len();
+            let why = format!("the peer closed after {got} bytes of an unfinished header");
             return Err(io::Error::new(io::ErrorKind::UnexpectedEof, why));
         }
         raw.extend_from_slice(&chunk[..n]);
@@ -78,8 +75,7 @@ pub fn read_json_header(conn: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
     }
 }
 
-/// Check an upload header: one JSON object, `opt` upload, a plain file
-/// name, a size.
+/// Check an upload header: one JSON object, `opt` upload, a name, a size.
 fn parse_upload(raw: &[u8]) -> io::Result<FileHeader> {
     // Anything after the JSON: a client that did not wait for `ok` glued
     // the file to the header (粘包).
@@ -92,8 +88,7 @@ fn parse_upload(raw: &[u8]) -> io::Result<FileHeader> {
     FileHeader::upload(raw)
 }
 
-/// Refuse an upload: this protocol's answer is a line of text instead of
-/// `ok`.
+/// Refuse an upload: this protocol's answer is a line of text, not `ok`.
 fn refuse(conn: &mut Traced<TcpStream>, error: io::Error) -> io::Result<()> {
     let error = name_timeout(error);
     if !gone(&error) {
@@ -121,7 +116,8 @@ pub fn client(addr: SocketAddr, paths: impl IntoIterator<Item = String>) -> io::
             let text = String::from_utf8_lossy(&reply[..n]);
             return Err(io::Error::other(format!("no ok from the server: {text:?}")));
         }
-        send_file(&mut stream, &mut std::fs::File::open(path)?, size)?; // Python: sk.send(f.read(1024))
+        let mut file = std::fs::File::open(path)?;
+        send_file(&mut stream, &mut file, size)?; // Python: sk.send(f.read(1024)), until filesize
     }
     Ok(()) // Python: sk.close(), when `stream` is dropped
 }
@@ -136,9 +132,7 @@ pub fn demo() -> io::Result<()> {
     let paths = [path.to_string_lossy().into_owned()];
     runner::pair(move |l| server(l, &folder), |addr| client(addr, paths))?;
     narrate("the client waited for ok, so the header and the file could not stick together");
-    narrate(
-        "the cost: one round trip more per upload; the lesson's Measured section says how much",
-    );
+    narrate("the cost: a round trip more per upload (the lesson's Measured section)");
     narrate("a length in front of the header removes the wait: `demo length`, `demo json-header`");
     Ok(())
 }

@@ -2,8 +2,7 @@
 //! comments: the client names a file, the server reads it and sends it as it
 //! reads (一边读，一遍发). Port 8001 and `json-header`'s framing, the other
 //! way round: `[len]{"opt": "download", "filename": …}` is answered with the
-//! file's header (size, md5) and its bytes. Only plain names from one folder
-//! are served, never a path. `crates/file_server` goes on from here.
+//! file's header (size, md5) and its bytes. `crates/file_server` goes on.
 
 use std::fs;
 use std::io::{self, BufWriter, Seek, Write};
@@ -16,10 +15,12 @@ use classroom::{Traced, narrate, runner};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::files::served_name;
-use crate::files::{FileHeader, md5_of, open_served, sample_text, save_file, send_file};
-use crate::frame::send_json;
-use crate::frame::{HEADER_CAP, invalid, parse, recv_framed, recv_reply, refuse, refused};
+use crate::files::{
+    FileHeader, md5_of, open_served, sample_text, save_file, send_file, served_name,
+};
+use crate::frame::{
+    HEADER_CAP, invalid, parse, recv_framed, recv_reply, refuse, refused, send_json,
+};
 
 /// The document's port: the file server's.
 pub const PORT: u16 = 8001;
@@ -98,11 +99,9 @@ pub fn client(
             Err(e) => return Err(e),
         };
         let name = served_name(&header.filename)?; // a name from the network
-        if name != request.filename {
-            return Err(invalid(format!(
-                "asked for {:?}, got {name:?}",
-                request.filename
-            )));
+        let asked = &request.filename;
+        if name != asked {
+            return Err(invalid(format!("asked for {asked:?}, got {name:?}")));
         }
         let (size, want) = (header.filesize, header.md5.unwrap_or_default());
         save_file(&mut stream, dest, name, size, Some(&want))?;

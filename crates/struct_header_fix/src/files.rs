@@ -1,22 +1,19 @@
 //! What the steps share about files: the JSON header in front of one
-//! (documents 000 and 004), which names a server accepts and which files it
-//! serves, streaming a file's bytes through a buffer of at most [`CHUNK`]
-//! bytes, and a temporary file renamed to the real name only when all bytes
-//! are in and checked ([`PartFile`]).
+//! (documents 000 and 004), the names and files a server accepts, streaming
+//! a file through a buffer of at most [`CHUNK`] bytes, and a temporary file
+//! renamed to the real name only when all bytes are in ([`PartFile`]).
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use classroom::Traced;
 use classroom::bytes::escape;
 use classroom::cleanup::{RemoveOnExit, remove_on_exit};
-use classroom::cli::announce_listening;
-use classroom::errors::bind_failed;
 use classroom::files::checked_name;
 use classroom::tcp::is_timeout;
-use classroom::{Side, Traced, runner};
 use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
 
@@ -82,10 +79,9 @@ impl FileHeader {
 }
 
 // ANCHOR: served_name
-/// A name a server saves or serves under: a plain name (no `..`, no
-/// separators) that does not start with a dot. Listings hide dot-files, and
-/// `.bashrc` or `.ssh` in a folder served with `--dir .` are not the
-/// client's to overwrite or to read.
+/// A name a server saves or serves under: a plain name (no `..`, no `/`)
+/// not starting with a dot. Listings hide dot-files, and `.bashrc` in a
+/// folder served with `--dir .` is not a client's to overwrite or read.
 pub fn served_name(name: &str) -> io::Result<&str> {
     let name = checked_name(name)?;
     if name.starts_with('.') {
@@ -96,9 +92,8 @@ pub fn served_name(name: &str) -> io::Result<&str> {
 }
 
 /// Open `name` in `folder` to send it, and its size: only a regular file
-/// inside the folder, opened without following a symbolic link
-/// (`x -> /etc/passwd` would lead out of the folder), never a FIFO or a
-/// device.
+/// in the folder, never through a symbolic link (`x -> /etc/passwd` leads
+/// out of it), never a FIFO or a device.
 pub fn open_served(folder: &Path, name: &str) -> io::Result<(File, u64)> {
     let path = folder.join(served_name(name)?);
     let refused = |what: &str| invalid(format!("no file {name:?} to download ({what})"));
@@ -179,8 +174,7 @@ pub fn recv_file(
     if len <= PRINTED_UP_TO {
         return copy_exact(conn, to, len, each); // Python: content = conn.recv(1024)
     }
-    // Unprinted, but within the connection's deadline: the last printed call
-    // left the time the connection has as the socket's timeout.
+    // Unprinted, within the deadline: the time left is the socket's timeout.
     let mut quiet = Traced::quiet(conn.try_clone()?);
     if let Some(left) = conn.read_timeout()? {
         quiet = quiet.with_patience(left)?;
@@ -255,15 +249,11 @@ impl PartFile {
     pub fn create(folder: &Path, name: &str) -> io::Result<PartFile> {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        // Unique per process and call, and short: a 255-byte name still
-        // fits. `create_new` never opens what is there already (another
-        // upload's file, a planted link).
+        // Unique per process and call, and short: a 255-byte name fits too.
         let temp = folder.join(format!("{PART_PREFIX}{}-{n}", std::process::id()));
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
-        let (target, _on_exit) = (folder.join(name), remove_on_exit(&temp));
+        let _on_exit = remove_on_exit(&temp);
+        let file = File::create_new(&temp)?; // never what is there (a planted link)
+        let target = folder.join(name);
         Ok(PartFile {
             file,
             temp,
@@ -291,43 +281,6 @@ impl Drop for PartFile {
     }
 }
 // ANCHOR_END: part_file
-
-/// Remove the temporary files that a server stopped mid-upload (killed,
-/// or its machine switched off) left in `folder`: `.part-PID-N` files whose
-/// process is gone. Their names.
-pub fn sweep_parts(folder: &Path) -> io::Result<Vec<String>> {
-    let mut removed = Vec::new();
-    for entry in fs::read_dir(folder)? {
-        let name = entry?.file_name().to_string_lossy().into_owned();
-        let pid = name.strip_prefix(PART_PREFIX).and_then(|rest| {
-            let (pid, n) = rest.split_once('-')?;
-            n.parse::<u64>().ok().and(pid.parse::<u32>().ok())
-        });
-        if pid.is_some_and(|pid| pid == std::process::id() || !os::is_running(pid)) {
-            fs::remove_file(folder.join(&name))?;
-            removed.push(name);
-        }
-    }
-    Ok(removed)
-}
-
-/// `server STEP` for a step with a folder: bind `addr`, print `listening
-/// on …`, sweep the folder ([`sweep_parts`]), then serve one client after
-/// another.
-pub fn serve_folder(
-    addr: SocketAddr,
-    folder: &Path,
-    serve_one: impl Fn(&TcpListener, &Path) -> io::Result<()>,
-) -> io::Result<()> {
-    fs::create_dir_all(folder)?;
-    let listener = TcpListener::bind(addr).map_err(|e| bind_failed(e, addr, "TCP"))?;
-    announce_listening(&listener)?;
-    for name in sweep_parts(folder)? {
-        let why = "a temporary file left by a server that was stopped mid-upload";
-        Side::server().say(format!("removed {name}: {why}"));
-    }
-    runner::serve_on(&listener, |listener| serve_one(listener, folder))
-}
 
 impl Write for PartFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {

@@ -201,34 +201,23 @@ pub fn send_json(stream: &mut impl Write, value: &impl Serialize) -> io::Result<
 
 /// Read one JSON answer (document 000's `myrecv`). `None` if the server
 /// closed without one, as document 004's servers do; an `{"error": …}`
-/// answer becomes a [`Refused`] error with the server's words.
+/// answer becomes an error with the server's words, escaped ([`refused`]).
 pub fn recv_reply<T: DeserializeOwned>(stream: &mut impl Read) -> io::Result<Option<T>> {
     let Some(raw) = recv_framed(stream, MESSAGE_CAP)? else {
         return Ok(None);
     };
     if let Some(error) = parse::<Value>(&raw, "reply")?.get("error") {
         let text = error.as_str().unwrap_or("(not text)");
-        return Err(io::Error::other(Refused(escape(text))));
+        let why = format!("the server refused: {}", escape(text));
+        return Err(io::Error::other(why));
     }
     parse(&raw, "reply").map(Some)
 }
 
-/// A server's `{"error": …}` answer (its words escaped for the terminal):
-/// the server said no to one request, and the connection may go on.
-#[derive(Debug)]
-pub struct Refused(pub String);
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "the server refused: {}", self.0)
-    }
-}
-
-impl std::error::Error for Refused {}
-
-/// Whether `error` is a server's [`Refused`] answer.
+/// Whether `error` is a server's `{"error": …}` answer to one request
+/// (the connection may go on): the only `Other` error [`recv_reply`] makes.
 pub fn refused(error: &io::Error) -> bool {
-    error.get_ref().is_some_and(|e| e.is::<Refused>())
+    error.kind() == ErrorKind::Other
 }
 
 /// A client's writes, made by `send`: straight to `stream`, or with `hold`
@@ -256,8 +245,7 @@ pub fn send_held<S: Write>(
 /// The server then stops reading this connection. Closing a socket that
 /// still has unread bytes makes the kernel send a reset, which can destroy
 /// the reply before the client reads it; so we half-close, and read (and
-/// drop) whatever the client was still sending until it closes: at most
-/// 1 MiB, for at most 2 s.
+/// drop) what the client still sends until it closes (1 MiB, 2 s at most).
 pub fn refuse(conn: &mut Traced<TcpStream>, error: io::Error) -> io::Result<()> {
     let error = name_timeout(error);
     if gone(&error) {
@@ -271,8 +259,7 @@ pub fn refuse(conn: &mut Traced<TcpStream>, error: io::Error) -> io::Result<()> 
 }
 // ANCHOR_END: refuse
 
-/// Read and drop what a refused client still sends, for at most 2 s (and
-/// within its deadline): one that never closes must not hold the server.
+/// Read and drop what a refused client sends, for 2 s at most (within its deadline).
 fn drain(conn: &mut Traced<TcpStream>) -> io::Result<u64> {
     let left = conn.read_timeout()?.unwrap_or(Duration::MAX); // set by the last call
     let stand_in = Traced::quiet(conn.try_clone()?);
@@ -284,6 +271,8 @@ fn drain(conn: &mut Traced<TcpStream>) -> io::Result<u64> {
 /// Errors that mean the peer has gone (a reset, a broken pipe).
 pub fn gone(error: &io::Error) -> bool {
     use ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset};
-    let kind = error.kind();
-    kind == ConnectionReset || kind == ConnectionAborted || kind == BrokenPipe
+    matches!(
+        error.kind(),
+        ConnectionReset | ConnectionAborted | BrokenPipe
+    )
 }

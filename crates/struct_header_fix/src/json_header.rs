@@ -124,9 +124,8 @@ pub fn demo() -> io::Result<()> {
         },
     )?;
     let saved = std::fs::read_dir(&folder)?.count();
-    narrate(format!(
-        "files/ holds {saved} file: the upload with the wrong md5 left none"
-    ));
+    let saved = format!("files/ holds {saved} file: the upload with the wrong md5 left none");
+    narrate(saved);
     narrate("the length said where the header ended; the header said where the file ended");
     Ok(())
 }

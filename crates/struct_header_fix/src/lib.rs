@@ -8,9 +8,8 @@
 //! `accept` and `connect`, and none imports another. What they share is in
 //! [`frame`] (the 4-byte length, `recv_exact`, frames of JSON) and [`files`]
 //! (the file header, which files a server serves, streaming a file, a
-//! temporary file renamed when complete; `os` holds what differs between
-//! systems). The finished file server, beyond the documents, is
-//! `crates/file_server`.
+//! temporary file renamed when complete). The finished file server, beyond
+//! the documents, is `crates/file_server`.
 #![warn(missing_docs)]
 
 pub mod ack;

@@ -10,7 +10,6 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use classroom::cli::{input_lines, no_role};
 use classroom::{Endpoint, Lesson, runner};
-use struct_header_fix::files::serve_folder;
 use struct_header_fix::{ack, case, download, json_header, length, pack, pack_broken, ready};
 
 /// The steps of lesson 05, in lesson order.
@@ -65,7 +64,8 @@ impl Lesson for Step {
 /// after another; `dir` is where it saves and serves files.
 fn serve(step: Step, at: &Endpoint, dir: &Path) -> io::Result<()> {
     let in_dir = |serve_one: fn(&TcpListener, &Path) -> io::Result<()>, port| {
-        serve_folder(at.addr(port)?, dir, serve_one)
+        std::fs::create_dir_all(dir)?;
+        runner::serve(at.addr(port)?, |listener| serve_one(listener, dir))
     };
     match step {
         Step::Ack => in_dir(ack::server, ack::PORT),

@@ -36,9 +36,8 @@ fn server(listener: &TcpListener) -> io::Result<()> {
         conn.say(format!("struct.unpack('i') reads {n}"));
         if n < 0 {
             let unsigned = u32::from_le_bytes(header);
-            conn.say(format!(
-                "as an unsigned number that would be {unsigned} bytes"
-            ));
+            let unsigned = format!("as an unsigned number that would be {unsigned} bytes");
+            conn.say(unsigned);
         }
         match unpack_len(header, MESSAGE_CAP) {
             Ok(len) => conn.say(format!("would read {len} bytes")),

@@ -3,18 +3,17 @@
 //! within the connection's deadline (`--patience 1` keeps these tests
 //! short); names a peer chose never reach the terminal raw; a server serves
 //! only regular files and saves no dot-files; a stopped server leaves no
-//! temporary file behind, and a restarted one sweeps what a killed one
-//! left.
+//! temporary file behind (`file_server` sweeps what a killed one left).
 
 mod common;
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use classroom::testing::{PATIENCE, read_n, run_command};
-use common::{BIN, Server, error_reply, frame, read_frame, run_client_in, tree};
+use common::{Server, error_reply, frame, read_frame, run_client_in, tree};
 use serde_json::json;
 
 /// The JSON header of an upload of `size` bytes named `name`.
@@ -283,43 +282,6 @@ fn a_server_stopped_mid_upload_leaves_no_temporary_file() {
         assert!(!status.success(), "{step}: stopped by the signal");
         assert_eq!(tree(root.path()), ["files"], "{step}");
     }
-}
-
-/// A temporary file that a killed server left (its process is gone) is
-/// removed when a server starts on the folder, and the server says so. One
-/// of a running process, and anything not named like ours, stays.
-#[test]
-fn a_restarted_server_sweeps_what_a_killed_one_left() {
-    let mut gone = Command::new(BIN)
-        .arg("--help")
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let gone_pid = gone.id();
-    gone.wait().unwrap();
-    let stale = format!(".part-{gone_pid}-0");
-    let live = format!(".part-{}-0", std::process::id());
-    let server = Server::start_with("json-header", &[], |root| {
-        for name in [&stale, &live, ".part-notes", "a.part"] {
-            std::fs::write(root.join("files").join(name), "half").unwrap();
-        }
-    });
-    let said = server.next_line();
-    assert_eq!(
-        said,
-        format!(
-            "[server] removed {stale}: a temporary file left by a server that was stopped mid-upload"
-        )
-    );
-    let mut left = tree(server.root.path());
-    left.retain(|p| p != "files");
-    let mut expected = vec![
-        format!("files/{live}"),
-        "files/.part-notes".into(),
-        "files/a.part".into(),
-    ];
-    expected.sort();
-    assert_eq!(left, expected);
 }
 
 // ------------------------------------------------------------ headers
