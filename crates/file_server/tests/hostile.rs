@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use classroom::testing::{PATIENCE, ServerProcess, run_command, succeeded};
+use classroom::testing::{ServerProcess, run_command, succeeded};
 use serde_json::{Value, json};
 use struct_header_fix::frame::{recv_framed, recv_reply, send_json};
 
@@ -213,7 +213,10 @@ fn a_server_stopped_mid_upload_leaves_no_temporary_file() {
     stream.write_all(&[1u8; 100_000]).unwrap();
     let started = Instant::now();
     while !names(&files).iter().any(|n| n.starts_with('.')) {
-        assert!(started.elapsed() < PATIENCE, "no temporary file");
+        assert!(
+            started.elapsed() < classroom::testing::PATIENCE,
+            "no temporary file"
+        );
         std::thread::yield_now();
     }
     let pid = server.pid().to_string();

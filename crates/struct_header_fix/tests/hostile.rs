@@ -9,10 +9,9 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use classroom::testing::{PATIENCE, read_n, run_command};
+use classroom::testing::read_n;
 use common::{Server, error_reply, frame, read_frame, run_client_in, tree};
 use serde_json::json;
 
@@ -181,7 +180,10 @@ fn links_and_fifos_are_not_served() {
     let server = Server::start_with("download", &[], |root| {
         std::fs::write(root.join("secret.txt"), "not yours").unwrap();
         std::os::unix::fs::symlink(root.join("secret.txt"), root.join("files/x")).unwrap();
-        let made = run_command(Command::new("mkfifo").arg(root.join("files/pipe")), "");
+        let made = classroom::testing::run_command(
+            std::process::Command::new("mkfifo").arg(root.join("files/pipe")),
+            "",
+        );
         assert!(made.status.success(), "mkfifo");
     });
     let mut stream = server.connect();
@@ -272,12 +274,18 @@ fn a_server_stopped_mid_upload_leaves_no_temporary_file() {
             .any(|p| p.starts_with("files/."))
         // a temporary file, whatever its name
         {
-            assert!(started.elapsed() < PATIENCE, "{step}: no temporary file");
+            assert!(
+                started.elapsed() < classroom::testing::PATIENCE,
+                "{step}: no temp file"
+            );
             std::thread::yield_now();
         }
         let pid = server.pid().to_string();
-        let killed = run_command(Command::new("kill").args(["-TERM", &pid]), "");
-        assert!(killed.status.success());
+        let kill = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status();
+        let killed = kill.unwrap();
+        assert!(killed.success());
         let (status, root) = server.wait_exit();
         assert!(!status.success(), "{step}: stopped by the signal");
         assert_eq!(tree(root.path()), ["files"], "{step}");
