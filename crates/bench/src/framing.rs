@@ -7,9 +7,10 @@
 //!
 //! Every message carries [`PAYLOAD`] bytes. The two handshake fixes wait
 //! one round trip per message; the length prefix lets the sender keep
-//! writing. Both ends set `TCP_NODELAY`, as lesson 05's `demo ack` does,
-//! so that what is timed is the round trip and not Nagle's algorithm
-//! (lesson 04). The receiver uses the lesson's own parsing functions.
+//! writing. Both ends set `TCP_NODELAY`, so that what is timed is the
+//! round trip and not Nagle's algorithm (lesson 04). Lesson 05's `demo ack`
+//! points to these numbers. The receiver uses the lesson's own parsing
+//! functions.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
