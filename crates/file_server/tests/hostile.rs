@@ -2,6 +2,8 @@
 //! mistyped name does to its client: each test here failed once. The slow
 //! ones run the server with `--patience 1`.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::path::Path;
@@ -9,35 +11,36 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use classroom::testing::{ServerProcess, run_command, succeeded};
+use common::{BIN, client, server_with};
 use serde_json::{Value, json};
 use struct_header_fix::frame::{recv_framed, recv_reply, send_json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_file_server");
-
-/// `file_server server --port 0 --dir ROOT/files ARGS`, after `prepare`
-/// has seen the scratch root (with `files/` in it).
-fn server_with(args: &[&str], prepare: impl FnOnce(&Path)) -> (ServerProcess, tempfile::TempDir) {
-    let root = tempfile::tempdir().unwrap();
-    std::fs::create_dir(root.path().join("files")).unwrap();
-    prepare(root.path());
-    let mut command = Command::new(BIN);
-    command
-        .args(["server", "--port", "0", "--dir"])
-        .arg(root.path().join("files"))
-        .args(args);
-    (ServerProcess::spawn(&mut command, ""), root)
+/// Run the client in `cwd`; it must succeed. What it printed.
+fn client_ok(server: &ServerProcess, cwd: &Path, args: &[&str]) -> String {
+    let (printed, ok) = client(server, cwd, args);
+    assert!(ok, "{printed}");
+    printed
 }
 
-/// Run the client in `cwd`; it must succeed. What it printed.
-fn client(server: &ServerProcess, cwd: &Path, args: &[&str]) -> String {
-    let port = server.addr.port().to_string();
-    let mut command = Command::new(BIN);
-    command
-        .arg("client")
-        .args(args)
-        .args(["--port", &port])
-        .current_dir(cwd);
-    succeeded(run_command(&mut command, ""))
+/// Run `step` every 50 ms on another thread, as a slow client does, until
+/// it fails or 4 s have passed. The server (`--patience 1`) must let the
+/// client go within 3 s of `started`, when its time is up.
+fn assert_let_go_in_time(
+    server: &ServerProcess,
+    started: Instant,
+    mut step: impl FnMut() -> bool + Send + 'static,
+) {
+    let slow = std::thread::spawn(move || {
+        while started.elapsed() < Duration::from_secs(4) && step() {
+            // allow-sleep: the pace of a slow client, not an ordering of events.
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
+    let log = server.wait_for("that connection").join("\n");
+    let took = started.elapsed();
+    assert!(log.contains("the connection's 1 s are up"), "{log}");
+    assert!(took < Duration::from_secs(3), "let go after {took:?}");
+    slow.join().unwrap();
 }
 
 /// The names in `dir`, sorted.
@@ -66,20 +69,7 @@ fn a_trickling_upload_is_let_go_within_patience() {
     let mut stream = server.connect();
     let request = json!({ "opt": "upload", "filename": "big.bin", "filesize": 1_000_000 });
     send_json(&mut stream, &request).unwrap();
-    let trickle = std::thread::spawn(move || {
-        while started.elapsed() < Duration::from_secs(4) {
-            if stream.write_all(b"x").is_err() {
-                return;
-            }
-            // allow-sleep: the pace of a trickle, not an ordering of events.
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    });
-    let log = server.wait_for("that connection").join("\n");
-    let took = started.elapsed();
-    assert!(log.contains("the connection's 1 s are up"), "{log}");
-    assert!(took < Duration::from_secs(3), "let go after {took:?}");
-    trickle.join().unwrap();
+    assert_let_go_in_time(&server, started, move || stream.write_all(b"x").is_ok());
     assert!(names(&root.path().join("files")).is_empty());
     let listed = ask(&mut server.connect(), &json!({ "opt": "list" })).unwrap();
     assert_eq!(listed, Some(json!({ "files": [] })));
@@ -96,21 +86,10 @@ fn a_slow_reader_of_a_download_is_let_go_within_patience() {
     let mut stream = server.connect();
     let request = json!({ "opt": "download", "filename": "big.bin" });
     send_json(&mut stream, &request).unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut buf = vec![0u8; 64 * 1024];
-        while started.elapsed() < Duration::from_secs(6) {
-            if !matches!(stream.read(&mut buf), Ok(1..)) {
-                return;
-            }
-            // allow-sleep: the pace of a slow reader, not an ordering of events.
-            std::thread::sleep(Duration::from_millis(50));
-        }
+    let mut buf = vec![0u8; 64 * 1024];
+    assert_let_go_in_time(&server, started, move || {
+        matches!(stream.read(&mut buf), Ok(1..))
     });
-    let log = server.wait_for("that connection").join("\n");
-    let took = started.elapsed();
-    assert!(log.contains("the connection's 1 s are up"), "{log}");
-    assert!(took < Duration::from_secs(3), "let go after {took:?}");
-    reader.join().unwrap();
 }
 
 /// A name made to take over a terminal, uploaded by one student and listed
@@ -133,7 +112,7 @@ fn a_name_one_student_uploads_reaches_another_escaped() {
         printed.contains(&format!("[server] saved {shown}")),
         "{printed}"
     );
-    let listed = client(&server, root.path(), &["download"]);
+    let listed = client_ok(&server, root.path(), &["download"]);
     assert!(listed.contains(&format!("2 bytes  {shown}")), "{listed}");
     assert!(!(printed + &listed).contains(['\x1b', '\x07', '\r']));
 }
@@ -194,9 +173,9 @@ fn a_250_byte_name_goes_up_and_comes_back() {
     let (server, root) = server_with(&[], |root| {
         std::fs::write(root.join(&name), "hello").unwrap();
     });
-    let up = client(&server, root.path(), &["upload", &name]);
+    let up = client_ok(&server, root.path(), &["upload", &name]);
     assert!(up.contains("uploaded 長長"), "{up}");
-    client(&server, root.path(), &["download", "1"]);
+    client_ok(&server, root.path(), &["download", "1"]);
     let back = std::fs::read(root.path().join("downloads").join(&name)).unwrap();
     assert_eq!(back, b"hello");
 }

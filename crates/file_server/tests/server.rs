@@ -3,42 +3,20 @@
 //! broken download resumes, wrong bytes are not resumed from, and a
 //! refused download leaves no trace.
 
+mod common;
+
 use std::io::Read;
 use std::net::{Shutdown, TcpListener};
-use std::path::Path;
 use std::process::Command;
 
 use classroom::testing::{ServerProcess, assert_same_every_run, run_command, succeeded};
+use common::{BIN, client, server_with};
 use serde_json::{Value, json};
 use struct_header_fix::frame::{recv_framed, recv_reply, send_json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_file_server");
-
 /// `file_server server --port 0 --dir ROOT/files`, and the scratch root.
 fn server() -> (ServerProcess, tempfile::TempDir) {
-    let root = tempfile::tempdir().unwrap();
-    let mut command = Command::new(BIN);
-    command
-        .args(["server", "--port", "0", "--dir"])
-        .arg(root.path().join("files"));
-    (ServerProcess::spawn(&mut command, ""), root)
-}
-
-/// Run the client in `cwd` against `server`: its output, and whether it
-/// succeeded.
-fn client(server: &ServerProcess, cwd: &Path, args: &[&str]) -> (String, bool) {
-    let port = server.addr.port().to_string();
-    let mut command = Command::new(BIN);
-    command
-        .arg("client")
-        .args(args)
-        .args(["--port", &port])
-        .current_dir(cwd);
-    let output = run_command(&mut command, "");
-    let ok = output.status.success();
-    let text = String::from_utf8_lossy(&output.stdout).into_owned()
-        + &String::from_utf8_lossy(&output.stderr);
-    (text, ok)
+    server_with(&[], |_| {})
 }
 
 /// Bytes that are not text, the same every time; 251 is prime, so the
