@@ -23,6 +23,8 @@ pub enum BadName {
     Nul,
     /// An absolute path, or (on Windows) a drive like `C:`.
     Absolute,
+    /// Starts with a dot: a hidden file (`.bashrc`) listings leave out.
+    Hidden,
 }
 
 impl fmt::Display for BadName {
@@ -33,6 +35,7 @@ impl fmt::Display for BadName {
             BadName::Separator => "the name contains a path separator",
             BadName::Nul => "the name contains a NUL byte",
             BadName::Absolute => "the name is an absolute path",
+            BadName::Hidden => "a name starting with a dot is hidden",
         })
     }
 }
@@ -41,7 +44,9 @@ impl fmt::Display for BadName {
 /// Accept `name` only if it names a file directly inside the served folder:
 /// not empty, not `.` or `..`, no `/` or `\`, no NUL, not absolute. A
 /// server that joined `../../etc/passwd` or `/a/b/c.txt` onto its folder
-/// would read or write wherever the client likes.
+/// would read or write wherever the client likes. Nor a dot-name: listings
+/// hide `.bashrc`, and in a folder served with `--dir .` it is not a
+/// client's to read or overwrite.
 pub fn plain_name(name: &str) -> Result<&str, BadName> {
     if name.is_empty() {
         return Err(BadName::Empty);
@@ -57,6 +62,9 @@ pub fn plain_name(name: &str) -> Result<&str, BadName> {
     }
     if name == "." || name == ".." {
         return Err(BadName::Dots);
+    }
+    if name.starts_with('.') {
+        return Err(BadName::Hidden);
     }
     // Whatever else this platform treats specially (a Windows drive `C:x`).
     let mut parts = Path::new(name).components();
@@ -75,6 +83,23 @@ pub fn checked_name(name: &str) -> io::Result<&str> {
             format!("refused file name {name:?}: {why}"),
         )
     })
+}
+
+/// Open the file at `path` to read it for a peer: `Ok(None)` unless it is
+/// a regular file. The open itself does not follow a link (`x ->
+/// /etc/passwd` has a plain name, and leads out of the folder), and the
+/// check is made on what was opened, so no other file can slip in between;
+/// a folder, a FIFO or a device is refused too. A missing file is an
+/// error of kind `NotFound`. Returns the open file and its size.
+pub fn open_regular(path: &Path) -> io::Result<Option<(fs::File, u64)>> {
+    let file = match crate::no_follow::open(path) {
+        Ok(file) => file,
+        // Unix refuses to open a link with O_NOFOLLOW (ELOOP).
+        Err(_) if path.is_symlink() => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let meta = file.metadata()?;
+    Ok(meta.is_file().then_some((file, meta.len())))
 }
 
 /// A new folder under the system's temporary folder, readable by this user
@@ -169,11 +194,30 @@ mod tests {
         assert_eq!(plain_name("a\\b"), Err(BadName::Separator));
         assert_eq!(plain_name("/etc/passwd"), Err(BadName::Absolute));
         assert_eq!(plain_name("a\0b"), Err(BadName::Nul));
+        assert_eq!(plain_name(".bashrc"), Err(BadName::Hidden));
         let err = checked_name("../x").unwrap_err();
         assert_eq!(
             err.to_string(),
             "refused file name \"../x\": the name contains a path separator"
         );
+    }
+
+    #[test]
+    fn only_regular_files_are_opened_never_through_a_link() {
+        let dir = ScratchDir::new("open").unwrap();
+        let file = dir.path().join("a.txt");
+        fs::write(&file, b"hello").unwrap();
+        let (_, size) = open_regular(&file).unwrap().unwrap();
+        assert_eq!(size, 5);
+        assert!(open_regular(dir.path()).unwrap().is_none(), "a folder");
+        let missing = open_regular(&dir.path().join("nope")).unwrap_err();
+        assert_eq!(missing.kind(), ErrorKind::NotFound);
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("x");
+            std::os::unix::fs::symlink("/etc/hostname", &link).unwrap();
+            assert!(open_regular(&link).unwrap().is_none(), "a link");
+        }
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub mod cli;
 pub mod errors;
 pub mod files;
 pub mod memory;
+mod no_follow;
 pub mod output;
 pub mod read;
 pub mod roles;

@@ -122,7 +122,7 @@ pub struct Side {
     label: String,
     sends: Cell<u32>,
     recvs: Cell<u32>,
-    quiet: bool,
+    quiet: Cell<bool>,
 }
 
 impl Side {
@@ -151,17 +151,16 @@ impl Side {
             label: lane.label().to_owned(),
             sends: Cell::new(0),
             recvs: Cell::new(0),
-            quiet: false,
+            quiet: Cell::new(false),
         }
     }
 
     /// A side that counts but prints nothing: for a load test or a
     /// benchmark driving the lesson's own code with thousands of clients.
     pub fn quiet() -> Self {
-        Side {
-            quiet: true,
-            ..Side::server()
-        }
+        let side = Side::server();
+        side.quiet.set(true);
+        side
     }
 
     /// Which lane this side prints in.
@@ -169,14 +168,20 @@ impl Side {
         self.lane
     }
 
-    /// How many sends and receives this side has printed.
+    /// Stop (`false`) or resume (`true`) printing; the counts go on, so a
+    /// `recv #N` after a quiet stretch still says which system call it is.
+    pub fn set_printing(&self, printing: bool) {
+        self.quiet.set(!printing);
+    }
+
+    /// How many sends and receives this side has made, printed or not.
     pub fn counts(&self) -> (u32, u32) {
         (self.sends.get(), self.recvs.get())
     }
 
     /// Print a free-form line in this lane.
     pub fn say(&self, text: impl Display) {
-        if self.quiet {
+        if self.quiet.get() {
             return;
         }
         line(&labelled(
@@ -190,7 +195,7 @@ impl Side {
     /// Print `send #N: COUNT bytes BYTES` for bytes offered to one send call.
     pub fn sent(&self, data: &[u8]) {
         self.sends.set(self.sends.get() + 1);
-        if self.quiet {
+        if self.quiet.get() {
             return;
         }
         self.say(format!("send #{}: {}", self.sends.get(), describe(data)));
@@ -210,7 +215,7 @@ impl Side {
     /// returned, or the end-of-stream line when it returned none.
     pub fn received(&self, data: &[u8]) {
         self.recvs.set(self.recvs.get() + 1);
-        if self.quiet {
+        if self.quiet.get() {
             return;
         }
         self.say(format!("recv #{}: {}", self.recvs.get(), describe(data)));

@@ -144,6 +144,25 @@ impl Traced<TcpStream> {
         Ok(self)
     }
 
+    /// Cut this connection's time left to `wait` at most (a server that
+    /// has refused a client and only drains what it still sends, say).
+    pub fn at_most(&mut self, wait: Duration) {
+        let until = Instant::now() + wait;
+        match &mut self.limit {
+            Some(Limit {
+                deadline: Some(at), ..
+            }) => *at = (*at).min(until),
+            Some(limit) => limit.deadline = Some(until),
+            None => {
+                self.limit = Some(Limit {
+                    deadline: Some(until),
+                    per_call: wait,
+                    set_timeouts: set_tcp_timeouts,
+                })
+            }
+        }
+    }
+
     /// A connection where a person types at the other end (`client chat`):
     /// no deadline, but each wait ends after [`TYPING_PATIENCE`] (10 min),
     /// and the error then says why the server closed.

@@ -8,9 +8,9 @@ use std::path::Path;
 
 use classroom::Side;
 use classroom::bytes::escape;
+use classroom::files::checked_name;
 use md5::{Digest, Md5};
 use serde_json::Value;
-use struct_header_fix::files::served_name;
 use struct_header_fix::files::{copy_exact, file_name, hex_digest, md5_of_file, send_file};
 use struct_header_fix::frame::{invalid, recv_reply, send_json};
 
@@ -59,7 +59,7 @@ pub fn download(
     dest: &Path,
     stop_after: Option<u64>,
 ) -> io::Result<()> {
-    let name = served_name(name)?;
+    let name = checked_name(name)?;
     let (mut part, have) = Resumable::open(dest, name)?;
     let request = Request::Download {
         filename: name.to_owned(),

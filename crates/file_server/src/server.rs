@@ -9,12 +9,11 @@ use std::path::Path;
 
 use classroom::Traced;
 use classroom::bytes::escape;
+use classroom::files::checked_name;
 use classroom::tcp::patience;
 use md5::{Digest, Md5};
 use serde_json::{Value, json};
-use struct_header_fix::files::{
-    PartFile, copy_exact, hex_digest, md5_of, open_served, served_name,
-};
+use struct_header_fix::files::{PartFile, copy_exact, hex_digest, md5_of, open_served};
 use struct_header_fix::frame::{HEADER_CAP, invalid, parse, refuse, send_json};
 
 use crate::decoder::FrameReader;
@@ -42,7 +41,7 @@ fn answer(conn: &mut Traced<TcpStream>, folder: &Path) -> io::Result<()> {
                 filesize,
                 md5,
             } => {
-                let name = served_name(&filename)?;
+                let name = checked_name(&filename)?;
                 receive(&mut requests, folder, name, filesize, md5.as_deref())?
             }
             Request::List => serde_json::to_value(Listing {

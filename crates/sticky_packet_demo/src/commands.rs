@@ -23,9 +23,7 @@ use std::io::{self, ErrorKind, Read};
 use std::path::Path;
 
 use classroom::bytes::escape;
-use classroom::files::{ScratchDir, plain_name};
-
-use crate::os::open_no_follow;
+use classroom::files::{ScratchDir, open_regular, plain_name};
 
 /// The commands, for `help` and for error messages.
 pub const HELP: &str = "commands: ls | cat NAME | help\n";
@@ -44,9 +42,9 @@ pub fn run(line: &str, folder: &Path) -> io::Result<Vec<u8>> {
     let mut words = line.split_whitespace();
     let output = match (words.next(), words.next(), words.next()) {
         (Some("ls"), None, _) => list(folder)?,
-        (Some("cat"), Some(name), None) => match served_name(name) {
-            Some(name) => cat(folder, name)?,
-            None => only_plain_names(name),
+        (Some("cat"), Some(name), None) => match plain_name(name) {
+            Ok(name) => cat(folder, name)?,
+            Err(_) => only_plain_names(name),
         },
         (Some("help"), None, _) => HELP.as_bytes().to_vec(),
         _ => format!("unknown command \"{}\"; {HELP}", escape(line)).into_bytes(),
@@ -54,12 +52,6 @@ pub fn run(line: &str, folder: &Path) -> io::Result<Vec<u8>> {
     Ok(output)
 }
 // ANCHOR_END: run
-
-/// `name` if `cat` may serve it: a plain name (classroom's [`plain_name`])
-/// that is not hidden. A dot-name (`.bashrc`) is a file `ls` does not show.
-pub fn served_name(name: &str) -> Option<&str> {
-    plain_name(name).ok().filter(|name| !name.starts_with('.'))
-}
 
 fn only_plain_names(name: &str) -> Vec<u8> {
     let name = escape(name);
@@ -91,7 +83,7 @@ fn list(folder: &Path) -> io::Result<Vec<u8>> {
         // The entry's own metadata: a link is listed as a link, not as
         // what it points to, so it is left out like `cat` leaves it out.
         let meta = entry.metadata()?;
-        if meta.is_file() && served_name(&name).is_some() {
+        if meta.is_file() && plain_name(&name).is_ok() {
             entries.push((escape(&name), meta.len()));
         }
     }
@@ -109,16 +101,13 @@ fn list(folder: &Path) -> io::Result<Vec<u8>> {
 /// FIFO or a device; at most [`CAT_LIMIT`] bytes.
 fn cat(folder: &Path, name: &str) -> io::Result<Vec<u8>> {
     let refuse = |why: &str| Ok(format!("cat: {}: {why}\n", escape(name)).into_bytes());
-    let file = match open_no_follow(&folder.join(name)) {
-        Ok(file) => file,
+    let (file, size) = match open_regular(&folder.join(name)) {
+        Ok(Some(opened)) => opened,
+        Ok(None) => return refuse(NOT_REGULAR), // a link, a folder, a FIFO…
         Err(e) if e.kind() == ErrorKind::NotFound => return refuse("no such file"),
-        Err(_) => return refuse(NOT_REGULAR), // a link (ELOOP), or unreadable
+        Err(e) => return Err(e),
     };
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return refuse(NOT_REGULAR);
-    }
-    if meta.len() > CAT_LIMIT {
+    if size > CAT_LIMIT {
         return refuse(&format!("larger than {CAT_LIMIT} bytes"));
     }
     let mut contents = Vec::new();

@@ -27,7 +27,6 @@ pub mod commands;
 pub mod glue;
 pub mod leftover;
 pub mod nagle;
-mod os;
 pub mod split;
 pub mod tcp_info;
 pub mod udp;

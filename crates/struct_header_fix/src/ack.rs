@@ -5,18 +5,19 @@
 //! upload pays one more round trip, and the header still has no length: the
 //! server reads until the JSON is complete (document 004 reads `recv(100)`).
 
-use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::{self, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use classroom::bytes::escape;
 use classroom::files::ScratchDir;
 use classroom::tcp::{RECV_SIZE, name_timeout};
-use classroom::{Traced, narrate, runner};
+use classroom::{Side, Traced, narrate, run_roles, runner};
 use serde::de::IgnoredAny;
 
 use crate::files::{FileHeader, file_name, sample_text, save_file, send_file};
-use crate::frame::{HEADER_CAP, dumps, gone, invalid};
+use crate::frame::{HEADER_CAP, dumps, gone, invalid, pack_i, recv_framed};
 
 /// The document's port for this step.
 pub const PORT: u16 = 8001;
@@ -123,7 +124,7 @@ pub fn client(addr: SocketAddr, paths: impl IntoIterator<Item = String>) -> io::
 }
 // ANCHOR_END: client
 
-/// One upload, each piece waiting for the one before.
+/// One upload, each piece waiting for the one before; then the wait, timed.
 pub fn demo() -> io::Result<()> {
     let scratch = ScratchDir::new("struct_header_fix-demo")?;
     let folder = scratch.sub("files")?;
@@ -132,7 +133,58 @@ pub fn demo() -> io::Result<()> {
     let paths = [path.to_string_lossy().into_owned()];
     runner::pair(move |l| server(l, &folder), |addr| client(addr, paths))?;
     narrate("the client waited for ok, so the header and the file could not stick together");
-    narrate("the cost: a round trip more per upload (the lesson's Measured section)");
+    let (with_ok, with_length) = per_upload(200)?;
+    let say =
+        |how, each: Duration| Side::client().say(format!("200 uploads {how} {each:.1?} each"));
+    say("waiting for ok:      ", with_ok);
+    say("with a length header:", with_length);
+    narrate("each ok is one more round trip per upload (across a network, often milliseconds)");
     narrate("a length in front of the header removes the wait: `demo length`, `demo json-header`");
     Ok(())
+}
+
+/// Time `count` 5-byte uploads each way, unprinted: waiting for `ok` after
+/// each header, or a length, the header and the data at once.
+pub fn per_upload(count: u32) -> io::Result<(Duration, Duration)> {
+    let header = dumps(&FileHeader::new("upload", "a.txt", 5, None));
+    let framed = [&pack_i(header.len() as i64)?[..], &header, b"hello"].concat();
+    let listener = TcpListener::bind(classroom::cli::ephemeral())?;
+    let addr = listener.local_addr()?;
+    let server = move || {
+        let (mut conn, _) = listener.accept()?; // waiting for ok
+        while read_json_header(&mut conn)?.is_some() {
+            conn.write_all(OK)?;
+            conn.read_exact(&mut [0u8; 5])?;
+        }
+        drop(conn); // closing tells the client all was read
+        let mut conn = BufReader::new(listener.accept()?.0); // with a length
+        while recv_framed(&mut conn, HEADER_CAP)?.is_some() {
+            conn.read_exact(&mut [0u8; 5])?;
+        }
+        Ok(())
+    };
+    run_roles(server, || {
+        let with_ok = timed(addr, count, &mut |s| {
+            s.write_all(&header)?;
+            s.read_exact(&mut [0u8; 2])?;
+            s.write_all(b"hello")
+        })?;
+        Ok((with_ok, timed(addr, count, &mut |s| s.write_all(&framed))?))
+    })
+}
+
+type Upload<'a> = &'a mut dyn FnMut(&mut TcpStream) -> io::Result<()>;
+
+/// The time per upload, until the server has read all `count` (it closes).
+/// Nagle (lesson 04) is off, so what is timed is the round trip.
+fn timed(addr: SocketAddr, count: u32, upload: Upload<'_>) -> io::Result<Duration> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_nodelay(true)?;
+    let start = Instant::now();
+    for _ in 0..count {
+        upload(&mut stream)?;
+    }
+    stream.shutdown(Shutdown::Write)?;
+    let _closed = stream.read(&mut [0u8; 1])?; // 0 bytes: the server has read all
+    Ok(start.elapsed() / count)
 }

@@ -16,12 +16,12 @@ use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 
 use classroom::bytes::escape;
-use classroom::files::ScratchDir;
+use classroom::files::{ScratchDir, checked_name};
 use classroom::{Side, Traced, narrate, runner};
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
-use crate::files::{file_name, sample_text, save_file, send_file, served_name};
+use crate::files::{file_name, sample_text, save_file, send_file};
 use crate::frame::{HEADER_CAP, MESSAGE_CAP, dumps, invalid, pack_i, parse};
 use crate::frame::{recv_framed, recv_len, recv_reply, refuse, send_framed, send_held};
 
@@ -64,7 +64,7 @@ fn receive(conn: &mut Traced<TcpStream>, folder: &Path) -> io::Result<()> {
             }
             ("file", Some(name)) => {
                 // Python: recv_file(conn, file_name): its size is a 4-byte 'i' too
-                let name = served_name(&name)?;
+                let name = checked_name(&name)?;
                 let size = recv_len(conn, i32::MAX as u64)?.ok_or_else(missing)?;
                 save_file(conn, folder, name, size, None)?; // no md5 in this protocol
                 conn.say(format!("saved {} ({size} bytes)", escape(name))); // a peer's name

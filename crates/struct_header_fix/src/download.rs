@@ -10,14 +10,12 @@ use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 
 use classroom::bytes::escape;
-use classroom::files::ScratchDir;
+use classroom::files::{ScratchDir, checked_name};
 use classroom::{Traced, narrate, runner};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::files::{
-    FileHeader, md5_of, open_served, sample_text, save_file, send_file, served_name,
-};
+use crate::files::{FileHeader, md5_of, open_served, sample_text, save_file, send_file};
 use crate::frame::{
     HEADER_CAP, invalid, parse, recv_framed, recv_reply, refuse, refused, send_json,
 };
@@ -98,7 +96,7 @@ pub fn client(
             }
             Err(e) => return Err(e),
         };
-        let name = served_name(&header.filename)?; // a name from the network
+        let name = checked_name(&header.filename)?; // a name from the network
         let asked = &request.filename;
         if name != asked {
             return Err(invalid(format!("asked for {asked:?}, got {name:?}")));

@@ -12,13 +12,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use classroom::Traced;
 use classroom::bytes::escape;
 use classroom::cleanup::{RemoveOnExit, remove_on_exit};
-use classroom::files::checked_name;
-use classroom::tcp::is_timeout;
+use classroom::files::{checked_name, open_regular};
 use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
 
 use crate::frame::{cut_short, invalid, parse};
-use crate::os;
 
 /// How much a streamed file moves per read or write: few system calls, and
 /// a small, fixed amount of memory.
@@ -57,13 +55,13 @@ fn upload() -> String {
 
 impl FileHeader {
     /// An upload's header from a frame: a JSON object, `opt` upload, a
-    /// name the server accepts ([`served_name`]).
+    /// name the server accepts ([`checked_name`]).
     pub fn upload(raw: &[u8]) -> io::Result<FileHeader> {
         let header: FileHeader = parse(raw, "header")?; // Python: dic = json.loads(str_dic)
         if header.opt != "upload" {
             return Err(invalid(format!("unknown opt {:?} (upload)", header.opt)));
         }
-        served_name(&header.filename)?;
+        checked_name(&header.filename)?;
         Ok(header)
     }
 
@@ -78,38 +76,23 @@ impl FileHeader {
     }
 }
 
-// ANCHOR: served_name
-/// A name a server saves or serves under: a plain name (no `..`, no `/`)
-/// not starting with a dot. Listings hide dot-files, and `.bashrc` in a
-/// folder served with `--dir .` is not a client's to overwrite or read.
-pub fn served_name(name: &str) -> io::Result<&str> {
-    let name = checked_name(name)?;
-    if name.starts_with('.') {
-        let why = format!("refused file name {name:?}: a name starting with a dot is hidden");
-        return Err(io::Error::new(ErrorKind::InvalidInput, why));
-    }
-    Ok(name)
-}
-
-/// Open `name` in `folder` to send it, and its size: only a regular file
-/// in the folder, never through a symbolic link (`x -> /etc/passwd` leads
-/// out of it), never a FIFO or a device.
+// ANCHOR: open_served
+/// Open `name` in `folder` to send it, and its size. The name passes
+/// classroom's [`checked_name`] (no `..`, no `/`, no dot-name), and only a
+/// regular file is served: never through a symbolic link (`x -> /etc/passwd`
+/// leads out of the folder), never a FIFO or a device.
 pub fn open_served(folder: &Path, name: &str) -> io::Result<(File, u64)> {
-    let path = folder.join(served_name(name)?);
+    let path = folder.join(checked_name(name)?);
     let refused = |what: &str| invalid(format!("no file {name:?} to download ({what})"));
-    let file = match os::open_no_follow(&path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Err(refused("there is none")),
-        Err(_) if path.is_symlink() => return Err(refused("a symbolic link")),
-        Err(e) => return Err(e),
-    };
-    let meta = file.metadata()?; // of what was opened: no other file can slip in
-    match meta.is_file() {
-        true => Ok((file, meta.len())),
-        false => Err(refused("only regular files are served")),
+    match open_regular(&path) {
+        Ok(Some(opened)) => Ok(opened),
+        Ok(None) if path.is_symlink() => Err(refused("a symbolic link")),
+        Ok(None) => Err(refused("only regular files are served")),
+        Err(e) if e.kind() == ErrorKind::NotFound => Err(refused("there is none")),
+        Err(e) => Err(e),
     }
 }
-// ANCHOR_END: served_name
+// ANCHOR_END: open_served
 
 /// The last part of a path, as the documents' `os.path.basename`.
 pub fn file_name(path: &Path) -> io::Result<String> {
@@ -174,15 +157,11 @@ pub fn recv_file(
     if len <= PRINTED_UP_TO {
         return copy_exact(conn, to, len, each); // Python: content = conn.recv(1024)
     }
-    // Unprinted, within the deadline: the time left is the socket's timeout.
-    let mut quiet = Traced::quiet(conn.try_clone()?);
-    if let Some(left) = conn.read_timeout()? {
-        quiet = quiet.with_patience(left)?;
-    }
-    copy_exact(&mut quiet, to, len, each).map_err(|e| match is_timeout(&e) {
-        true => conn.read(&mut []).err().unwrap_or(e), // says whose time is up
-        false => e,
-    })?;
+    // Unprinted, but still through `conn`, so still within its deadline.
+    conn.side().set_printing(false);
+    let copied = copy_exact(conn, to, len, each);
+    conn.side().set_printing(true);
+    copied?;
     let why = format!("reads not printed above {PRINTED_UP_TO} bytes");
     conn.say(format!("received {len} bytes of file data ({why})"));
     Ok(())
@@ -253,11 +232,10 @@ impl PartFile {
         let temp = folder.join(format!("{PART_PREFIX}{}-{n}", std::process::id()));
         let _on_exit = remove_on_exit(&temp);
         let file = File::create_new(&temp)?; // never what is there (a planted link)
-        let target = folder.join(name);
         Ok(PartFile {
             file,
             temp,
-            target,
+            target: folder.join(name),
             committed: false,
             _on_exit,
         })

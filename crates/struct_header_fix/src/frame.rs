@@ -261,10 +261,7 @@ pub fn refuse(conn: &mut Traced<TcpStream>, error: io::Error) -> io::Result<()> 
 
 /// Read and drop what a refused client sends, for 2 s at most (within its deadline).
 fn drain(conn: &mut Traced<TcpStream>) -> io::Result<u64> {
-    let left = conn.read_timeout()?.unwrap_or(Duration::MAX); // set by the last call
-    let stand_in = Traced::quiet(conn.try_clone()?);
-    let taken = std::mem::replace(conn, stand_in);
-    *conn = taken.with_patience(left.min(Duration::from_secs(2)))?; // same counters
+    conn.at_most(Duration::from_secs(2));
     io::copy(&mut conn.take(1024 * 1024), &mut io::sink())
 }
 

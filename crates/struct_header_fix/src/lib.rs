@@ -19,7 +19,6 @@ pub mod files;
 pub mod frame;
 pub mod json_header;
 pub mod length;
-mod os;
 pub mod pack;
 pub mod pack_broken;
 pub mod ready;
