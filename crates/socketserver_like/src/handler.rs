@@ -1,6 +1,5 @@
-//! What you write: Python's `BaseRequestHandler`. Python makes a handler
-//! object per request, with the request in `self`; here one handler serves
-//! every request, on every thread, and gets the request as `req`.
+//! What you write: Python's `BaseRequestHandler`. One handler serves every
+//! request, on every thread, and gets it as `req` (Python's `self`).
 
 use std::any::Any;
 use std::io;
@@ -9,8 +8,7 @@ use std::panic::{self, AssertUnwindSafe};
 
 use crate::server::ServerHandle;
 
-/// One request, as the server hands it to the handler: Python's
-/// `self.request`, `self.client_address` and `self.server`.
+/// One request: Python's `self.request`, `self.client_address`, `self.server`.
 #[derive(Debug)]
 pub struct Request<R> {
     /// A `TcpStream`, or a UDP [`Datagram`](crate::Datagram).
@@ -34,19 +32,18 @@ pub trait BaseRequestHandler<R>: Send + Sync + 'static {
     /// Answer the request: the one method you must write.
     fn handle(&self, req: &mut Request<R>) -> io::Result<()>;
 
-    /// Runs after `handle`, even when `handle` failed. Does nothing unless
-    /// you write it.
+    /// Runs after `handle`, even when `handle` failed. Does nothing unless written.
     fn finish(&self, req: &mut Request<R>) -> io::Result<()> {
         let _ = req;
         Ok(())
     }
 
     /// Told what `setup`, `handle` or `finish` failed with, a panic too
-    /// (Python's `handle_error`, a method of the server there). The server
-    /// then goes on with the next request.
+    /// (Python's `handle_error`, a server method there); then the server goes
+    /// on. A client that closed early is a normal end, said calmly.
     fn handle_error(&self, client_address: SocketAddr, error: &io::Error) {
-        let error = classroom::errors::explain(error);
-        eprintln!("error while handling a request from {client_address}: {error}");
+        let ending = classroom::runner::ending(error);
+        classroom::Side::server().say(format!("request from {client_address}: {ending}"));
     }
 }
 // ANCHOR_END: base_request_handler
@@ -77,8 +74,7 @@ pub(crate) fn finish_request<R: 'static>(handler: &dyn BaseRequestHandler<R>, mu
     }
 }
 
-/// Run handler code; a panic becomes an error, so one bad request cannot
-/// take the server (or a pool's worker) down with it.
+/// Run handler code; a panic becomes an error, so one bad request cannot take the server down.
 fn caught(f: impl FnOnce() -> io::Result<()>) -> io::Result<()> {
     // AssertUnwindSafe: after a panic we only report it and drop the request.
     panic::catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| {
@@ -89,10 +85,7 @@ fn caught(f: impl FnOnce() -> io::Result<()>) -> io::Result<()> {
 // ANCHOR_END: finish_request
 
 fn panic_message(panic: &(dyn Any + Send)) -> &str {
-    match panic.downcast_ref::<&str>() {
-        Some(text) => text,
-        None => panic
-            .downcast_ref::<String>()
-            .map_or("(no message)", |text| text),
-    }
+    let text = panic.downcast_ref::<String>().map(String::as_str);
+    text.or(panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)")
 }

@@ -1,12 +1,13 @@
-//! Lesson 08: Python's `socketserver`, in Rust. The library half: write a
-//! [`BaseRequestHandler`], put it on a [`TcpServer`] or a [`UdpServer`]
-//! (perhaps with [`Server::threading`] or [`Server::pool`]), and call
-//! [`Server::serve_forever`]. The lesson half: one module per step.
+//! Lesson 08: Python's `socketserver`, in Rust. The library: a
+//! [`BaseRequestHandler`] on a [`TcpServer`], a [`UdpServer`] or a server of
+//! [`Watched`] lines, perhaps with [`Server::threading`] or [`Server::pool`],
+//! and [`Server::serve_forever`]. Then one module per step.
 #![warn(missing_docs)]
 
 mod handler;
 mod server;
 mod thread_pool;
+mod watched;
 
 // What differs between systems, one file each.
 #[cfg_attr(unix, path = "unix.rs")]
@@ -22,23 +23,21 @@ pub mod welcome;
 
 pub use handler::{BaseRequestHandler, Request};
 pub use server::{
-    DEFAULT_POLL_INTERVAL, Datagram, Listen, MAX_PACKET_SIZE, REQUEST_QUEUE_SIZE, Server,
+    BACKLOG, DEFAULT_POLL_INTERVAL, Datagram, Listen, MAX_PACKET_SIZE, REQUEST_QUEUE_SIZE, Server,
     ServerHandle, Stats, TcpServer, UdpServer, server_bind,
 };
+pub use watched::{Message, Watched};
 
 use std::io::{self, BufRead, Read};
 use std::time::Duration;
 
-/// The documents' `socketserver` port, for TCP and for UDP (document 003
-/// notes that the two can be bound at the same time).
+/// The documents' `socketserver` port, for TCP and for UDP at the same time (document 003).
 pub const PORT: u16 = 9999;
 
-/// How long a demo's client listens for an answer before it reports that
-/// none came: how the demos show an absence.
+/// How long a demo's client listens before it reports that no answer came.
 pub const NO_ANSWER: Duration = Duration::from_millis(300);
 
-/// The longest line a line-based handler takes: a peer does not get to
-/// choose how much memory we use.
+/// The longest line a handler takes: a peer does not choose how much memory we use.
 pub const MAX_LINE: usize = 1024;
 
 // ANCHOR: read_line
@@ -64,8 +63,7 @@ pub fn chomp(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-/// `server STEP` for a TCP step: print `listening on HOST:PORT`, then
-/// `serve_forever` until the process is stopped.
+/// `server STEP` for a TCP step: print `listening on HOST:PORT`, then `serve_forever`.
 pub fn serve_tcp(server: TcpServer) -> io::Result<()> {
     classroom::cli::announce_listening(server.socket())?;
     server.serve_forever(DEFAULT_POLL_INTERVAL)

@@ -1,5 +1,4 @@
-//! `socketserver_like`: lesson 08's command line. Each step's logic lives
-//! in the library; this file only wires steps to it.
+//! `socketserver_like`: lesson 08's command line, wiring steps to the library.
 
 use std::io;
 use std::process::ExitCode;
@@ -22,6 +21,8 @@ enum Step {
     Threading,
     /// 1,000 clients at once against a pool of 4 worker threads (beyond the documents, port 9999)
     Pool,
+    /// Broken on purpose, and fixed: silent clients hold a pool's workers, unless poll waits (port 9999)
+    Starve,
     /// A UdpServer whose datagram handler upper-cases each datagram (docs 000, 003; UDP port 9999)
     Udp,
     /// Stop serve_forever from another thread while a client is connected (beyond the documents)
@@ -35,9 +36,10 @@ impl Lesson for Step {
     const ABOUT: &'static str = "Lesson 08: Python's socketserver in Rust";
     const LONG_ABOUT: &'static str = "Lesson 08 (lessons/08-socketserver-like.md): Python's \
         socketserver module in Rust, as documents 000 and 003 use it: request handlers, \
-        TcpServer and UdpServer, a thread per request, a bounded pool of workers, and a \
-        graceful shutdown. `demo STEP` runs both roles in one process; `server STEP` and \
-        `client STEP` run them in two terminals on the documents' ports.";
+        TcpServer and UdpServer, a thread per request, a bounded pool of workers fed whole \
+        requests by one poll thread, and a graceful shutdown. `demo STEP` runs both roles in \
+        one process; `server STEP` and `client STEP` run them in two terminals on the \
+        documents' ports.";
     const HEADLINE: Self = Step::Upper;
     const ALL: Self = Step::All;
 
@@ -48,6 +50,7 @@ impl Lesson for Step {
             Step::Sequential => slow::demo_sequential(),
             Step::Threading => slow::demo_threading(),
             Step::Pool => pool::demo(),
+            Step::Starve => slow::demo_starve(),
             Step::Udp => udp::demo(),
             Step::Shutdown => shutdown::demo(),
             Step::All => unreachable!("`all` is expanded by classroom::cli"),
@@ -61,6 +64,7 @@ impl Lesson for Step {
             Step::Welcome | Step::Threading => serve_tcp(welcome::server(addr)?),
             Step::Sequential => serve_tcp(welcome::sequential_server(addr)?),
             Step::Pool => pool::serve(addr),
+            Step::Starve => serve_tcp(pool::starving_server(addr)?),
             Step::Udp => udp::serve(addr),
             Step::Shutdown | Step::All => Err(no_role(self, "server")),
         }
@@ -75,7 +79,7 @@ impl Lesson for Step {
             }
             Step::Pool => no_messages("pool", messages).and_then(|()| pool::run_client(addr)),
             Step::Udp => udp::run_client(addr, messages),
-            Step::Shutdown | Step::All => Err(no_role(self, "client")),
+            Step::Starve | Step::Shutdown | Step::All => Err(no_role(self, "client")),
         }
     }
 }

@@ -1,14 +1,14 @@
 //! `pool`, beyond the documents: 1,000 clients at once against a pool of 4
-//! worker threads, then against a thread per request.
+//! worker threads, then a thread per request; and `starve`'s pool.
 
 use std::io::{self, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 
-use classroom::tcp::PATIENCE;
-use classroom::{Side, narrate};
+use classroom::tcp::{PATIENCE, patience};
+use classroom::{Side, Traced, narrate};
 
-use crate::{BaseRequestHandler, DEFAULT_POLL_INTERVAL, MAX_LINE, Request, TcpServer, read_line};
-use crate::{Server, Stats, server_bind};
+use crate::{BACKLOG, DEFAULT_POLL_INTERVAL, Listen, MAX_LINE, Message};
+use crate::{Request, Server, TcpServer, Watched, read_line, server_bind};
 
 pub use crate::os::make_room_for;
 
@@ -16,37 +16,43 @@ pub use crate::os::make_room_for;
 pub const CLIENTS: usize = 1000;
 /// Worker threads in the pool.
 pub const WORKERS: usize = 4;
-/// Accepted requests that may wait for a worker.
+/// Whole requests that may wait for a worker.
 pub const QUEUE: usize = 16;
-/// The listen backlog: room in the kernel for the clients the pool is not
-/// ready for yet. With Python's 5, a burst of handshakes would be dropped.
-pub const BACKLOG: i32 = 1024;
 /// Open files for [`CLIENTS`] connections with both ends in one process.
 pub const FDS_NEEDED: u64 = 4096;
 
-/// A quiet handler: read one line, answer it upper-cased.
-pub struct Shout;
-
-impl BaseRequestHandler<TcpStream> for Shout {
-    fn setup(&self, req: &mut Request<TcpStream>) -> io::Result<()> {
-        req.request.set_read_timeout(Some(PATIENCE))
-    }
-
-    fn handle(&self, req: &mut Request<TcpStream>) -> io::Result<()> {
-        if let Some(line) = read_line(&mut BufReader::new(&req.request), MAX_LINE)? {
-            (&req.request).write_all(&line.to_ascii_uppercase())?;
-        }
-        Ok(())
-    }
+/// A quiet handler: answer the line the server read, upper-cased.
+fn shout(req: &mut Request<Message>) -> io::Result<()> {
+    let (line, mut conn) = (&req.request.0, &req.request.1);
+    conn.write_all(&line.to_ascii_uppercase())
 }
 
 // ANCHOR: server
-/// A pool of [`WORKERS`] threads with [`QUEUE`] places, behind a
-/// [`BACKLOG`]-deep accept queue.
-pub fn server(addr: SocketAddr) -> io::Result<TcpServer> {
-    Server::new(server_bind(addr, BACKLOG)?, Shout)?.pool(WORKERS, QUEUE)
+/// A pool of [`WORKERS`] threads with [`QUEUE`] places and a [`BACKLOG`];
+/// a worker gets a connection once its whole line came ([`Watched`], step 6).
+pub fn server(addr: SocketAddr) -> io::Result<Server<Watched>> {
+    let watched = Watched::lines(server_bind(addr, BACKLOG)?);
+    Server::new(watched, shout)?.pool(WORKERS, QUEUE)
 }
 // ANCHOR_END: server
+
+// ANCHOR: starving
+/// Broken on purpose: the same pool, with a handler that reads the line.
+pub fn starving_server(addr: SocketAddr) -> io::Result<TcpServer> {
+    let reads_itself = |req: &mut Request<TcpStream>| {
+        let conn = Traced::quiet(req.request.try_clone()?); // a second handle, unprinted
+        let mut rfile = BufReader::new(conn.with_patience(patience())?);
+        // BUG: the worker itself waits here for the client's line. A client
+        // that sends nothing holds it until its deadline; WORKERS such
+        // clients hold the whole pool, and when let go, they connect again.
+        if let Some(line) = read_line(&mut rfile, MAX_LINE)? {
+            rfile.get_mut().write_all(&line.to_ascii_uppercase())?;
+        }
+        Ok(())
+    };
+    Server::new(server_bind(addr, BACKLOG)?, reads_itself)?.pool(WORKERS, QUEUE)
+}
+// ANCHOR_END: starving
 
 // ANCHOR: flood
 /// Open `count` connections to `addr` and send one line on each, keeping
@@ -88,19 +94,13 @@ fn say_threads(when: &str) {
 }
 
 /// `server_close()`, then print what the server counted.
-fn close_and_count(server: TcpServer) {
+fn close_and_count<L: Listen>(server: Server<L>) {
     let handle = server.handle();
     server.server_close();
-    let Stats {
-        requests,
-        threads_started,
-        threads_running,
-        ..
-    } = handle.stats();
-    let threads = format!("threads started: {threads_started}, running: {threads_running}");
-    Side::server().say(format!(
-        "after server_close: requests: {requests}, {threads}"
-    ));
+    let s = handle.stats();
+    let (r, t, n) = (s.requests, s.threads_started, s.threads_running);
+    let threads = format!("threads started: {t}, running: {n}");
+    Side::server().say(format!("after server_close: requests: {r}, {threads}"));
 }
 
 /// 1,000 clients against the pool, then against a thread per request.
@@ -115,17 +115,14 @@ pub fn demo() -> io::Result<()> {
         flood(addr, CLIENTS, || say_threads("with all of them connected"))
     })?;
     close_and_count(server);
-    let waited = "the others waited in the queue and in the kernel";
-    narrate(format!(
-        "{WORKERS} threads served {CLIENTS} clients; {waited}"
-    ));
+    let served = format!("{WORKERS} threads served {CLIENTS} clients; the others");
+    narrate(format!("{served} waited in the queue and in the kernel"));
 
     let listener = server_bind(classroom::cli::ephemeral(), BACKLOG)?;
-    let server = Server::new(listener, Shout)?.threading();
+    let server = Server::new(Watched::lines(listener), shout)?.threading();
     let addr = server.server_address()?;
-    Side::server().say(format!(
-        "listening on {addr}: the same, a thread per request"
-    ));
+    let how = "the same, a thread per request";
+    Side::server().say(format!("listening on {addr}: {how}"));
     server.serve_while(|| flood(addr, CLIENTS, || {}))?;
     close_and_count(server);
     narrate("a thread per request is a thread per client: a flood of them is a flood of threads");
@@ -135,10 +132,9 @@ pub fn demo() -> io::Result<()> {
 /// `server pool`: the pool server in its own terminal, until Ctrl-C.
 pub fn serve(addr: SocketAddr) -> io::Result<()> {
     let server = server(addr)?;
-    classroom::cli::announce_listening(server.socket())?;
-    Side::server().say(format!(
-        "{WORKERS} workers, room for {QUEUE} waiting requests"
-    ));
+    classroom::cli::announce_listening(&server.socket().listener)?;
+    let room = format!("{WORKERS} workers, room for {QUEUE} waiting requests");
+    Side::server().say(room);
     server.serve_forever(DEFAULT_POLL_INTERVAL)
 }
 

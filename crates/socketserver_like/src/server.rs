@@ -7,30 +7,37 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle, ThreadId};
 use std::time::Duration;
 
-use classroom::errors::{context, explain};
+use classroom::errors::{bind_failed, explain};
 use socket2::{Domain, SockRef, Type};
 
 use crate::handler::{BaseRequestHandler, Request, finish_request};
-use crate::os::{AsSource, poll_readable};
+use crate::os::{AsSource, poll_readable, source};
 use crate::thread_pool::ThreadPool;
 
 /// Python's default `poll_interval` for `serve_forever`: half a second.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(500);
 /// Python's `request_queue_size`: the `listen` backlog of [`TcpServer::bind`].
 pub const REQUEST_QUEUE_SIZE: i32 = 5;
+/// A backlog for bursts of clients: 1,024 finished handshakes may wait for `accept`.
+pub const BACKLOG: i32 = 1024;
 /// Python's `max_packet_size`: the most a UDP server reads of one datagram.
 pub const MAX_PACKET_SIZE: usize = 8192;
 
 /// A UDP request: the datagram and the server's socket to answer on.
 pub type Datagram = (Vec<u8>, Arc<UdpSocket>);
 
-/// A socket a [`Server`] takes requests from: a listening `TcpListener` (a
-/// request is a connection) or a bound `UdpSocket` (a request is a datagram).
+/// A socket a [`Server`] takes requests from: a `TcpListener`, a `UdpSocket`, a [`Watched`](crate::Watched).
 pub trait Listen: AsSource + Send + Sync + 'static {
     /// What the handler gets as `req.request`.
     type Request: Send + 'static;
     /// Python's `get_request`: take the request a wait said is there.
     fn get_request(socket: &Arc<Self>) -> io::Result<(Self::Request, SocketAddr)>;
+
+    /// Wait for a request (`true`), `waker` (second `true`) or `timeout`: `poll` on both.
+    fn wait(&self, waker: &UdpSocket, timeout: Option<Duration>) -> io::Result<(bool, bool)> {
+        let readable = poll_readable(&[source(self), source(waker)], timeout)?;
+        Ok((readable[0], readable[1]))
+    }
 }
 
 // ANCHOR: get_request
@@ -62,7 +69,7 @@ pub fn server_bind(address: SocketAddr, request_queue_size: i32) -> io::Result<T
     let socket = socket2::Socket::new(Domain::for_address(address), Type::STREAM, None)?;
     socket.set_reuse_address(true)?; // Python: allow_reuse_address = True
     let bound = socket.bind(&address.into()); // self.socket.bind(self.server_address)
-    bound.map_err(|e| context(e, format!("binding {address}")))?;
+    bound.map_err(|e| bind_failed(e, address, "TCP"))?;
     socket.listen(request_queue_size)?; // self.socket.listen(self.request_queue_size)
     Ok(socket.into())
 }
@@ -83,15 +90,14 @@ impl TcpServer {
 impl UdpServer {
     /// Python's `UDPServer((host, port), Handler)`: bind (UDP has no listen).
     pub fn bind(addr: SocketAddr, handler: impl BaseRequestHandler<Datagram>) -> io::Result<Self> {
-        let socket = UdpSocket::bind(addr).map_err(|e| context(e, format!("binding {addr}")))?;
+        let socket = UdpSocket::bind(addr).map_err(|e| bind_failed(e, addr, "UDP"))?;
         Server::new(socket, handler)
     }
 }
 
 /// A bound server and its handler.
 pub struct Server<L: Listen> {
-    // Dropped in this order: the socket first (clients still queued are
-    // reset), then a pool's workers, which finish the jobs queued.
+    // Dropped in this order: the socket (queued clients are reset), then a pool.
     socket: Arc<L>,
     handler: Arc<dyn BaseRequestHandler<L::Request>>,
     dispatch: Dispatch,
@@ -106,11 +112,9 @@ enum Dispatch {
 }
 
 impl<L: Listen> Server<L> {
-    /// A server on a socket bound your own way (Python's
-    /// `bind_and_activate=False`). It handles one request at a time.
+    /// A server on a socket bound your own way (`bind_and_activate=False`), one request at a time.
     pub fn new(socket: L, handler: impl BaseRequestHandler<L::Request>) -> io::Result<Self> {
-        // A client can give up between `poll` and `accept`; a blocking
-        // accept would then hang until the next one.
+        // A client can give up between `poll` and `accept`: never block in accept.
         SockRef::from(&socket).set_nonblocking(true)?;
         let (socket, handler) = (Arc::new(socket), Arc::new(handler));
         let (dispatch, handle) = (Dispatch::Inline, ServerHandle::new()?);
@@ -128,8 +132,7 @@ impl<L: Listen> Server<L> {
         self
     }
 
-    /// A pool of `workers` threads fed through a queue with room for
-    /// `queue` requests.
+    /// A pool of `workers` threads fed through a queue of `queue` places.
     pub fn pool(mut self, workers: usize, queue: usize) -> io::Result<Self> {
         self.dispatch = Dispatch::Pool(ThreadPool::new(workers, queue, &self.handle)?);
         Ok(self)
@@ -217,8 +220,7 @@ impl<L: Listen> Server<L> {
                 match thread::Builder::new().spawn(move || job_on(running, job)) {
                     Ok(thread) => {
                         let mut threads = threads.lock().unwrap_or_else(PoisonError::into_inner);
-                        // Forget finished threads, or a server that runs
-                        // for months keeps a handle for every request.
+                        // Forget finished threads, or months keep a handle per request.
                         threads.retain(|thread| !thread.is_finished());
                         threads.push(thread);
                     }
@@ -249,29 +251,23 @@ impl<L: Listen> Server<L> {
     }
     // ANCHOR_END: server_close
 
-    /// Run `serve_forever` on a thread while `clients` runs on this one, then
-    /// `shutdown()`: how the demos and tests run a server beside its clients.
+    /// `serve_forever` on a thread while `clients` runs on this one, then `shutdown()`.
     pub fn serve_while<T>(&self, clients: impl FnOnce() -> io::Result<T>) -> io::Result<T> {
         thread::scope(|scope| {
             let serving = scope.spawn(|| self.serve_forever(DEFAULT_POLL_INTERVAL));
             let stop = StopOnDrop(&self.handle); // even if `clients` panics
             let value = clients();
             drop(stop);
-            let served = serving
-                .join()
-                .unwrap_or_else(|_| Err(io::Error::other("it panicked")));
-            served.and(value)
+            let panicked = |_| Err(io::Error::other("it panicked"));
+            serving.join().unwrap_or_else(panicked).and(value)
         })
     }
 }
 
-/// `accept` / `recv_from` errors that mean "nothing for us after all": the
-/// client gave up meanwhile, or (Windows, UDP) an ICMP error came back.
-fn nothing_there(error: &io::Error) -> bool {
-    matches!(
-        error.kind(),
-        WouldBlock | Interrupted | ConnectionAborted | ConnectionReset
-    )
+/// Errors that mean "no request after all": a client gave up, an ICMP error came (Windows).
+pub(crate) fn nothing_there(e: &io::Error) -> bool {
+    let kinds = [WouldBlock, Interrupted, ConnectionAborted, ConnectionReset];
+    kinds.contains(&e.kind())
 }
 
 /// A request's thread: counted as running until its job is done.
@@ -292,8 +288,7 @@ pub struct Stats {
     pub threads_running: usize,
 }
 
-/// A handle on a server, for other threads and for handlers (Python's
-/// `self.server`): stop it, or read its [`Stats`].
+/// A handle on a server (Python's `self.server`): stop it, or read its [`Stats`].
 #[derive(Clone, Debug)]
 pub struct ServerHandle(Arc<Shared>);
 
@@ -302,8 +297,7 @@ struct Shared {
     state: Mutex<State>,
     /// Signalled when `serve_forever` returns.
     changed: Condvar,
-    /// `shutdown()` sends it a byte to end `serve_forever`'s wait at once: a
-    /// UDP socket on loopback connected to itself, so only we can ring it.
+    /// `shutdown()` rings it to end the wait: UDP on loopback, connected to itself.
     waker: UdpSocket,
 }
 
@@ -341,10 +335,11 @@ impl ServerHandle {
         }
     }
 
-    /// Wait until `socket` is readable (`true`), or the waker rings or
-    /// `timeout` passes (`false`). A ring is used up.
-    fn wait(&self, socket: &impl AsSource, timeout: Option<Duration>) -> io::Result<bool> {
-        let (ready, woken) = poll_readable(socket, &self.0.waker, timeout)?;
+    /// Wait until `socket` has a request (`true`), or the waker rings or
+    /// `timeout` passes (`false`): the socket's own `wait`, a `poll` on it
+    /// and the waker. A ring is used up.
+    fn wait(&self, socket: &impl Listen, timeout: Option<Duration>) -> io::Result<bool> {
+        let (ready, woken) = socket.wait(&self.0.waker, timeout)?;
         if woken {
             while self.0.waker.recv(&mut [0u8; 8]).is_ok() {}
         }
@@ -362,10 +357,7 @@ impl ServerHandle {
     }
 
     fn wait_until(&self, done: impl Fn(&State) -> bool) -> MutexGuard<'_, State> {
-        let waited = self
-            .0
-            .changed
-            .wait_while(self.state(), |state| !done(state));
+        let waited = self.0.changed.wait_while(self.state(), |s| !done(s));
         waited.unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -387,8 +379,7 @@ impl ServerHandle {
     }
 }
 
-/// While alive, `serve_forever` is running. Dropped, it wakes the threads
-/// waiting in `shutdown()`: the `finally:` of Python's `serve_forever`.
+/// `serve_forever` runs while it lives; dropped, it wakes `shutdown()` (Python's `finally:`).
 struct Serving<'a>(&'a ServerHandle);
 
 impl Drop for Serving<'_> {
@@ -416,10 +407,8 @@ impl Drop for Running {
     }
 }
 
-/// A timeout in whole milliseconds for `poll`, rounded up so that a short
-/// wait never becomes a zero-length one (which would spin); `None`: -1.
+/// A timeout in whole milliseconds for `poll`, rounded up (never 0, which spins); `None`: -1.
 pub(crate) fn millis(timeout: Option<Duration>) -> i32 {
-    timeout.map_or(-1, |t| {
-        i32::try_from(t.as_nanos().div_ceil(1_000_000)).unwrap_or(i32::MAX)
-    })
+    let ms = |t: Duration| i32::try_from(t.as_nanos().div_ceil(1_000_000));
+    timeout.map_or(-1, |t| ms(t).unwrap_or(i32::MAX))
 }

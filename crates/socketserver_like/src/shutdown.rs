@@ -1,7 +1,5 @@
 //! `shutdown`, beyond the documents: stopping a threading server from
 //! another thread while a client is in the middle of its conversation.
-//! `shutdown()` stops `serve_forever`; `server_close()` closes the socket
-//! and waits for the handler threads.
 
 use std::io;
 use std::thread;
@@ -12,8 +10,7 @@ use classroom::{Side, narrate};
 use crate::welcome::{self, EXIT, LineClient};
 
 // ANCHOR: demo
-/// A client in the middle of a conversation, a shutdown, a late client,
-/// then `server_close`.
+/// A client in the middle of a conversation, a shutdown, a late client, `server_close`.
 pub fn demo() -> io::Result<()> {
     let server = welcome::server(classroom::cli::ephemeral())?;
     let addr = server.server_address()?;
@@ -26,16 +23,15 @@ pub fn demo() -> io::Result<()> {
         let asked = Instant::now();
         server.shutdown();
         let took = asked.elapsed();
-        lane.say(format!(
-            "shutdown() returned after {took:.1?}: serve_forever stopped"
-        ));
+        let took = format!("shutdown() returned after {took:.1?}");
+        lane.say(format!("{took}: serve_forever stopped"));
         Ok(one)
     })?;
 
     let mut late = LineClient::connect(addr, Side::nth_client(2))?;
     late.stream()
         .say("connected: the socket still listens, so the kernel did the handshake");
-    late.hears_nothing("nobody calls accept any more")?;
+    late.hears_nothing("welcome", "nobody calls accept any more")?;
 
     one.send_line("Ada")?; // the request in flight goes on to its end
     one.recv_line()?;
@@ -50,13 +46,11 @@ pub fn demo() -> io::Result<()> {
     }
     one.send_line(EXIT)?;
     one.recv_line()?;
-    closing
-        .join()
-        .map_err(|_| io::Error::other("server_close panicked"))?;
+    let panicked = |_| io::Error::other("server_close panicked");
+    closing.join().map_err(panicked)?;
     let took = closing_started.elapsed();
-    lane.say(format!(
-        "server_close() returned after {took:.1?}: it waited for client 1"
-    ));
+    let took = format!("server_close() returned after {took:.1?}");
+    lane.say(format!("{took}: it waited for client 1"));
     narrate("shutdown() stops the accepting; requests already being handled run to their end");
     narrate("clients that came after it were never accepted: server_close reset them");
     Ok(())

@@ -1,25 +1,21 @@
-//! `sequential` (broken on purpose) and `threading` (the fix): two clients
-//! against document 003's server, the first one slow to type. On a plain
-//! `TcpServer` the second client waits for the first to leave (lesson 01's
-//! `one-at-a-time`); with a thread per request it is welcomed at once.
+//! Slow clients against two servers broken on purpose and their fixes:
+//! `sequential` and `threading` (document 003's server), and `starve` (a
+//! pool whose workers wait for clients, and one whose workers do not).
 
 use std::io;
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use classroom::{Side, narrate};
 
-use crate::TcpServer;
+use crate::pool::{self, WORKERS};
 use crate::welcome::{self, EXIT, LineClient};
+use crate::{Listen, Server};
 
 // ANCHOR: two_clients
-/// Client 1 connects and is welcomed, then types slowly (sends nothing);
-/// client 2 connects and waits for its welcome. Returns how long it waited.
-///
-/// `client_2_waits` says which server this is. Only then does client 2
-/// listen for a limited time, to show the welcome that does not come: a
-/// short timer must never decide whether a welcome that *will* come is
-/// reported (on a busy machine a new thread can take longer than that).
+/// Client 1 is welcomed, then types slowly; client 2 waits for its welcome.
+/// Only if `client_2_waits` (which server this is) does it listen for a
+/// limited time: a timer must never decide whether a welcome is reported.
 fn two_clients(addr: SocketAddr, client_2_waits: bool) -> io::Result<Duration> {
     let mut one = LineClient::connect(addr, Side::nth_client(1))?;
     one.recv_line()?;
@@ -28,11 +24,8 @@ fn two_clients(addr: SocketAddr, client_2_waits: bool) -> io::Result<Duration> {
     let mut two = LineClient::connect(addr, Side::nth_client(2))?;
     let asked = Instant::now();
     if client_2_waits {
-        two.hears_nothing("the server is still busy with client 1")?;
-        // Client 1 finally leaves, and only then is client 2 served. (Client
-        // 1 does not wait to see the server close: the server's next lines
-        // are already client 2's.)
-        one.send_line(EXIT)?;
+        two.hears_nothing("welcome", "the server is still busy with client 1")?;
+        one.send_line(EXIT)?; // and only then is client 2 served
     }
     two.recv_line()?; // the welcome
     let waited = asked.elapsed();
@@ -47,22 +40,26 @@ fn two_clients(addr: SocketAddr, client_2_waits: bool) -> io::Result<Duration> {
 }
 // ANCHOR_END: two_clients
 
-/// The two clients against `server`; how long client 2 waited.
-fn run(server: TcpServer, how: &str, client_2_waits: bool) -> io::Result<Duration> {
+/// `script` against `server`, which serves `how`; what the script returned.
+fn run<L: Listen, T>(
+    server: Server<L>,
+    how: &str,
+    script: impl FnOnce(SocketAddr) -> io::Result<T>,
+) -> io::Result<T> {
     let addr = server.server_address()?;
     Side::server().say(format!("listening on {addr}: {how}"));
-    let waited = server.serve_while(|| two_clients(addr, client_2_waits));
+    let value = server.serve_while(|| script(addr));
     server.server_close();
-    waited
+    value
 }
 
 /// Broken on purpose: the two clients against a sequential server.
 pub fn demo_sequential() -> io::Result<()> {
     let server = welcome::sequential_server(classroom::cli::ephemeral())?;
-    let waited = run(server, "one request at a time (Python's TCPServer)", true)?;
-    narrate(format!(
-        "client 2 waited {waited:.1?}: serve_forever was inside client 1's handler"
-    ));
+    let how = "one request at a time (Python's TCPServer)";
+    let waited = run(server, how, |addr| two_clients(addr, true))?;
+    let why = "serve_forever was inside client 1's handler";
+    narrate(format!("client 2 waited {waited:.1?}: {why}"));
     narrate("the fix is one line, a thread per request: `demo threading`");
     Ok(())
 }
@@ -70,10 +67,44 @@ pub fn demo_sequential() -> io::Result<()> {
 /// The fix: the same two clients against a thread per request.
 pub fn demo_threading() -> io::Result<()> {
     let server = welcome::server(classroom::cli::ephemeral())?;
-    let waited = run(server, "a thread per request (ThreadingMixIn)", false)?;
-    narrate(format!(
-        "client 2 was welcomed after {waited:.1?}, while client 1 was typing"
-    ));
+    let how = "a thread per request (ThreadingMixIn)";
+    let waited = run(server, how, |addr| two_clients(addr, false))?;
+    let waited = format!("client 2 was welcomed after {waited:.1?}");
+    narrate(format!("{waited}, while client 1 was typing"));
     narrate("but a thread per client is a thread per attacker too: `demo pool` bounds them");
+    Ok(())
+}
+
+/// `silent` clients that send nothing, then one that sends a line; how long its
+/// answer took. If `pool_starves`, no answer comes until a silent client leaves.
+fn silent_then_one(addr: SocketAddr, silent: usize, pool_starves: bool) -> io::Result<Duration> {
+    let connect = |_| TcpStream::connect(addr);
+    let mut quiet = (0..silent).map(connect).collect::<io::Result<Vec<_>>>()?;
+    Side::client().say(format!("{silent} clients connected and sent nothing"));
+    let mut asks = LineClient::connect(addr, Side::nth_client(silent as u32 + 1))?;
+    let asked = Instant::now();
+    asks.send_line("hello")?;
+    if pool_starves {
+        asks.hears_nothing("answer", "every worker waits for a silent client")?;
+        Side::client().say("client 1 gives up and closes: its worker is free");
+        drop(quiet.remove(0));
+    }
+    asks.recv_line()?;
+    Ok(asked.elapsed())
+}
+
+/// Broken on purpose, then fixed: 4 silent clients against the starving
+/// pool, then 20 against the pool of step 5.
+pub fn demo_starve() -> io::Result<()> {
+    let server = pool::starving_server(classroom::cli::ephemeral())?;
+    let how = "a pool of 4 workers that read each request themselves";
+    run(server, how, |addr| silent_then_one(addr, WORKERS, true))?;
+    narrate("a deadline frees each worker after 30 s, but 4 that come back starve it again");
+    let server = pool::server(classroom::cli::ephemeral())?;
+    let how = "the pool of step 5: one poll thread waits for whole lines";
+    let waited = run(server, how, |addr| silent_then_one(addr, 20, false))?;
+    let waited = format!("client 21 was answered after {waited:.1?}");
+    narrate(format!("{waited}: a silent client holds no worker"));
+    narrate("each is dropped when its 30 s are up (server --patience SECS)");
     Ok(())
 }

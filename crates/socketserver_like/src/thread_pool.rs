@@ -1,6 +1,5 @@
-//! A fixed set of worker threads fed through a bounded queue: the Rust
-//! Book's `ThreadPool` (chapter 21), with a `sync_channel` so that the queue
-//! cannot grow without limit either.
+//! Worker threads fed through a queue: the Rust Book's `ThreadPool`
+//! (chapter 21), with a bounded `sync_channel`.
 
 use std::io;
 use std::sync::mpsc::{self, Receiver, SyncSender};
@@ -11,8 +10,8 @@ use crate::server::{Running, ServerHandle};
 
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
-/// Worker threads taking jobs from one queue. Dropping the pool closes the
-/// queue: the workers finish the jobs queued, then end, and are joined.
+/// Worker threads taking jobs from one queue. Dropped, it closes the queue
+/// and joins the workers once they have finished the jobs queued.
 pub(crate) struct ThreadPool {
     workers: Vec<JoinHandle<()>>,
     // An `Option` so that `drop` can close the queue before joining.
@@ -34,15 +33,11 @@ impl ThreadPool {
         };
         // If one fails, the queue closes with `sender`, and the others end.
         let workers = (0..workers).map(|_| spawn(server.thread_started()));
-        let workers = workers.collect::<io::Result<_>>()?;
-        Ok(ThreadPool {
-            workers,
-            sender: Some(sender),
-        })
+        let (workers, sender) = (workers.collect::<io::Result<_>>()?, Some(sender));
+        Ok(ThreadPool { workers, sender })
     }
 
-    /// Queue `job` for the next free worker. Blocks while the queue is full:
-    /// that wait is what keeps a flood of clients from piling up here.
+    /// Queue `job`; while the queue is full, wait: a flood cannot pile up here.
     pub(crate) fn execute(&self, job: impl FnOnce() + Send + 'static) {
         if let Some(sender) = &self.sender {
             // It fails only once every worker has ended; the job is dropped.
@@ -55,14 +50,11 @@ impl ThreadPool {
 /// A worker's life: take a job, run it, again, until the queue closes.
 fn work(receiver: &Mutex<Receiver<Job>>, _running: Running) {
     loop {
-        // The lock guard is a temporary of this statement, so the lock is
-        // released as soon as `recv` returns, before the job runs: other
-        // workers take jobs meanwhile. (`while let Ok(job) =
-        // receiver.lock()….recv()` would hold it for the whole loop body.)
-        let job = receiver
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .recv();
+        // Released before the job runs, so others take jobs meanwhile. (The
+        // guard of `while let Ok(job) = receiver.lock()…` lives for the body.)
+        let queue = receiver.lock().unwrap_or_else(PoisonError::into_inner);
+        let job = queue.recv();
+        drop(queue);
         match job {
             Ok(job) => job(), // a server's job catches its handler's panics
             Err(_) => return, // the queue is closed and empty: time to go

@@ -1,18 +1,14 @@
-//! `udp`: a `UdpServer`, the UDP twin of `upper`. Each datagram is a
-//! request: `serve_forever` takes it with `recv_from`, and the handler
-//! answers through the server's socket with `send_to`.
+//! `udp`: a `UdpServer`, the UDP twin of `upper`: each datagram is a
+//! request, answered through the server's socket with `send_to`.
 
 use std::io;
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
+use std::net::{SocketAddr, UdpSocket};
 
 use classroom::errors::context;
 use classroom::tcp::{PATIENCE, RECV_SIZE, messages_or, name_timeout};
 use classroom::{Side, Traced, narrate};
 
 use crate::{BaseRequestHandler, DEFAULT_POLL_INTERVAL, Datagram, Request, UdpServer};
-
-/// What the demo's client sends, one datagram each.
-const MESSAGES: [&str; 2] = ["hello", "socketserver"];
 
 /// Upper-case each datagram.
 pub struct UpperDatagram;
@@ -24,8 +20,16 @@ impl BaseRequestHandler<Datagram> for UpperDatagram {
         let socket = Traced::server(socket.try_clone()?); // prints the send_to
         let (got, from) = (classroom::output::describe(data), req.client_address);
         socket.say(format!("serve_forever's recv_from took {got} from {from}"));
-        let reply = data.trim_ascii().to_ascii_uppercase();
-        socket.send_to(&reply, req.client_address)?; // socket.sendto(data.upper(), self.client_address)
+        // A request ends in a newline, an answer never does. A datagram from
+        // our own address or without its newline is an answer coming back
+        // (ours, or another server's), and answering it would start two
+        // servers answering each other for ever: drop it.
+        if from == socket.local_addr()? || !data.ends_with(b"\n") {
+            socket.say("not a request but an answer: dropped, so that no loop starts");
+            return Ok(());
+        }
+        let reply = data.trim_ascii().to_ascii_uppercase(); // without the newline
+        socket.send_to(&reply, from)?; // socket.sendto(data.upper(), self.client_address)
         Ok(())
     }
 }
@@ -42,11 +46,8 @@ pub fn server(addr: SocketAddr) -> io::Result<UdpServer> {
 /// server, so an ICMP "port unreachable" (no server) comes back as
 /// "connection refused" instead of leaving us waiting (lesson 03).
 pub fn client(server: SocketAddr, data: &str) -> io::Result<String> {
-    let any: SocketAddr = match server {
-        SocketAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
-        SocketAddr::V6(_) => (Ipv6Addr::UNSPECIFIED, 0).into(),
-    };
-    let socket = Traced::client(UdpSocket::bind(any)?);
+    let v4 = server.is_ipv4();
+    let socket = Traced::client(UdpSocket::bind(if v4 { "0.0.0.0:0" } else { "[::]:0" })?);
     socket.connect(server)?;
     socket.set_read_timeout(Some(PATIENCE))?;
     socket.send(format!("{data}\n").as_bytes())?;
@@ -60,21 +61,26 @@ pub fn client(server: SocketAddr, data: &str) -> io::Result<String> {
 }
 // ANCHOR_END: client
 
-/// The UDP server and a client in one process.
+/// The UDP server and a client in one process; then another server's answer.
 pub fn demo() -> io::Result<()> {
     let server = server(classroom::cli::ephemeral())?;
     let addr = server.server_address()?;
     Side::server().say(format!("bound to {addr}: a UdpServer"));
-    server.serve_while(|| {
-        MESSAGES
-            .iter()
-            .try_for_each(|data| client(addr, data).map(drop))
-    })?;
+    let messages = ["hello", "socketserver"].map(String::from); // one datagram each
+    server.serve_while(|| run_client(addr, &messages))?;
+    let socket = UdpSocket::bind(classroom::cli::ephemeral())?;
+    let other = Traced::new(socket, Side::nth_client(2));
+    other.say("plays lesson 03's `hello` server, answering the server's answer: `hi`");
+    other.send_to(b"hi", addr)?;
+    server.handle_request()?; // one more turn of the loop, for that datagram
     let requests = server.handle().stats().requests;
     server.server_close();
-    Side::server().say(format!("{} datagrams, {requests} requests", MESSAGES.len()));
+    let datagrams = messages.len() + 1;
+    let counted = format!("{datagrams} datagrams: {requests} requests, 2 answers");
+    Side::server().say(counted);
     narrate("for a UDP server a request is one datagram: no connection, no accept, no EOF");
     narrate("the handler answered through the server's own socket, to client_address");
+    narrate("an answer is never answered: two servers cannot keep each other busy for ever");
     Ok(())
 }
 

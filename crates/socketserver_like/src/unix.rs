@@ -1,5 +1,4 @@
-//! What only Unix systems need: `poll(2)` (from nix) for `serve_forever`'s
-//! wait, and the limit on open files for the pool step's 1,000 clients.
+//! Unix only: `poll(2)` (from nix), and the limit on open files.
 
 use std::io;
 use std::time::Duration;
@@ -8,25 +7,31 @@ use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::resource::{Resource, getrlimit, setrlimit};
 
-pub(crate) use std::os::fd::AsFd as AsSource;
+pub(crate) use std::os::fd::{AsFd as AsSource, BorrowedFd as Source};
 
-/// Whether `a` and `b` are readable (or in error, which the next call on
-/// them reports), waiting at most `timeout`. A signal ends the wait early,
-/// with neither.
-pub(crate) fn poll_readable(
-    a: &impl AsSource,
-    b: &impl AsSource,
-    timeout: Option<Duration>,
-) -> io::Result<(bool, bool)> {
-    let mut fds = [a.as_fd(), b.as_fd()].map(|fd| PollFd::new(fd, PollFlags::POLLIN));
-    let timeout = PollTimeout::try_from(crate::server::millis(timeout)).unwrap_or(PollTimeout::MAX);
+/// A socket, borrowed for [`poll_readable`].
+pub(crate) fn source(socket: &(impl AsSource + ?Sized)) -> Source<'_> {
+    socket.as_fd()
+}
+
+/// Which of `all` are readable (or in error, which the next call on them
+/// reports), waiting at most `wait`; none if a signal ends the wait early.
+pub(crate) fn poll_readable(all: &[Source<'_>], wait: Option<Duration>) -> io::Result<Vec<bool>> {
+    let mut fds = Vec::with_capacity(all.len());
+    fds.extend(all.iter().map(|fd| PollFd::new(*fd, PollFlags::POLLIN)));
+    let timeout = PollTimeout::try_from(crate::server::millis(wait)).unwrap_or(PollTimeout::MAX);
+    let readable = |fd: &PollFd<'_>| fd.revents().is_some_and(|events| !events.is_empty());
     match poll(&mut fds, timeout) {
-        Ok(_) => {
-            let [a, b] = fds.map(|fd| fd.revents().is_some_and(|events| !events.is_empty()));
-            Ok((a, b))
-        }
-        Err(Errno::EINTR) => Ok((false, false)),
+        Ok(_) => Ok(fds.iter().map(readable).collect()),
+        Err(Errno::EINTR) => Ok(vec![false; fds.len()]),
         Err(errno) => Err(errno.into()),
+    }
+}
+
+/// A watched server's socket, for `poll` and `socket2`, is its listener.
+impl AsSource for crate::Watched {
+    fn as_fd(&self) -> Source<'_> {
+        self.listener.as_fd()
     }
 }
 

@@ -1,12 +1,10 @@
-//! `upper`: document 000's `socketserver` example. The handler reads what
-//! the client sent with one `recv(1024)`, strips it, and sends it back
-//! upper-cased; the server is a plain `TcpServer` on port 9999. The client
-//! sends `hello\n` and prints `Sent: hello` and `Received: HELLO`.
+//! `upper`: document 000's `socketserver` example, a plain `TcpServer`
+//! whose handler answers one `recv(1024)` upper-cased.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 
-use classroom::tcp::{PATIENCE, RECV_SIZE, messages_or};
+use classroom::tcp::{RECV_SIZE, messages_or};
 use classroom::{Traced, narrate, runner};
 
 use crate::{BaseRequestHandler, Request, TcpServer};
@@ -19,14 +17,11 @@ pub struct Upper;
 
 // ANCHOR: handler
 impl BaseRequestHandler<TcpStream> for Upper {
-    fn setup(&self, req: &mut Request<TcpStream>) -> io::Result<()> {
-        // One request at a time: a client that never sends must not hold
-        // the server for ever.
-        req.request.set_read_timeout(Some(PATIENCE))
-    }
-
     fn handle(&self, req: &mut Request<TcpStream>) -> io::Result<()> {
-        let mut conn = Traced::server(&req.request); // prints each recv and send
+        // A second handle on the connection that prints each recv and send,
+        // and gives the client 30 s in all: one request at a time, so a
+        // client that never sends must not hold the server for ever.
+        let mut conn = Traced::accepted(req.request.try_clone()?, req.client_address)?;
         let mut buf = [0u8; RECV_SIZE];
         let n = conn.read(&mut buf)?; // Python: self.data = self.request.recv(1024).strip()
         if n == 0 {
@@ -44,8 +39,7 @@ impl BaseRequestHandler<TcpStream> for Upper {
 /// Document 000's client: connect, send `data` and a newline, one
 /// `recv(1024)`, then print `Sent: …` and `Received: …`.
 pub fn client(addr: SocketAddr, data: &str) -> io::Result<String> {
-    let mut sock = Traced::client(TcpStream::connect(addr)?); // sock.connect((HOST, PORT))
-    sock.say(format!("connected to {addr}"));
+    let mut sock = Traced::connected(TcpStream::connect(addr)?)?; // sock.connect((HOST, PORT))
     sock.write_all(format!("{data}\n").as_bytes())?; // sock.sendall(bytes(data + "\n", ...))
     let mut buf = [0u8; RECV_SIZE];
     let n = sock.read(&mut buf)?; // received = str(sock.recv(1024), "utf-8")
@@ -70,8 +64,7 @@ pub fn demo() -> io::Result<()> {
 }
 // ANCHOR_END: demo
 
-/// `client upper`: the document's client once per message (default:
-/// `hello`), each on a fresh connection.
+/// `client upper`: the document's client once per message (default `hello`).
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
     for data in messages_or(messages, DATA) {
         client(addr, &data)?;

@@ -1,10 +1,5 @@
-//! `welcome`: document 003's server. The server greets each client, answers
-//! each line with `hello, <line>`, and closes the connection when the
-//! client sends `exit` (or leaves). Every connection gets a thread.
-//!
-//! Document 003 describes this server in words but prints no code, so the
-//! bytes are ours: the greeting is `Welcome!\n`, and every message and
-//! reply is one line ending in `\n`, which a handler reads with `read_line`.
+//! `welcome`: document 003's server, a thread per connection: a welcome,
+//! then `hello, <line>` for each line until `exit` (the bytes are ours).
 
 use std::io::{self, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -12,11 +7,11 @@ use std::net::{SocketAddr, TcpStream};
 use classroom::tcp::{PATIENCE, is_timeout};
 use classroom::{Side, Traced, narrate};
 
-use crate::{BaseRequestHandler, MAX_LINE, NO_ANSWER, Request, TcpServer, chomp, read_line};
+use crate::{BACKLOG, BaseRequestHandler, MAX_LINE, NO_ANSWER, Request, Server, TcpServer};
+use crate::{chomp, read_line, server_bind};
 
 /// The greeting a client gets as soon as it connects.
 pub const WELCOME: &[u8] = b"Welcome!\n";
-
 /// The line that ends a conversation.
 pub const EXIT: &str = "exit";
 
@@ -25,26 +20,20 @@ pub struct Welcome;
 
 // ANCHOR: handler
 impl BaseRequestHandler<TcpStream> for Welcome {
-    fn setup(&self, req: &mut Request<TcpStream>) -> io::Result<()> {
-        // A client that goes quiet this long is let go (Python's
-        // StreamRequestHandler.timeout).
-        req.request.set_read_timeout(Some(PATIENCE))?;
-        req.request.set_write_timeout(Some(PATIENCE))
-    }
-
     fn handle(&self, req: &mut Request<TcpStream>) -> io::Result<()> {
-        // Python's rfile and wfile: reads through a buffer, writes straight out.
-        let mut rfile = BufReader::new(Traced::server(&req.request));
-        let mut wfile = Traced::server(&req.request);
-        wfile.say(format!("a new connection from {}", req.client_address));
-        wfile.write_all(WELCOME)?;
-        while let Some(line) = read_line(&mut rfile, MAX_LINE)? {
+        // A second handle: it prints each call, and gives the client 30 s in all.
+        let conn = Traced::accepted(req.request.try_clone()?, req.client_address)?;
+        // Python's rfile reads through a buffer; its wfile, `get_mut()`, not.
+        let mut conn = BufReader::new(conn);
+        conn.get_mut().write_all(WELCOME)?;
+        while let Some(line) = read_line(&mut conn, MAX_LINE)? {
             let text = chomp(&line);
             if text == EXIT.as_bytes() {
-                wfile.say("exit: closing the connection");
+                conn.get_ref().say("exit: closing the connection");
                 return Ok(());
             }
-            wfile.write_all(&[b"hello, ", text, b"\n"].concat())?;
+            let answer = [b"hello, ", text, b"\n"].concat();
+            conn.get_mut().write_all(&answer)?;
         }
         Ok(()) // the client left without saying exit
     }
@@ -55,19 +44,19 @@ impl BaseRequestHandler<TcpStream> for Welcome {
 /// Broken on purpose: document 003's handler on a plain `TcpServer`.
 pub fn sequential_server(addr: SocketAddr) -> io::Result<TcpServer> {
     // BUG: a plain TcpServer runs each handler inside serve_forever. The
-    // loop gets back to `accept` only when this client says exit; every
-    // other client waits until then.
+    // loop gets back to `accept` only when this client says exit (or its
+    // 30 s are up); every other client waits until then.
     TcpServer::bind(addr, Welcome)
 }
 // ANCHOR_END: sequential_server
 
 // ANCHOR: threading_server
-/// Document 003's server: a thread per connection (Python's
-/// `ThreadingTCPServer`).
+/// Document 003's server: a thread per connection (Python's `ThreadingTCPServer`).
 pub fn server(addr: SocketAddr) -> io::Result<TcpServer> {
     // FIX: a new thread runs each handler (ThreadingMixIn), and
-    // serve_forever goes straight back to waiting for the next client.
-    Ok(TcpServer::bind(addr, Welcome)?.threading())
+    // serve_forever goes straight back to waiting for the next client. A
+    // backlog for bursts: Python's 5 makes the 7th of a burst wait (step 4).
+    Ok(Server::new(server_bind(addr, BACKLOG)?, Welcome)?.threading())
 }
 // ANCHOR_END: threading_server
 
@@ -99,14 +88,12 @@ impl LineClient {
         Ok(read_line(&mut self.0, MAX_LINE)?.unwrap_or_default())
     }
 
-    /// Listen for [`NO_ANSWER`] and say that no welcome came, and `why`:
-    /// how the demos show an absence.
-    pub fn hears_nothing(&mut self, why: &str) -> io::Result<()> {
+    /// Listen for [`NO_ANSWER`], and say that no `what` came, and `why`.
+    pub fn hears_nothing(&mut self, what: &str, why: &str) -> io::Result<()> {
         self.stream().set_read_timeout(Some(NO_ANSWER))?;
+        let nothing = format!("no {what} within {NO_ANSWER:?}: {why}");
         match self.recv_line() {
-            Err(e) if is_timeout(&e) => self
-                .stream()
-                .say(format!("no welcome within {NO_ANSWER:?}: {why}")),
+            Err(e) if is_timeout(&e) => self.stream().say(nothing),
             other => return Err(io::Error::other(format!("expected nothing, got {other:?}"))),
         }
         self.stream().set_read_timeout(Some(PATIENCE))
@@ -114,27 +101,23 @@ impl LineClient {
 }
 // ANCHOR_END: line_client
 
-/// The clients of the demo, and the line each one sends.
-const NAMES: [&str; 3] = ["Ada", "Linus", "Grace"];
-
 /// Three clients connected at once, taking turns.
 pub fn demo() -> io::Result<()> {
     let server = server(classroom::cli::ephemeral())?;
     let addr = server.server_address()?;
     let lane = Side::server();
     lane.say(format!("listening on {addr}: a thread per connection"));
+    let names = ["Ada", "Linus", "Grace"]; // one client each
     server.serve_while(|| {
         let mut clients = Vec::new();
-        for n in 1..=NAMES.len() {
+        for n in 1..=names.len() {
             let mut client = LineClient::connect(addr, Side::nth_client(n as u32))?;
             client.recv_line()?; // the welcome: this client's thread is running
             clients.push(client);
         }
         let running = server.handle().stats().threads_running;
-        lane.say(format!(
-            "{running} handler threads are running, one per client"
-        ));
-        for (client, name) in clients.iter_mut().zip(NAMES) {
+        lane.say(format!("{running} handler threads running, one per client"));
+        for (client, name) in clients.iter_mut().zip(names) {
             client.send_line(name)?;
             client.recv_line()?;
         }
@@ -157,13 +140,11 @@ pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
     let mut client = LineClient::connect(addr, Side::client())?;
     client.stream().say(format!("connected to {addr}"));
     client.recv_line()?;
-    for line in classroom::cli::input_lines(messages) {
-        if line == "q" || line == "Q" {
-            break;
-        }
+    let lines = classroom::cli::input_lines(messages);
+    for line in lines.take_while(|line| !line.eq_ignore_ascii_case("q")) {
         client.send_line(&line)?;
         if client.recv_line()?.is_empty() {
-            return Ok(()); // the server closed: after `exit`, or it gave up
+            return Ok(()); // the server closed: after `exit`, or its 30 s were up
         }
     }
     client.send_line(EXIT)?;

@@ -34,6 +34,7 @@ fn the_list_names_every_step_in_order() {
             "sequential",
             "threading",
             "pool",
+            "starve",
             "udp",
             "shutdown"
         ]

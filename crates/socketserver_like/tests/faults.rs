@@ -427,10 +427,39 @@ fn tcp_server_bind_sets_reuse_address_and_names_a_busy_address() {
     let addr = first.server_address().unwrap();
     let err = TcpServer::bind(addr, handler).map(drop).unwrap_err();
     assert_eq!(err.kind(), io::ErrorKind::AddrInUse);
-    assert!(
-        err.to_string().starts_with(&format!("binding {addr}: ")),
-        "{err}"
-    );
+    let text = classroom::errors::explain(&err);
+    assert!(text.starts_with(&format!("binding TCP {addr}: ")), "{text}");
+    assert!(text.contains("`--port 0`"), "{text}");
     let on_its_own = Server::new(first.socket().try_clone().unwrap(), handler);
     assert!(on_its_own.is_ok(), "a listener bound its own way");
+}
+
+#[test]
+fn udp_server_bind_names_a_busy_address_without_blaming_time_wait() {
+    let handler = |_: &mut Request<Datagram>| Ok(());
+    let first = UdpServer::bind(any_port(), handler).unwrap();
+    let addr = first.server_address().unwrap();
+    let err = UdpServer::bind(addr, handler).map(drop).unwrap_err();
+    assert_eq!(err.kind(), io::ErrorKind::AddrInUse);
+    let text = classroom::errors::explain(&err);
+    assert!(text.starts_with(&format!("binding UDP {addr}: ")), "{text}");
+    assert!(text.contains("`--port 0`"), "{text}");
+    assert!(!text.contains("TIME_WAIT"), "UDP has no TIME_WAIT: {text}");
+}
+
+/// Connections the kernel completes while nobody calls `accept` wait in
+/// the listen backlog; past it, a client's handshake is not answered.
+#[test]
+fn the_threading_server_takes_a_burst_of_clients_into_its_backlog() {
+    let server = socketserver_like::welcome::server(any_port()).unwrap();
+    let addr = server.server_address().unwrap();
+    // Not serving: every connection must fit in the backlog. With Python's
+    // 5, the 7th connect would wait for a retried handshake.
+    let burst: Vec<_> = (0..64)
+        .map(|n| {
+            TcpStream::connect_timeout(&addr, PROMPTLY).map_err(|e| format!("client {n}: {e}"))
+        })
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(burst.len(), 64);
 }
