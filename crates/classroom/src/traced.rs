@@ -244,12 +244,16 @@ impl<S> Traced<S> {
 const SLACK: Duration = Duration::from_millis(5);
 
 fn deadline_passed(total: Duration) -> io::Error {
-    io::Error::new(
+    let error = io::Error::new(
         io::ErrorKind::TimedOut,
         format!(
             "the connection's {} are up: a server gives each client that long (server --patience SECS)",
             seconds(total)
         ),
+    );
+    crate::errors::with_hint(
+        error,
+        "a deadline for the whole connection, so a client that trickles or reads slowly cannot hold the server (lesson 01)",
     )
 }
 
