@@ -16,6 +16,15 @@
 //!   server's output is compared once it matches or a deadline passes. The
 //!   real port is written back as the port the lesson shows, so a lesson can
 //!   print the document's default port literally.
+//! * ```` ```console windows ```` is the same command on Windows, where its
+//!   output differs. It must follow a paragraph starting `**Windows:**`. It
+//!   runs the crate's Windows binary (`CRATE.exe` in the folder named by
+//!   `LESSON_WINDOWS_BIN_DIR`) under Wine (the program named by
+//!   `LESSON_WINE`, with the environment's `WINEPREFIX`), and is compared
+//!   like any other block. `scripts/wine-demos.sh` builds those binaries and
+//!   writes both settings to `target/wine/lesson-env.sh`; where
+//!   `LESSON_WINDOWS_BIN_DIR` is not set, the block is skipped and the test
+//!   prints why.
 //! * ```` ```console not-run ```` is a block deliberately not run. It must
 //!   follow a visible line starting `> **Not run by the tests:**` that says
 //!   why, and should be rare.
@@ -53,6 +62,11 @@ pub const PLACEHOLDERS: [&str; 4] = ["[PORT]", "[ADDR]", "[TIME]", "[COUNT]"];
 const OPEN: &str = "// ANCHOR:";
 const CLOSE: &str = "// ANCHOR_END:";
 
+/// The folder holding the lesson crates' Windows binaries (`CRATE.exe`).
+pub const WINDOWS_BIN_DIR: &str = "LESSON_WINDOWS_BIN_DIR";
+/// The Wine program that runs them (Debian: `/usr/lib/wine/wine64`).
+pub const WINE: &str = "LESSON_WINE";
+
 /// How long one command may run before it counts as hung.
 const COMMAND_DEADLINE: Duration = Duration::from_secs(60);
 /// How long a background server has to print what the lesson shows once its
@@ -63,6 +77,49 @@ const SERVER_DEADLINE: Duration = Duration::from_secs(15);
 #[derive(Debug, Default, Clone)]
 pub struct Harness {
     bins: BTreeMap<String, PathBuf>,
+    /// Where `console windows` blocks run.
+    windows: WindowsRun,
+}
+
+/// Where `console windows` blocks run.
+#[derive(Debug, Default, Clone)]
+enum WindowsRun {
+    /// As `LESSON_WINDOWS_BIN_DIR` and `LESSON_WINE` say.
+    #[default]
+    FromEnv,
+    /// Nowhere: they are skipped (the harness's own tests).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Skip,
+    /// With these settings.
+    With(Windows),
+}
+
+/// How `console windows` blocks are run: each crate's `CRATE.exe` from
+/// `bin_dir`, started by `wine`.
+#[derive(Debug, Clone)]
+struct Windows {
+    wine: PathBuf,
+    bin_dir: PathBuf,
+}
+
+impl Windows {
+    /// The settings from the environment: `Ok(None)` when
+    /// `LESSON_WINDOWS_BIN_DIR` is not set (the blocks are skipped); an
+    /// error when it is set and the rest is missing (they must not be).
+    fn from_env() -> Result<Option<Windows>, String> {
+        let Some(bin_dir) = std::env::var_os(WINDOWS_BIN_DIR).filter(|d| !d.is_empty()) else {
+            return Ok(None);
+        };
+        let wine = std::env::var_os(WINE)
+            .filter(|w| !w.is_empty())
+            .ok_or_else(|| {
+                format!("{WINDOWS_BIN_DIR} is set but {WINE} (the Wine program) is not")
+            })?;
+        Ok(Some(Windows {
+            wine: wine.into(),
+            bin_dir: bin_dir.into(),
+        }))
+    }
 }
 
 /// What a successful check ran.
@@ -72,6 +129,11 @@ pub struct Summary {
     pub commands: usize,
     /// Rust blocks checked against their anchors.
     pub snippets: usize,
+    /// Commands of `console windows` blocks run under Wine and compared
+    /// (not counted in `commands`).
+    pub windows_commands: usize,
+    /// `console windows` blocks skipped: no Windows binaries configured.
+    pub windows_skipped: usize,
 }
 
 impl Summary {
@@ -134,6 +196,16 @@ impl Harness {
         self
     }
 
+    /// Run `console windows` blocks with `wine BIN_DIR/CRATE.exe ARGS`
+    /// instead of reading `LESSON_WINE` and `LESSON_WINDOWS_BIN_DIR`.
+    pub fn windows(mut self, wine: impl Into<PathBuf>, bin_dir: impl Into<PathBuf>) -> Self {
+        self.windows = WindowsRun::With(Windows {
+            wine: wine.into(),
+            bin_dir: bin_dir.into(),
+        });
+        self
+    }
+
     /// Check a lesson file and panic with every problem found. Rust blocks
     /// are resolved against the workspace root, the lesson folder's parent.
     #[track_caller]
@@ -188,13 +260,22 @@ impl Harness {
                 return Err(failures);
             }
         };
+        let windows = match &self.windows {
+            WindowsRun::FromEnv => Windows::from_env(),
+            WindowsRun::Skip => Ok(None),
+            WindowsRun::With(windows) => Ok(Some(windows.clone())),
+        };
         let mut fences = fences.into_iter().peekable();
         while let Some(fence) = fences.next() {
             let result = match fence.kind() {
                 Ok(Kind::Other) => Ok(()),
                 Ok(Kind::Rust) => check_snippet(&fence, root).map(|()| summary.snippets += 1),
+                Ok(Kind::Console(console)) if console.windows => {
+                    let windows = windows.as_ref().map(Option::as_ref);
+                    self.run_windows(&fence, &console, windows, &mut summary)
+                }
                 Ok(Kind::Console(console)) => match console.role {
-                    Role::Plain => self.run_plain(&fence, &console, &mut summary),
+                    Role::Plain => self.run_plain(&fence, &console, None, &mut summary),
                     Role::NotRun => check_not_run_marker(&fence),
                     Role::Client => {
                         Err("a `console client` block must follow a `console server` block".into())
@@ -224,6 +305,13 @@ impl Harness {
         if failures.problems.is_empty() && summary.commands == 0 {
             failures.add(1, "the lesson shows no command: nothing was run");
         }
+        if summary.windows_skipped > 0 {
+            eprintln!(
+                "skipped: {} `console windows` block(s) of {name}: {WINDOWS_BIN_DIR} is not set \
+                 (scripts/wine-demos.sh builds the Windows binaries; then `. target/wine/lesson-env.sh`)",
+                summary.windows_skipped
+            );
+        }
         if failures.problems.is_empty() {
             Ok(summary)
         } else {
@@ -231,20 +319,60 @@ impl Harness {
         }
     }
 
+    /// Run a plain block's commands, natively or (`windows`) under Wine.
     fn run_plain(
         &self,
         fence: &Fence,
         console: &Console,
+        windows: Option<&Windows>,
         summary: &mut Summary,
     ) -> Result<(), String> {
         for step in parse_console(fence)? {
             let invocation = parse_command(&step.command)?;
-            let output = self.run_to_end(&invocation, &invocation.args)?;
-            summary.commands += 1;
+            let program = match windows {
+                Some(windows) => self.windows_program(windows, &invocation)?,
+                None => self.program(&invocation)?,
+            };
+            let output = run_to_end(&program, &invocation, &invocation.args)?;
+            match windows {
+                Some(_) => summary.windows_commands += 1,
+                None => summary.commands += 1,
+            }
             check_exit(&step, output.status, console.exit)?;
             compare(&step, &output.text)?;
         }
         Ok(())
+    }
+
+    /// A `console windows` block: shown after a `**Windows:**` paragraph,
+    /// run under Wine when the Windows binaries are there, else skipped.
+    fn run_windows(
+        &self,
+        fence: &Fence,
+        console: &Console,
+        windows: Result<Option<&Windows>, &String>,
+        summary: &mut Summary,
+    ) -> Result<(), String> {
+        if !fence.paragraph.starts_with("**Windows:**") {
+            return Err(
+                "a `console windows` block must follow a paragraph starting `**Windows:**`".into(),
+            );
+        }
+        if console.role != Role::Plain {
+            return Err(
+                "a `console windows` block is a plain block: no server, client or not-run".into(),
+            );
+        }
+        match windows.map_err(String::clone)? {
+            Some(windows) => self.run_plain(fence, console, Some(windows), summary),
+            None => {
+                parse_console(fence)?
+                    .iter()
+                    .try_for_each(|step| parse_command(&step.command).map(drop))?;
+                summary.windows_skipped += 1;
+                Ok(())
+            }
+        }
     }
 
     fn run_pair(
@@ -258,7 +386,7 @@ impl Harness {
             .map_err(|_| "a `console server` block holds exactly one command".to_string())?;
         let invocation = parse_command(&server_step.command)?;
         let mut server = Running::start(
-            self.binary(&invocation)?,
+            &self.program(&invocation)?,
             &with_port(&invocation.args, 0),
             &invocation.stdin,
         )?;
@@ -282,7 +410,12 @@ impl Harness {
         let mut result = Ok(());
         for step in parse_console(client_fence)? {
             let invocation = parse_command(&step.command)?;
-            let output = self.run_to_end(&invocation, &with_port(&invocation.args, real_port))?;
+            let program = self.program(&invocation)?;
+            let output = run_to_end(
+                &program,
+                &invocation,
+                &with_port(&invocation.args, real_port),
+            )?;
             summary.commands += 1;
             let checked = check_exit(&step, output.status, client_console.exit)
                 .and_then(|()| compare(&step, &port_back(&output.text)));
@@ -307,26 +440,71 @@ impl Harness {
             .map_err(|problem| format!("server (lesson line {}): {problem}", server_step.line))
     }
 
-    fn binary(&self, invocation: &Invocation) -> Result<&Path, String> {
-        self.bins.get(&invocation.krate).map(PathBuf::as_path).ok_or_else(|| {
+    /// The crate's own binary.
+    fn program(&self, invocation: &Invocation) -> Result<Program, String> {
+        let path = self.bins.get(&invocation.krate).ok_or_else(|| {
             format!(
                 "no binary registered for crate `{}`: add `.bin(\"{0}\", env!(\"CARGO_BIN_EXE_{0}\"))`",
                 invocation.krate
             )
+        })?;
+        Ok(Program {
+            path: path.clone(),
+            first_args: Vec::new(),
+            wine: false,
         })
     }
 
-    fn run_to_end(&self, invocation: &Invocation, args: &[String]) -> Result<Finished, String> {
-        let mut running = Running::start(self.binary(invocation)?, args, &invocation.stdin)?;
-        let text = running.until(COMMAND_DEADLINE, |_| false);
-        let status = running.wait_exit();
-        match status {
-            Some(status) => Ok(Finished { text, status }),
-            None => Err(format!(
-                "`{}` did not finish within {COMMAND_DEADLINE:?}; it printed:\n{text}",
-                invocation.display()
-            )),
+    /// The crate's Windows binary, `CRATE.exe` named after the registered
+    /// one, started by Wine.
+    fn windows_program(
+        &self,
+        windows: &Windows,
+        invocation: &Invocation,
+    ) -> Result<Program, String> {
+        let native = self.program(invocation)?.path;
+        let stem = native
+            .file_stem()
+            .ok_or_else(|| format!("{} has no file name", native.display()))?;
+        let mut exe = windows.bin_dir.join(stem);
+        exe.set_extension("exe");
+        if !exe.is_file() {
+            return Err(format!(
+                "{WINDOWS_BIN_DIR} is set, but {} is not there: scripts/wine-demos.sh builds it",
+                exe.display()
+            ));
         }
+        Ok(Program {
+            path: windows.wine.clone(),
+            first_args: vec![exe.into_os_string()],
+            wine: true,
+        })
+    }
+}
+
+/// How to start a crate's program: `path FIRST_ARGS… ARGS…`.
+struct Program {
+    path: PathBuf,
+    /// Under Wine, the `.exe` to run.
+    first_args: Vec<std::ffi::OsString>,
+    /// Started by Wine: keep Wine's own diagnostics out of the output.
+    wine: bool,
+}
+
+fn run_to_end(
+    program: &Program,
+    invocation: &Invocation,
+    args: &[String],
+) -> Result<Finished, String> {
+    let mut running = Running::start(program, args, &invocation.stdin)?;
+    let text = running.until(COMMAND_DEADLINE, |_| false);
+    let status = running.wait_exit();
+    match status {
+        Some(status) => Ok(Finished { text, status }),
+        None => Err(format!(
+            "`{}` did not finish within {COMMAND_DEADLINE:?}; it printed:\n{text}",
+            invocation.display()
+        )),
     }
 }
 
@@ -468,11 +646,19 @@ struct Running {
 }
 
 impl Running {
-    fn start(binary: &Path, args: &[String], stdin: &Option<String>) -> Result<Running, String> {
+    fn start(
+        program: &Program,
+        args: &[String],
+        stdin: &Option<String>,
+    ) -> Result<Running, String> {
         let spawn = || -> io::Result<(Child, io::PipeReader)> {
             let (reader, writer) = io::pipe()?;
-            let mut command = Command::new(binary);
+            let mut command = Command::new(&program.path);
+            if program.wine {
+                command.env("WINEDEBUG", "-all");
+            }
             command
+                .args(&program.first_args)
                 .args(args)
                 .env("NO_COLOR", "1")
                 .stdin(if stdin.is_some() {
@@ -489,7 +675,7 @@ impl Running {
             Ok((child, reader))
         };
         let (mut child, mut reader) =
-            spawn().map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+            spawn().map_err(|e| format!("cannot start {}: {e}", program.path.display()))?;
         if let (Some(text), Some(mut pipe)) = (stdin.clone(), child.stdin.take()) {
             thread::spawn(move || {
                 // The program may exit before reading everything (a `q`).
@@ -570,6 +756,8 @@ struct Fence {
     body: Vec<String>,
     /// The last non-blank line before the fence.
     preceding: String,
+    /// The first line of the paragraph right before the fence.
+    paragraph: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -584,6 +772,8 @@ enum Role {
 struct Console {
     role: Role,
     exit: i32,
+    /// `console windows`: the Windows binary's output, run under Wine.
+    windows: bool,
 }
 
 enum Kind {
@@ -598,9 +788,13 @@ impl Fence {
         match words.next() {
             None => Err("a fence without a language: give it one (`console`, `rust`, `text`, …) so nothing is skipped silently".into()),
             Some("console") => {
-                let mut console = Console { role: Role::Plain, exit: 0 };
+                let mut console = Console { role: Role::Plain, exit: 0, windows: false };
                 for word in words {
                     console.role = match word {
+                        "windows" => {
+                            console.windows = true;
+                            continue;
+                        }
                         "server" => Role::Server,
                         "client" => Role::Client,
                         "not-run" => Role::NotRun,
@@ -624,17 +818,25 @@ impl Fence {
 fn parse_fences(text: &str) -> Result<Vec<Fence>, (usize, String)> {
     let mut fences = Vec::new();
     let mut preceding = String::new();
+    let (mut paragraph, mut in_paragraph) = (String::new(), false);
     let mut lines = text.lines().enumerate();
     while let Some((index, line)) = lines.next() {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
         let marker_len = trimmed.chars().take_while(|&c| c == '`').count();
         if marker_len < 3 {
-            if !line.trim().is_empty() {
+            if line.trim().is_empty() {
+                in_paragraph = false;
+            } else {
                 preceding = line.trim().to_owned();
+                if !in_paragraph {
+                    paragraph = preceding.clone();
+                    in_paragraph = true;
+                }
             }
             continue;
         }
+        in_paragraph = false;
         let marker = &trimmed[..marker_len];
         let mut body = Vec::new();
         let mut closed = false;
@@ -655,6 +857,7 @@ fn parse_fences(text: &str) -> Result<Vec<Fence>, (usize, String)> {
             info: trimmed[marker_len..].trim().to_owned(),
             body,
             preceding: std::mem::take(&mut preceding),
+            paragraph: std::mem::take(&mut paragraph),
         });
     }
     Ok(fences)
@@ -1046,6 +1249,7 @@ mod tests {
             info: "rust".into(),
             body: body.lines().map(str::to_owned).collect(),
             preceding: String::new(),
+            paragraph: String::new(),
         };
         assert!(check_snippet(&block("// src/a.rs (anchor: one)\nlet x = 1;"), &dir).is_ok());
         assert!(check_snippet(&block("// src/a.rs (anchor: one)\nlet x = 2;"), &dir).is_err());
@@ -1075,10 +1279,76 @@ mod tests {
         let summary = Summary {
             commands: 3,
             snippets: 2,
+            ..Summary::default()
         };
         summary.assert_at_least(3, 2);
         assert!(std::panic::catch_unwind(|| summary.assert_at_least(4, 0)).is_err());
         assert!(std::panic::catch_unwind(|| summary.assert_at_least(0, 3)).is_err());
+    }
+
+    // A `console windows` block runs `WINE DIR/CRATE.exe ARGS` and is
+    // compared like any block; without Windows binaries it is skipped;
+    // everywhere it must follow a `**Windows:**` paragraph. A shell stands
+    // in for Wine, and a script for the `.exe`.
+    #[cfg(unix)]
+    #[test]
+    fn windows_blocks_run_under_wine_or_are_skipped() {
+        let dir = std::env::temp_dir().join(format!("lesson-windows-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("echo.exe"),
+            "echo \"windows says $* ($WINEDEBUG)\"\n",
+        )
+        .unwrap();
+        let lesson = "```console\n$ cargo run -q -p echo -- hi\nhi\n```\n\n\
+                      **Windows:** the same command,\nunder Wine:\n\n\
+                      ```console windows\n$ cargo run -q -p echo -- hi\nwindows says hi (-all)\n```\n";
+        let native = Harness::new().bin("echo", "/bin/echo");
+        let wine = native.clone().windows("/bin/sh", &dir);
+        let ran = wine.check_text("l.md", lesson, Path::new(".")).unwrap();
+        assert_eq!(
+            (ran.commands, ran.windows_commands, ran.windows_skipped),
+            (1, 1, 0)
+        );
+
+        let wrong = lesson.replace("windows says hi", "windows says ho");
+        let failures = wine.check_text("l.md", &wrong, Path::new(".")).unwrap_err();
+        assert_eq!(failures.problems().len(), 1, "{failures}");
+
+        let skipping = Harness {
+            windows: WindowsRun::Skip,
+            ..native.clone()
+        };
+        let skipped = skipping.check_text("l.md", &wrong, Path::new(".")).unwrap();
+        assert_eq!(
+            (
+                skipped.commands,
+                skipped.windows_commands,
+                skipped.windows_skipped
+            ),
+            (1, 0, 1)
+        );
+
+        let unlabelled = lesson.replace("**Windows:** the same", "The same");
+        assert!(
+            skipping
+                .check_text("l.md", &unlabelled, Path::new("."))
+                .is_err()
+        );
+        assert!(
+            wine.check_text("l.md", &unlabelled, Path::new("."))
+                .is_err()
+        );
+
+        let no_exe = native.windows("/bin/sh", dir.join("missing"));
+        let failures = no_exe
+            .check_text("l.md", lesson, Path::new("."))
+            .unwrap_err();
+        assert!(
+            failures.to_string().contains("echo.exe is not there"),
+            "{failures}"
+        );
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     // The self-check against a lesson file: a changed line fails it; a
