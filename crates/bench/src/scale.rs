@@ -2,7 +2,7 @@
 //! open, for `select`, `poll` and `epoll`, N from 10 to 10,000.
 //!
 //! The measurement is lesson 07's `demo scaling`
-//! ([`select_multiplex::scaling::Connections`]), with more points and more
+//! ([`select_multiplex::scaling::medians`]), with more points and more
 //! round trips per point.
 
 use std::io;
@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use classroom::units;
 use select_multiplex::multiplex::Kind;
-use select_multiplex::rlimit::raise_open_files;
-use select_multiplex::scaling::{Connections, descriptors_for};
+use select_multiplex::limit::raise_open_files;
+use select_multiplex::scaling::{descriptors_for, medians};
 
 use crate::Size;
 use crate::machine::Machine;
@@ -42,11 +42,7 @@ pub fn measure(size: &Size) -> io::Result<(Vec<Point>, String)> {
         if limits.soft < descriptors_for(idle) {
             continue; // the hard limit forbids it; the table says which rows ran
         }
-        let conns = Connections::open(idle, size.rounds)?;
-        let mut medians = [None; 3];
-        for (median, kind) in medians.iter_mut().zip(KINDS) {
-            *median = conns.median(kind).transpose()?;
-        }
+        let medians = medians(idle, size.rounds)?; // in the order of KINDS
         points.push(Point { idle, medians });
     }
     Ok((points, limits.describe()))

@@ -19,7 +19,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use classroom::tcp::RECV_SIZE;
-use select_multiplex::multiplex::{self, Kind, Log};
+use select_multiplex::multiplex::{self, Kind};
 use socketserver_like::{DEFAULT_POLL_INTERVAL, Request, TcpServer, server_bind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -139,7 +139,7 @@ fn echo(request: &mut Request<TcpStream>) -> io::Result<()> {
 fn serve_multiplexed(kind: Kind) -> io::Result<()> {
     let listener = select_multiplex::bind_listener(classroom::cli::ephemeral())?;
     announce(&listener)?;
-    multiplex::serve(kind, listener, &AtomicBool::new(false), &Log::quiet())
+    multiplex::serve(kind, listener, &AtomicBool::new(false), true) // quiet
 }
 
 /// tokio's echo server, from its README: a task per connection on a

@@ -1,15 +1,6 @@
 //! `edge` (document 002 §5: 水平触发 level-triggered, 边缘触发
-//! edge-triggered). Linux only.
-//!
-//! By default `select`, `poll` and `epoll` are **level-triggered**: while
-//! unread bytes sit in a socket's receive buffer, every wait reports it
-//! again, so one read per wake-up is enough. Edge-triggered `epoll`
-//! (`EPOLLET`) reports a socket once, when new bytes *arrive*: bytes left
-//! unread get no further event, and a client waiting for its answer waits
-//! for ever. With `EPOLLET`, read until the socket says it would block.
-//!
-//! The demo runs both roles in one thread, one step at a time, so every run
-//! prints the same; a bounded `epoll_wait` (50 ms) shows no event comes.
+//! edge-triggered; Linux): with `EPOLLET`, bytes left unread get no event.
+//! Both roles share one thread, so every run prints the same.
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -20,33 +11,25 @@ use nix::sys::epoll::{Epoll, EpollCreateFlags, EpollEvent, EpollFlags, EpollTime
 
 use crate::read_echo;
 
-/// How much one read takes: small on purpose, so one read cannot take the
-/// whole message. With 1024 the same happens to any message over 1024.
+/// One read's size: small, so one read cannot take the whole message.
 pub const READ_SIZE: usize = 8;
-
-/// Three messages the client sends in one write, then it waits for the echo.
+/// What the client sends, in one write; then it waits for the echo.
 pub const MESSAGE: &[u8] = b"one\ntwo\nthree\n";
-
-/// A wait this long with no event stands for "no event is coming" (the
-/// first wait, while the bytes are on their way, may take 5 s).
+/// A wait this long with no event stands for "no event is coming".
 const QUIET_MS: u16 = 50;
 
-// ANCHOR: read_once
+// ANCHOR: reads
 /// One read per wake-up: enough when level-triggered, because the kernel
 /// reports the socket again while bytes are left.
 pub fn read_once(conn: &mut Traced<TcpStream>) -> io::Result<Vec<u8>> {
     let mut buf = [0u8; READ_SIZE];
     match conn.read(&mut buf) {
         Ok(n) => Ok(buf[..n].to_vec()),
-        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::Interrupted) => {
-            Ok(Vec::new())
-        }
+        Err(e) if e.kind() == ErrorKind::WouldBlock => Ok(Vec::new()), // a hint, no more
         Err(e) => Err(e),
     }
 }
-// ANCHOR_END: read_once
 
-// ANCHOR: read_until_would_block
 /// Read until the receive buffer is empty: what edge-triggered needs.
 pub fn read_until_would_block(conn: &mut Traced<TcpStream>) -> io::Result<Vec<u8>> {
     let mut got = Vec::new();
@@ -62,10 +45,9 @@ pub fn read_until_would_block(conn: &mut Traced<TcpStream>) -> io::Result<Vec<u8
         }
     }
 }
-// ANCHOR_END: read_until_would_block
+// ANCHOR_END: reads
 
-/// Level-triggered with one read per wake-up; edge-triggered with one read
-/// per wake-up (stalls); edge-triggered reading until it would block.
+/// Level-triggered; edge-triggered (stalls); edge-triggered, reading more.
 pub fn demo() -> io::Result<()> {
     narrate("1. level-triggered (EPOLLIN), one 8-byte read per wake-up");
     run(EpollFlags::EPOLLIN, read_once)?;
@@ -76,26 +58,23 @@ pub fn demo() -> io::Result<()> {
     run(EpollFlags::EPOLLIN | EpollFlags::EPOLLET, read_once)?;
     // ANCHOR_END: edge_broken
     narrate("3. edge-triggered (EPOLLIN | EPOLLET), reading until WouldBlock");
-    run(
-        EpollFlags::EPOLLIN | EpollFlags::EPOLLET,
-        read_until_would_block,
-    )?;
+    let edge = EpollFlags::EPOLLIN | EpollFlags::EPOLLET;
+    run(edge, read_until_would_block)?;
     narrate(
-        "level-triggered reports a socket while bytes are left; edge-triggered only when new bytes arrive",
+        "level-triggered reports a socket while bytes are left; edge-triggered, when new ones come",
     );
     narrate(
-        "with EPOLLET, read (and accept, and write) until WouldBlock on each wake-up, or a client stalls",
+        "with EPOLLET, read (and accept, and write) until WouldBlock each time, or a client stalls",
     );
     Ok(())
 }
 
-/// One client, one connection registered with `flags`; the client sends
-/// [`MESSAGE`] in one write; the server wakes up, reads with `read`, and
-/// echoes, until a wait of [`QUIET_MS`] brings no event.
-fn run(
-    flags: EpollFlags,
-    read: fn(&mut Traced<TcpStream>) -> io::Result<Vec<u8>>,
-) -> io::Result<()> {
+/// [`read_once`] or [`read_until_would_block`].
+type Reader = fn(&mut Traced<TcpStream>) -> io::Result<Vec<u8>>;
+
+/// One connection registered with `flags`; the client sends [`MESSAGE`];
+/// the server reads with `read` and echoes, until no event comes.
+fn run(flags: EpollFlags, read: Reader) -> io::Result<()> {
     let listener = TcpListener::bind(classroom::cli::ephemeral())?;
     let mut client = Traced::client(TcpStream::connect(listener.local_addr()?)?);
     let (conn, _) = listener.accept()?;
@@ -103,42 +82,28 @@ fn run(
     let epoll = Epoll::new(EpollCreateFlags::EPOLL_CLOEXEC)?;
     epoll.add(&conn, EpollEvent::new(flags, 1))?;
     let mut conn = Traced::server(conn);
-
     client.write_all(MESSAGE)?;
-    let mut wakeups = 0;
-    loop {
-        let wait = if wakeups == 0 { 5000 } else { QUIET_MS };
-        let mut events = [EpollEvent::empty(); 1];
+    let mut events = [EpollEvent::empty(); 1];
+    for wakeup in 1.. {
+        let wait = if wakeup == 1 { 5000 } else { QUIET_MS };
         if epoll.wait(&mut events, EpollTimeout::from(wait))? == 0 {
             break;
         }
-        wakeups += 1;
-        conn.say(format!(
-            "epoll_wait(): the connection is readable (wake-up {wakeups})"
-        ));
+        conn.say(format!("epoll_wait(): readable (wake-up {wakeup})"));
         let got = read(&mut conn)?;
         conn.write_all(&got)?; // a few bytes: the send buffer takes them
     }
     // MSG_PEEK: look at the receive buffer without taking anything.
-    let unread = match conn.peek(&mut [0u8; 64]) {
-        Ok(n) => n,
-        Err(e) if e.kind() == ErrorKind::WouldBlock => 0,
-        Err(e) => return Err(e),
-    };
-    conn.say(format!(
-        "epoll_wait(): no event within {QUIET_MS} ms; {unread} bytes still unread in the receive buffer"
-    ));
-
+    let unread = conn.peek(&mut [0u8; 64]).or_else(|e| match e.kind() {
+        ErrorKind::WouldBlock => Ok(0),
+        _ => Err(e),
+    })?;
+    conn.say(format!("epoll_wait(): no event within {QUIET_MS} ms; {unread} bytes still unread in the receive buffer"));
     client.set_read_timeout(Some(Duration::from_millis(QUIET_MS.into())))?;
-    let echo = read_echo(&mut client, MESSAGE.len())?;
-    if echo.len() < MESSAGE.len() {
-        client.say(format!(
-            "got {} of {} bytes back; nothing more within {QUIET_MS} ms: stalled, waiting for ever",
-            echo.len(),
-            MESSAGE.len()
-        ));
-    } else {
-        client.say(format!("got all {} bytes back", MESSAGE.len()));
-    }
+    let (got, all) = (read_echo(&mut client, MESSAGE.len())?.len(), MESSAGE.len());
+    client.say(match got < all {
+        true => format!("got {got} of {all} bytes back; nothing more within {QUIET_MS} ms: stalled, waiting for ever"),
+        false => format!("got all {all} bytes back"),
+    });
     Ok(())
 }

@@ -1,114 +1,60 @@
-//! `epoll` (Linux 2.6, 2003): the same server as [`crate::select`], with
-//! the list of what to watch kept *in the kernel*. `epoll_ctl` registers a
-//! socket once (ADD), changes what we wait for (MOD) or removes it (DEL);
-//! `epoll_wait` returns only the sockets that are ready, each with the
-//! token we registered, so its cost follows the ready sockets, not the
-//! watched ones. Linux only: BSD and macOS have `kqueue`, Windows has IOCP.
+//! `epoll` (Linux 2.6, 2003; BSD and macOS have `kqueue`): steps 1 to 3
+//! with the list of what to watch kept *in the kernel*, changed with
+//! `epoll_ctl`; `epoll_wait` returns only the ready sockets.
 
-use std::collections::HashMap;
 use std::io;
-use std::net::TcpListener;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::os::fd::BorrowedFd;
 
-use nix::errno::Errno;
 use nix::sys::epoll::{Epoll, EpollCreateFlags, EpollEvent, EpollFlags, EpollTimeout};
 
-use crate::ROUND_MS;
-use crate::multiplex::Log;
-use crate::select::Conn;
+use crate::multiplex::{Readiness, Watching};
 
-/// The token the listener is registered with; connections get 1, 2, 3, …
-const LISTENER: u64 = 0;
+/// Waiting with `epoll_wait()`, on an interest list in the kernel.
+#[derive(Debug)]
+pub struct EpollWait {
+    epoll: Epoll,
+    events: [EpollEvent; 64],
+}
 
-/// At most this many ready sockets per `epoll_wait`; more wait a round.
-const EVENTS: usize = 64;
+impl EpollWait {
+    #[allow(missing_docs)]
+    pub fn new() -> io::Result<Self> {
+        let epoll = Epoll::new(EpollCreateFlags::EPOLL_CLOEXEC)?;
+        let events = [EpollEvent::empty(); 64];
+        Ok(EpollWait { epoll, events })
+    }
+}
 
-/// The `select` server's loop with `epoll`, until `stop` is set.
-pub fn serve(listener: TcpListener, stop: &AtomicBool, log: &Log) -> io::Result<()> {
-    listener.set_nonblocking(true)?;
-    // ANCHOR: epoll_setup
-    // The interest list lives in the kernel: create it, register the listener
-    // once, with a token that will come back with each of its events.
-    let epoll = Epoll::new(EpollCreateFlags::EPOLL_CLOEXEC)?;
-    epoll.add(&listener, EpollEvent::new(EpollFlags::EPOLLIN, LISTENER))?;
-    // ANCHOR_END: epoll_setup
-    let mut conns: HashMap<u64, Conn> = HashMap::new();
-    let mut next_token = LISTENER + 1;
-    let mut events = [EpollEvent::empty(); EVENTS];
-    while !stop.load(Ordering::Relaxed) {
-        // ANCHOR: epoll_round
+fn event(token: u64, write: bool) -> EpollEvent {
+    let flags = [EpollFlags::EPOLLIN, EpollFlags::EPOLLOUT];
+    EpollEvent::new(flags[usize::from(write)], token)
+}
+
+impl Readiness for EpollWait {
+    // ANCHOR: epoll_round
+    fn wait(&mut self, _: Watching<'_, '_>, timeout_ms: Option<u16>) -> io::Result<Vec<u64>> {
         // 1. Nothing to say: the kernel already knows what we watch.
-        // 2. Sleep until something is ready, or 50 ms pass. Only the ready
-        //    sockets come back, as many as `n`.
-        let n = match epoll.wait(&mut events, EpollTimeout::from(ROUND_MS)) {
-            Ok(n) => n,
-            Err(Errno::EINTR) => continue, // a signal woke us: ask again
-            Err(e) => return Err(e.into()),
-        };
+        // 2. Sleep until something is ready, or the timeout passes. Only the
+        //    ready sockets come back, as many as `n`.
+        let timeout = EpollTimeout::from(timeout_ms);
+        let n = self.epoll.wait(&mut self.events, timeout)?;
         // 3. No scan: each event names its socket by the token we registered.
-        // 4. Do what is ready: nothing here can block.
-        for event in &events[..n] {
-            match event.data() {
-                LISTENER => {
-                    let Some(conn) = Conn::accepted(listener.accept(), log) else {
-                        continue;
-                    };
-                    // Register the new connection with the kernel, once.
-                    let (token, peer) = (next_token, conn.peer);
-                    next_token += 1;
-                    match epoll.add(&conn, EpollEvent::new(interest(&conn), token)) {
-                        Err(e) => log.failed(peer, &e.into()), // dropped: closed
-                        Ok(()) => {
-                            conns.insert(token, conn);
-                            let line = format!(
-                                "epoll_wait(): listener readable, accepted {peer}, epoll_ctl(ADD) as token {token}"
-                            );
-                            log.accepted(line, peer, conns.len());
-                        }
-                    }
-                }
-                token => serve_ready(&epoll, &mut conns, token, log),
-            }
-        }
-        // ANCHOR_END: epoll_round
-        // Other work goes here, between rounds: here, checking for stop.
+        Ok(self.events[..n].iter().map(EpollEvent::data).collect())
     }
-    log.say("asked to stop: leaving the loop");
-    Ok(())
-}
 
-/// What to wait for on this connection: readable, or writable while part of
-/// an echo is still unsent.
-fn interest(conn: &Conn) -> EpollFlags {
-    if conn.wants_write() {
-        EpollFlags::EPOLLOUT
-    } else {
-        EpollFlags::EPOLLIN
+    /// Register a socket with the kernel, once (the listener too).
+    fn watch(&mut self, token: u64, fd: BorrowedFd<'_>, write: bool) -> io::Result<()> {
+        Ok(self.epoll.add(fd, event(token, write))?)
     }
-}
 
-// ANCHOR: epoll_ready
-/// Serve the connection registered as `token`; tell the kernel when what we
-/// wait for changes (epoll_ctl MOD), and when it leaves (epoll_ctl DEL).
-fn serve_ready(epoll: &Epoll, conns: &mut HashMap<u64, Conn>, token: u64, log: &Log) {
-    let Some(conn) = conns.get_mut(&token) else {
-        return;
-    };
-    let before = interest(conn);
-    let mut open = conn.handle(log);
-    if open && interest(conn) != before {
-        let mut event = EpollEvent::new(interest(conn), token);
-        if let Err(e) = epoll.modify(&*conn, &mut event) {
-            log.failed(conn.peer, &e.into());
-            open = false;
-        }
+    /// Readable became writable, or back: tell the kernel.
+    fn rewatch(&mut self, token: u64, fd: BorrowedFd<'_>, write: bool) -> io::Result<()> {
+        Ok(self.epoll.modify(fd, &mut event(token, write))?)
     }
-    if !open && let Some(conn) = conns.remove(&token) {
-        // Closing the socket would unregister it too; saying so is clearer.
-        let _ = epoll.delete(&conn);
-        let peer = conn.peer;
-        drop(conn); // closes the socket before anyone hears that it left
-        log.left(peer, conns.len());
+
+    /// Closing a socket would unregister it too; saying so is clearer.
+    fn unwatch(&mut self, fd: BorrowedFd<'_>) {
+        let _ = self.epoll.delete(fd);
     }
+    // ANCHOR_END: epoll_round
 }
-// ANCHOR_END: epoll_ready

@@ -1,32 +1,55 @@
-//! `limit` (document 002 §5: "select … 在Linux上一般为1024"): `select` cannot
-//! watch a descriptor numbered 1024 or more, because its sets are bitmaps of
-//! `FD_SETSIZE` (1024) bits. The demo takes every descriptor below 1024,
-//! accepts a client (which then gets descriptor 1024), and shows `select`
-//! refusing it with a clear error while `poll` serves it. (`epoll` does too:
-//! the `scaling` step watches 10,000 connections with it.)
+//! `limit` (document 002 §5: "select … 在Linux上一般为1024"): with every
+//! descriptor below 1024 taken, a client gets descriptor 1024, which the
+//! `select` server refuses with a clear error and `poll` serves.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::net::TcpStream;
 use std::os::fd::{AsFd, AsRawFd};
 
-use classroom::tcp::RECV_SIZE;
 use classroom::{Side, Traced, narrate};
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-use nix::sys::select::{FD_SETSIZE, FdSet};
+use nix::sys::resource::{RLIM_INFINITY, Resource, getrlimit, setrlimit};
+use nix::sys::select::FD_SETSIZE;
 use socket2::{Domain, Socket, Type};
 
-use crate::rlimit::raise_open_files;
+use crate::multiplex::{Conn, Kind};
 use crate::{ECHO_PATIENCE, bind_listener, read_echo};
 
-/// How long a wait call here may take before the demo calls it failed.
-const PATIENCE_MS: u16 = 5000;
+/// How many descriptors this process may open (`RLIMIT_NOFILE`, `ulimit
+/// -n`): the *soft* limit, which a process may raise up to the *hard* one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub struct OpenFiles {
+    pub soft: u64,
+    pub hard: u64,
+}
 
-/// Open sockets until every descriptor number below `limit` is taken, and
-/// return them (closing them frees the numbers again).
-///
-/// The kernel always hands out the lowest free number, so once one of these
-/// gets `limit - 1`, every number below it is in use and the next socket
-/// opened gets `limit` or above.
+impl OpenFiles {
+    /// `RLIMIT_NOFILE soft limit 20000, hard limit unlimited`.
+    pub fn describe(&self) -> String {
+        let [soft, hard] = [self.soft, self.hard].map(|n| match n {
+            RLIM_INFINITY => "unlimited".to_owned(),
+            n => n.to_string(),
+        });
+        format!("RLIMIT_NOFILE soft limit {soft}, hard limit {hard}")
+    }
+}
+
+/// Raise the soft limit to `wanted` descriptors, or as close as the hard
+/// limit allows. Never lowers it.
+pub fn raise_open_files(wanted: u64) -> io::Result<OpenFiles> {
+    let (soft, hard) = getrlimit(Resource::RLIMIT_NOFILE)?;
+    let raised = wanted.min(hard);
+    // macOS refuses values above its own ceiling (OPEN_MAX) even under an
+    // unlimited hard limit; then the soft limit stays where it was.
+    let raise = soft < wanted && setrlimit(Resource::RLIMIT_NOFILE, raised, hard).is_ok();
+    Ok(OpenFiles {
+        soft: if raise { raised } else { soft },
+        hard,
+    })
+}
+
+/// Open sockets until every descriptor number below `limit` is taken: the
+/// kernel hands out the lowest free number, so the next one gets `limit`.
 pub fn take_descriptors_below(limit: usize) -> io::Result<Vec<Socket>> {
     let mut taken = Vec::new();
     loop {
@@ -41,58 +64,39 @@ pub fn take_descriptors_below(limit: usize) -> io::Result<Vec<Socket>> {
 
 /// The demo: descriptor 1024 against select and poll.
 pub fn demo() -> io::Result<()> {
-    let wanted = FD_SETSIZE as u64 + 64;
+    let (wanted, server) = (FD_SETSIZE as u64 + 64, Side::server());
     let limits = raise_open_files(wanted)?;
-    Side::server().say(limits.describe());
+    server.say(limits.describe());
     if limits.soft < wanted {
-        narrate(format!(
-            "this process may not open descriptor {FD_SETSIZE}: the hard limit is too low (ask an administrator to raise it: ulimit -Hn)"
-        ));
+        narrate("this process may not open descriptor 1024: ask an administrator (ulimit -Hn)");
         return Ok(());
     }
     let listener = bind_listener(classroom::cli::ephemeral())?;
-    let addr = listener.local_addr()?;
-    let mut client = Traced::connected(TcpStream::connect(addr)?)?;
+    let mut client = Traced::connected(TcpStream::connect(listener.local_addr()?)?)?;
     client.set_read_timeout(Some(ECHO_PATIENCE))?;
     let taken = take_descriptors_below(FD_SETSIZE)?;
-    let (conn, _) = listener.accept()?;
-    let mut conn = Traced::server(conn);
-    conn.say(format!(
-        "opened {} idle sockets, then accepted the client: its descriptor is {}",
-        taken.len(),
-        conn.as_raw_fd()
-    ));
-
+    let (conn, peer) = listener.accept()?;
+    let mut conn = Conn::new(conn, peer, Side::server())?;
+    let (fd, opened) = (conn.as_fd().as_raw_fd(), taken.len());
+    let opened = format!("opened {opened} idle sockets, then accepted descriptor {fd}");
+    server.say(opened);
     // ANCHOR: refuse
-    narrate("select(): its sets are bitmaps of FD_SETSIZE bits, so we check before inserting");
-    let mut readable = FdSet::new();
-    match crate::select::watch(&mut readable, conn.as_fd()) {
-        Ok(()) => conn.say("select() can watch it"),
-        Err(e) => conn.say(format!("watch() refused: {e}")),
+    narrate("select(): its sets are bitmaps of FD_SETSIZE bits, so the server checks first");
+    if let Err(e) = Kind::Select.readiness()?.watch(1, conn.as_fd(), false) {
+        server.say(format!("the select server refuses it: {e}"));
     }
-
     narrate("poll(): an array of (descriptor, events) has room for any number");
     client.write_all(b"still here")?;
-    let mut fds = [PollFd::new(conn.as_fd(), PollFlags::POLLIN)];
-    poll(&mut fds, PollTimeout::from(PATIENCE_MS))?;
-    if fds[0].any() != Some(true) {
-        return Err(io::Error::other("poll() did not report the message"));
+    let mut watched = std::iter::once((1, conn.as_fd(), false));
+    if Kind::Poll.readiness()?.wait(&mut watched, Some(5000))? != [1] {
+        return Err(io::Error::other("poll() did not report it within 5 s"));
     }
-    conn.say(format!(
-        "poll() reported descriptor {} readable",
-        conn.as_raw_fd()
-    ));
-    let mut buf = [0u8; RECV_SIZE];
-    let n = conn.read(&mut buf)?;
-    conn.write_all(&buf[..n])?;
-    read_echo(&mut client, n)?;
+    server.say(format!("poll() reported descriptor {fd} readable"));
+    conn.on_ready()?; // one read, and its echo
+    read_echo(&mut client, 10)?;
     // ANCHOR_END: refuse
     drop(taken);
-    narrate(format!(
-        "select()'s limit is on the descriptor's *number*: one socket numbered {FD_SETSIZE} is already too many"
-    ));
-    narrate(
-        "in C, FD_SET(1024, &set) writes past the bitmap; nix's insert panics; our watch() returns an error",
-    );
+    narrate("select()'s limit is on the descriptor's *number*: one socket numbered 1024 is enough");
+    narrate("in C, FD_SET(1024, &set) writes past the bitmap; nix panics; watchable() says so");
     Ok(())
 }

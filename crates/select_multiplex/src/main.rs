@@ -1,5 +1,4 @@
-//! `select_multiplex`: lesson 07's command line. Each step's logic lives in
-//! the library; this file only wires steps to it.
+//! `select_multiplex`: lesson 07's command line, wiring steps to the library.
 
 use std::io;
 use std::process::ExitCode;
@@ -37,9 +36,8 @@ impl Lesson for Step {
     const NAME: &'static str = "select_multiplex";
     const ABOUT: &'static str = "Lesson 07: one thread, many sockets: select, poll and epoll";
     const LONG_ABOUT: &'static str = "Lesson 07 (lessons/07-select-multiplex.md): IO multiplexing \
-        (IO多路复用) as document 002 §4–§5 builds it in Python: the select server and client, \
-        then poll and epoll, the 1024 limit, level vs edge triggering, and a measured comparison. \
-        `demo STEP` runs both roles in one process; `server STEP` and `client STEP` run the echo \
+        (IO多路复用) as document 002 §4–§5 builds it: select, poll and epoll, the 1024 limit, \
+        edge triggering, and a measurement. `server STEP` and `client STEP` run the echo \
         servers in two terminals on the document's port 8001.";
     const HEADLINE: Self = Step::Select;
     const ALL: Self = Step::All;
@@ -62,8 +60,7 @@ impl Lesson for Step {
 
     fn client(self, at: &Endpoint, messages: &[String]) -> io::Result<()> {
         match self {
-            // One client for every echo server: it only sends and reads, so
-            // it runs everywhere, Windows included.
+            // One client for every echo server: it runs everywhere.
             Step::Blocking | Step::Select | Step::Poll | Step::Epoll => {
                 select_multiplex::client(at.addr(PORT)?, messages)
             }
@@ -85,18 +82,10 @@ mod os {
 
     pub fn demo(step: Step) -> io::Result<()> {
         match step {
-            Step::ClientBroken => download::demo_broken(),
-            Step::Client => download::demo_fixed(),
+            Step::ClientBroken | Step::Client => download::demo(step == Step::Client),
             Step::Limit => limit::demo(),
             #[cfg(target_os = "linux")]
             Step::Edge => select_multiplex::edge::demo(),
-            #[cfg(not(target_os = "linux"))]
-            Step::Edge => {
-                classroom::narrate(
-                    "edge-triggered epoll needs Linux; kqueue's EV_CLEAR behaves the same way",
-                );
-                Ok(())
-            }
             Step::Scaling => scaling::demo(),
             step => multiplex::demo(kind(step)),
         }
@@ -109,7 +98,7 @@ mod os {
     fn kind(step: Step) -> Kind {
         match step {
             Step::Poll => Kind::Poll,
-            Step::Epoll => Kind::Epoll,
+            Step::Epoll | Step::Edge => Kind::Epoll, // Edge: off Linux, says it needs it
             _ => Kind::Select,
         }
     }
@@ -119,18 +108,15 @@ mod os {
 #[cfg(not(unix))]
 mod os {
     use std::io;
-    use std::net::SocketAddr;
-
-    use super::Step;
 
     const INSTEAD: &str = "this step uses select/poll/epoll through the nix crate, which exists on Unix only; on Windows run `demo blocking`, or `client select` against a server on Linux or macOS, or the whole lesson in WSL";
 
-    pub fn demo(_: Step) -> io::Result<()> {
+    pub fn demo(_: super::Step) -> io::Result<()> {
         classroom::narrate(INSTEAD);
         Ok(())
     }
 
-    pub fn server(_: Step, _: SocketAddr) -> io::Result<()> {
+    pub fn server(_: super::Step, _: std::net::SocketAddr) -> io::Result<()> {
         Err(io::Error::new(io::ErrorKind::Unsupported, INSTEAD))
     }
 }

@@ -1,281 +1,377 @@
-//! The three event-loop servers side by side: which one to run, what a loop
-//! tells the outside ([`Log`]), the two-terminal server, and the demo each
-//! of them plays the same way.
+//! The event loop of the `select`, `poll` and `epoll` servers (document 002
+//! §5): rounds of four steps. Steps 1 to 3 (say what to watch, sleep until
+//! some of it is ready, find out which) are each call's own, [`Readiness`];
+//! step 4, doing what is ready, is the same for all three, [`Server`].
 
+use std::collections::BTreeMap;
 use std::fmt::Display;
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender};
-use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use classroom::cli::announce_listening;
-use classroom::errors::explain;
+use classroom::errors::{explain, out_of_descriptors};
+use classroom::runner::{BACK_OFF, ending};
+use classroom::tcp::{RECV_SIZE, patience, seconds};
 use classroom::{Side, Traced, narrate};
 
-use crate::{ROUND_MS, bind_listener, echo_round};
+use crate::{ROUND_MS, bind_listener, read_echo};
+
+/// The listener's token; connections get 1, 2, 3, …
+pub const LISTENER: u64 = 0;
+#[cfg(not(target_os = "linux"))]
+const EPOLL_ELSEWHERE: &str = "epoll needs Linux; macOS and the BSDs have kqueue: run `demo poll`";
 
 /// Which system call the event loop waits with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
 pub enum Kind {
-    /// `select()`: three bitmaps of at most 1024 descriptors.
     Select,
-    /// `poll()`: an array of (descriptor, events) entries.
     Poll,
-    /// `epoll`: an interest list kept in the kernel (Linux).
     Epoll,
 }
 
 impl Kind {
     /// The call, as the lanes print it.
     pub fn call(self) -> &'static str {
-        match self {
-            Kind::Select => "select()",
-            Kind::Poll => "poll()",
-            Kind::Epoll => "epoll_wait()",
+        ["select()", "poll()", "epoll_wait()"][self as usize]
+    }
+
+    /// Steps 1 to 3 with this call; epoll off Linux is `Unsupported`.
+    pub fn readiness(self) -> io::Result<Box<dyn Readiness>> {
+        Ok(match self {
+            Kind::Select => Box::new(crate::select::Select),
+            Kind::Poll => Box::new(crate::poll::Poll),
+            #[cfg(target_os = "linux")]
+            Kind::Epoll => Box::new(crate::epoll::EpollWait::new()?),
+            #[cfg(not(target_os = "linux"))]
+            Kind::Epoll => Err(io::Error::new(ErrorKind::Unsupported, EPOLL_ELSEWHERE))?,
+        })
+    }
+}
+
+/// A descriptor to watch: token, descriptor, writable (else readable).
+pub type Watched<'a> = (u64, BorrowedFd<'a>, bool);
+/// Everything to watch this round.
+pub type Watching<'w, 'a> = &'w mut dyn Iterator<Item = Watched<'a>>;
+
+/// Steps 1 to 3 of a round, where `select`, `poll` and `epoll` differ.
+pub trait Readiness {
+    /// Sleep until some of `watched` is ready, or `timeout_ms` passes.
+    fn wait(&mut self, watched: Watching<'_, '_>, timeout_ms: Option<u16>) -> io::Result<Vec<u64>>;
+    /// `fd` is watched from now on, as `token`; an error refuses it.
+    fn watch(&mut self, _token: u64, _fd: BorrowedFd<'_>, _write: bool) -> io::Result<()> {
+        Ok(())
+    }
+    /// `fd` now waits the other way ([`Conn::wants_write`]).
+    fn rewatch(&mut self, _token: u64, _fd: BorrowedFd<'_>, _write: bool) -> io::Result<()> {
+        Ok(())
+    }
+    /// `fd` is watched no more.
+    fn unwatch(&mut self, _fd: BorrowedFd<'_>) {}
+}
+
+/// The echo server of `kind` on `listener`, round after round, until `stop`.
+pub fn serve(kind: Kind, listener: TcpListener, stop: &AtomicBool, quiet: bool) -> io::Result<()> {
+    let lane = if quiet { Side::quiet } else { Side::server };
+    let mut server = Server::new(kind, &listener, lane)?;
+    while !stop.load(Ordering::Relaxed) {
+        match server.round() {
+            Err(e) if e.kind() == ErrorKind::Interrupted => {} // a signal: ask again
+            other => drop(other?),
+        }
+        // Other work goes here, between rounds (the document's 干点其他事).
+    }
+    server.say("asked to stop: leaving the loop");
+    Ok(())
+}
+
+/// An event-loop echo server between two rounds.
+pub struct Server<'l> {
+    listener: &'l TcpListener,
+    readiness: Box<dyn Readiness>,
+    conns: BTreeMap<u64, Conn>,
+    /// Listener watched; since when `accept` found no free descriptor; said so.
+    state: (bool, Option<Instant>, bool),
+    kind: Kind,
+    /// `Side::server`, or `Side::quiet` (tests with hundreds of clients, the bench).
+    lane: fn() -> Side,
+    /// How many connections it has closed so far.
+    pub closed: usize,
+}
+
+impl<'l> Server<'l> {
+    /// The `kind` server on `listener`.
+    pub fn new(kind: Kind, listener: &'l TcpListener, lane: fn() -> Side) -> io::Result<Self> {
+        listener.set_nonblocking(true)?; // Python: server.setblocking(False)
+        let readiness = kind.readiness()?;
+        // Python: inputs = [server, ] (the first round watches the listener)
+        let (conns, state) = (BTreeMap::new(), (false, None, false));
+        Ok(Server {
+            listener,
+            readiness,
+            conns,
+            state,
+            kind,
+            lane,
+            closed: 0,
+        })
+    }
+
+    // ANCHOR: round
+    /// One round; whether anything was ready.
+    pub fn round(&mut self) -> io::Result<bool> {
+        // Out of descriptors, accept() fails while the client it cannot take
+        // waits in the queue: the listener stays readable, and watching it
+        // would wake us at once, again and again. So it sits out a while.
+        let (was_listening, out_of_fds, said) = self.state;
+        let listening = out_of_fds.is_none_or(|since| since.elapsed() >= BACK_OFF);
+        let fd = self.listener.as_fd();
+        match (was_listening, listening) {
+            (false, true) => self.readiness.watch(LISTENER, fd, false)?,
+            (true, false) => self.readiness.unwatch(fd),
+            _ => {}
+        }
+        // Steps 1 to 3, the call's own: say what to watch, wait, find out.
+        let listener = listening.then_some((LISTENER, fd, false));
+        let conns = self.conns.iter().map(|(&t, c)| c.watched(t));
+        let ready = self
+            .readiness
+            .wait(&mut listener.into_iter().chain(conns), Some(ROUND_MS))?;
+        // Nobody waiting at the listener we watch: a burst is over.
+        let said = said && (!listening || ready.contains(&LISTENER));
+        self.state = (listening, out_of_fds, said);
+        // 4. Do what is ready: nothing here can block.
+        for &token in &ready {
+            if token != LISTENER {
+                self.serve_ready(token);
+                continue;
+            }
+            match self.listener.accept() {
+                // Python: conn, addr = sock.accept()
+                Ok((stream, peer)) => self.accepted(stream, peer),
+                Err(e) if out_of_descriptors(&e) => {
+                    if !self.state.2 {
+                        let (e, wait) = (explain(&e), BACK_OFF);
+                        self.say(format!("accept() failed: {e}\n  not watching the listener until a connection closes or {wait:?} pass (said once per burst)"));
+                    }
+                    self.state = (listening, Some(Instant::now()), true);
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {} // the client gave up
+                Err(e) => self.say(format!("accept() failed: {}", explain(&e))),
+            }
+        }
+        // Each connection has `patience` in all; the oldest come first.
+        while let Some((&token, oldest)) = self.conns.first_key_value()
+            && oldest.deadline <= Instant::now()
+        {
+            let up = format!("its {} are up (--patience)", seconds(patience()));
+            self.close(token, Some(io::Error::new(ErrorKind::TimedOut, up)));
+        }
+        Ok(!ready.is_empty())
+    }
+
+    /// Watch a new connection, unless `watch` refuses it (then it closes).
+    fn accepted(&mut self, stream: TcpStream, peer: SocketAddr) {
+        // Tokens grow: the map keeps the oldest first.
+        let token = self.conns.last_key_value().map_or(LISTENER, |(&t, _)| t) + 1;
+        let conn = Conn::new(stream, peer, (self.lane)());
+        match conn.and_then(|c| self.readiness.watch(token, c.as_fd(), false).map(|()| c)) {
+            Ok(conn) => drop(self.conns.insert(token, conn)), // Python: inputs.append(conn)
+            Err(e) => return self.say(format!("{peer}: {}", ending(&e))),
+        }
+        let call = self.kind.call();
+        let line = format!("{call} reported the listener readable: accepted {peer}");
+        match self.kind {
+            Kind::Epoll => self.say(format!("{line}, epoll_ctl(ADD) as token {token}")),
+            _ => self.say(line),
+        }
+        self.watching();
+    }
+
+    fn serve_ready(&mut self, token: u64) {
+        let Some(conn) = self.conns.get_mut(&token) else {
+            return; // closed earlier in this round
+        };
+        let wanted = conn.wants_write();
+        let served = conn.on_ready().and_then(|open| {
+            if open && conn.wants_write() != wanted {
+                self.readiness.rewatch(token, conn.as_fd(), !wanted)?;
+            }
+            Ok(open)
+        });
+        match served {
+            Ok(true) => {}
+            Ok(false) => self.close(token, None),
+            Err(e) => self.close(token, Some(e)),
         }
     }
 
-    /// An error saying why this kind cannot run here, if it cannot.
-    pub fn available(self) -> io::Result<()> {
-        if self == Kind::Epoll && !cfg!(target_os = "linux") {
-            return Err(io::Error::new(
-                ErrorKind::Unsupported,
-                "epoll needs Linux; macOS and the BSDs have kqueue instead: run `demo poll` here",
-            ));
+    fn close(&mut self, token: u64, error: Option<io::Error>) {
+        if let Some(conn) = self.conns.remove(&token) {
+            self.readiness.unwatch(conn.as_fd());
+            let peer = conn.peer;
+            drop(conn); // closes the socket, and frees its descriptor
+            (self.state.1, self.closed) = (None, self.closed + 1);
+            if let Some(e) = error {
+                self.say(format!("{peer}: {}", ending(&e)));
+            }
+            let left = format!("{peer} left: its socket is closed and no longer watched");
+            self.say(left);
+            self.watching(); // Python: inputs.remove(sock)
+        }
+    }
+    // ANCHOR_END: round
+
+    /// A line in the `[server]` lane.
+    pub fn say(&self, text: impl Display) {
+        (self.lane)().say(text);
+    }
+
+    /// The document's `inputs`: the listener, and the connections.
+    fn watching(&self) {
+        let n = self.conns.len();
+        let s = if n == 1 { "" } else { "s" };
+        self.say(format!("watching the listener + {n} connection{s}"));
+    }
+
+    /// Rounds until one finds something ready: a demo's client has moved.
+    fn turn(&mut self) -> io::Result<()> {
+        let started = Instant::now();
+        while !self.round()? {
+            if started.elapsed() > Duration::from_secs(10) {
+                return Err(io::Error::other("the server saw nothing within 10 s"));
+            }
         }
         Ok(())
     }
 }
 
-/// Run the echo server of `kind` on `listener` until `stop` is set.
-pub fn serve(kind: Kind, listener: TcpListener, stop: &AtomicBool, log: &Log) -> io::Result<()> {
-    kind.available()?;
-    match kind {
-        Kind::Select => crate::select::serve(listener, stop, log),
-        Kind::Poll => crate::poll::serve(listener, stop, log),
-        #[cfg(target_os = "linux")]
-        Kind::Epoll => crate::epoll::serve(listener, stop, log),
-        #[cfg(not(target_os = "linux"))]
-        Kind::Epoll => unreachable!("refused by `available`"),
+/// One connection of an echo loop. It never blocks: one read when ready
+/// (level-triggered, 水平触发: reported again while more waits), the echo
+/// written as far as the kernel takes it, the rest kept in `unsent` while
+/// it is watched for writable: a client that never reads slows only itself.
+#[derive(Debug)]
+pub struct Conn {
+    stream: Traced<TcpStream>,
+    #[allow(missing_docs)]
+    pub peer: SocketAddr,
+    unsent: Vec<u8>,
+    /// [`patience`] after the accept.
+    deadline: Instant,
+}
+
+impl Conn {
+    /// A non-blocking connection (Linux does not pass the listener's flag on).
+    pub fn new(stream: TcpStream, peer: SocketAddr, lane: Side) -> io::Result<Conn> {
+        stream.set_nonblocking(true)?;
+        let (stream, unsent) = (Traced::new(stream, lane), Vec::new());
+        Ok(Conn {
+            stream,
+            peer,
+            unsent,
+            deadline: Instant::now() + patience(),
+        })
+    }
+
+    /// Whether part of an echo waits to be sent: watch for writable then.
+    pub fn wants_write(&self) -> bool {
+        !self.unsent.is_empty()
+    }
+
+    /// What a loop watches for this connection, as `token`.
+    pub fn watched(&self, token: u64) -> Watched<'_> {
+        (token, self.as_fd(), self.wants_write())
+    }
+
+    // ANCHOR: on_ready
+    /// The kernel said this connection is ready: read once and echo what
+    /// came, or finish the echo in progress. `Ok(false)`: the client left.
+    pub fn on_ready(&mut self) -> io::Result<bool> {
+        if !self.wants_write() {
+            let mut buf = [0u8; RECV_SIZE];
+            match self.stream.read(&mut buf) {
+                // Python: data = sock.recv(1024)
+                Ok(0) => return Ok(false), // the client closed its side: we close ours too
+                Ok(n) => self.unsent.extend_from_slice(&buf[..n]),
+                // "Ready" was only a hint (or a signal interrupted us): next round.
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::Interrupted) => {}
+                Err(e) => return Err(e), // reset, …
+            }
+        }
+        // Write as much of the echo as the kernel takes without blocking.
+        while !self.unsent.is_empty() {
+            match self.stream.write(&self.unsent) {
+                Ok(n) => drop(self.unsent.drain(..n)),
+                Err(e) if e.kind() == ErrorKind::WouldBlock => break, // its buffer is full
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(true)
+    }
+    // ANCHOR_END: on_ready
+}
+
+impl AsFd for Conn {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.stream.as_fd()
     }
 }
 
 /// `server select|poll|epoll`: bind, announce, serve until Ctrl-C.
 pub fn run_server(kind: Kind, addr: SocketAddr) -> io::Result<()> {
-    kind.available()?;
+    kind.readiness()?; // epoll off Linux: say so before binding
     let listener = bind_listener(addr)?;
-    announce_listening(&listener)?;
-    let log = Log::printing();
-    log.say(format!(
-        "one thread; {} waits at most {ROUND_MS} ms per round; Ctrl-C to stop",
-        kind.call()
-    ));
-    serve(kind, listener, &AtomicBool::new(false), &log)
+    classroom::cli::announce_listening(&listener)?;
+    let (call, patience) = (kind.call(), seconds(patience()));
+    Side::server().say(format!("one thread; {call} waits at most {ROUND_MS} ms per round; a connection may last {patience} (--patience); Ctrl-C to stop"));
+    serve(kind, listener, &AtomicBool::new(false), false)
 }
 
-/// Something the loop did that another thread may be waiting for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Event {
-    /// A connection from this peer was accepted and is now watched.
-    Accepted(SocketAddr),
-    /// The connection from this peer ended and is no longer watched.
-    Left(SocketAddr),
-}
+/// What each demo shows.
+const NOTES: [&str; 3] = [
+    "client 2 was served while client 1 sat connected: one thread, one select() watching all",
+    "the same with poll(): no 1024 limit, but the whole array goes to the kernel every call",
+    "the same with epoll: registered once with epoll_ctl, epoll_wait returns only the ready ones",
+];
 
-/// What a loop tells the outside: lines in the `[server]` lane (its
-/// connections' sends and receives are printed by [`Traced`]), and
-/// [`Event`]s for a demo or a test that waits until the loop has reacted.
-#[derive(Debug, Default)]
-pub struct Log {
-    /// Where to print; `None` prints nothing (tests with hundreds of
-    /// clients, and the bench, which measures the loop).
-    pub lane: Option<Side>,
-    /// Where to send an [`Event`] after each accept and each leave.
-    pub events: Option<Sender<Event>>,
-}
-
-/// A connection's socket as a loop reads and writes it: [`Traced`], or the
-/// bare `TcpStream` when the loop is quiet.
-pub trait Stream: Read + Write {
-    /// The socket underneath, to watch its descriptor.
-    fn tcp(&self) -> &TcpStream;
-}
-
-impl Stream for TcpStream {
-    fn tcp(&self) -> &TcpStream {
-        self
-    }
-}
-
-impl Stream for Traced<TcpStream> {
-    fn tcp(&self) -> &TcpStream {
-        self
-    }
-}
-
-impl Log {
-    /// Print every line in the `[server]` lane.
-    pub fn printing() -> Self {
-        Log {
-            lane: Some(Side::server()),
-            events: None,
-        }
-    }
-
-    /// Print nothing.
-    pub fn quiet() -> Self {
-        Log::default()
-    }
-
-    /// A free-form line.
-    pub fn say(&self, text: impl Display) {
-        if let Some(lane) = &self.lane {
-            lane.say(text);
-        }
-    }
-
-    /// An accepted connection, printed ([`Traced`]) unless the loop is quiet.
-    pub fn stream(&self, conn: TcpStream) -> Box<dyn Stream> {
-        match self.lane {
-            Some(_) => Box::new(Traced::server(conn)),
-            None => Box::new(conn),
-        }
-    }
-
-    /// `accept()` failed. Nobody waiting (`WouldBlock`: the client gave up)
-    /// or a signal is no news; out of descriptors (EMFILE), …: say so.
-    pub fn accept_failed(&self, error: &io::Error) {
-        if !matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::Interrupted) {
-            self.say(format!("accept failed: {}", explain(error)));
-        }
-    }
-
-    /// A connection failed; the loop drops it and serves the others.
-    pub fn failed(&self, peer: SocketAddr, error: &io::Error) {
-        self.say(format!("gave up on {peer}: {}", explain(error)));
-    }
-
-    /// A connection was accepted and is watched now: say `line`, then tell.
-    pub fn accepted(&self, line: impl Display, peer: SocketAddr, connections: usize) {
-        self.say(line);
-        self.changed(Event::Accepted(peer), connections);
-    }
-
-    /// A connection ended and was dropped, which closed its socket.
-    pub fn left(&self, peer: SocketAddr, connections: usize) {
-        self.say(format!(
-            "{peer} left: its socket is closed and no longer watched"
-        ));
-        self.changed(Event::Left(peer), connections);
-    }
-
-    /// `watching the listener + N connections` (the document's `inputs`
-    /// list), then `event` to whoever waits for it.
-    fn changed(&self, event: Event, connections: usize) {
-        let s = if connections == 1 { "" } else { "s" };
-        self.say(format!(
-            "watching the listener + {connections} connection{s}"
-        ));
-        if let Some(events) = &self.events {
-            let _ = events.send(event); // nobody waiting any more is fine
-        }
-    }
-}
-
-/// How long a demo waits for the server to react before it calls the run
-/// failed (it normally takes well under a millisecond).
-const REACTION: Duration = Duration::from_secs(10);
-
-/// Two clients talk to the `kind` server, each waiting for the server's
-/// reaction before its next move, so the lanes print the same every run.
+/// Two clients and the `kind` server take turns in one thread: a client's
+/// move, then the server's round that sees it. Client 2 speaks first, while
+/// client 1 is connected and silent: the blocking server could not answer.
 pub fn demo(kind: Kind) -> io::Result<()> {
-    if let Err(e) = kind.available() {
+    if let Err(e) = kind.readiness() {
         narrate(e);
         return Ok(());
     }
     let listener = bind_listener(classroom::cli::ephemeral())?;
-    let addr = listener.local_addr()?;
-    Side::server().say(format!(
-        "listening on {addr}: one thread, {} at most every {ROUND_MS} ms",
-        kind.call()
+    let server = &mut Server::new(kind, &listener, Side::server)?;
+    let (addr, call) = (listener.local_addr()?, kind.call());
+    server.say(format!(
+        "listening on {addr}: one thread, {call} at most every {ROUND_MS} ms"
     ));
-    let stop = &AtomicBool::new(false);
-    let (tx, events) = mpsc::channel();
-    let log = Log {
-        events: Some(tx),
-        ..Log::printing()
+    let connect = |n, server: &mut Server<'_>| {
+        Side::nth_client(n).say("connecting");
+        let client = Traced::new(TcpStream::connect(addr)?, Side::nth_client(n));
+        client.set_read_timeout(Some(Duration::from_secs(10)))?; // for a broken run
+        server.turn().map(|()| client)
     };
-    thread::scope(|s| {
-        let server = s.spawn(move || serve(kind, listener, stop, &log));
-        let script = two_clients(addr, &events);
-        // Stop the server even if the script failed, then report both.
-        stop.store(true, Ordering::Relaxed);
-        let served = server
-            .join()
-            .unwrap_or_else(|_| Err(io::Error::other("the server loop panicked")));
-        script.and(served)
-    })?;
-    let [first, second] = match kind {
-        Kind::Select => [
-            "client 2 was served while client 1 sat connected: one thread, one select() watching all",
-            "select() waited at most 50 ms per round; between rounds the loop was free to do other work",
-        ],
-        Kind::Poll => [
-            "the same conversation with poll(): an array of (descriptor, events), so no 1024 limit",
-            "but the whole array still goes into the kernel on every call, and every entry is checked",
-        ],
-        Kind::Epoll => [
-            "the same conversation with epoll: each socket registered once with epoll_ctl, in the kernel",
-            "epoll_wait() returned only the ready sockets, each with its token: no scan of the others",
-        ],
+    let echo = |client: &mut Traced<TcpStream>, message: &str, server: &mut Server<'_>| {
+        client.write_all(message.as_bytes())?;
+        server.turn()?;
+        read_echo(client, message.len()).map(drop)
     };
-    narrate(first);
-    narrate(second);
-    Ok(())
-}
-
-/// The clients' half of [`demo`].
-fn two_clients(addr: SocketAddr, events: &Receiver<Event>) -> io::Result<()> {
-    let mut one = arrive(addr, 1, events)?;
-    let mut two = arrive(addr, 2, events)?;
-    // Client 2 speaks first, while client 1 is connected and silent: the
-    // blocking server of `demo blocking` could not answer it now.
-    echo_round(&mut two, b"hello from client 2")?;
-    echo_round(&mut one, b"hello from client 1")?;
-    let me = one.local_addr()?;
+    let (mut one, mut two) = (connect(1, server)?, connect(2, server)?);
+    echo(&mut two, "hello from client 2", server)?;
+    echo(&mut one, "hello from client 1", server)?;
     one.say("closing");
     drop(one);
-    wait_for(events, Event::Left(me))?;
-    echo_round(&mut two, b"still here")?;
-    let me = two.local_addr()?;
+    server.turn()?;
+    echo(&mut two, "still here", server)?;
     two.say("closing");
     drop(two);
-    wait_for(events, Event::Left(me))
-}
-
-/// Connect as client `n`, and wait until the server has accepted (and
-/// said so).
-fn arrive(addr: SocketAddr, n: u32, events: &Receiver<Event>) -> io::Result<Traced<TcpStream>> {
-    let lane = Side::nth_client(n);
-    lane.say("connecting");
-    let stream = TcpStream::connect(addr)?;
-    stream.set_read_timeout(Some(REACTION))?; // for a broken run only
-    wait_for(events, Event::Accepted(stream.local_addr()?))?;
-    Ok(Traced::new(stream, lane))
-}
-
-/// Wait for `wanted`, skipping events about other clients.
-fn wait_for(events: &Receiver<Event>, wanted: Event) -> io::Result<()> {
-    loop {
-        match events.recv_timeout(REACTION) {
-            Ok(event) if event == wanted => return Ok(()),
-            Ok(_) => {}
-            Err(_) => {
-                let why = format!("the server did not report {wanted:?} within {REACTION:?}");
-                return Err(io::Error::new(ErrorKind::TimedOut, why));
-            }
-        }
-    }
+    server.turn()?;
+    narrate(NOTES[kind as usize]);
+    Ok(())
 }

@@ -1,34 +1,24 @@
 //! `scaling` (document 002 §5: select and poll scan every descriptor on
-//! every call; epoll does not), measured. One busy connection and N idle
-//! ones are open; a round trip is: the busy client sends one byte, the wait
-//! call reports the server's end readable, the server echoes the byte, the
-//! client reads it back. The idle connections never send, yet `select` and
-//! `poll` hand all of them to the kernel on every call.
+//! every call; epoll does not), measured with the servers' own pieces.
 
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::os::fd::{AsFd, AsRawFd};
+use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
 use classroom::{Side, narrate, units};
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-use nix::sys::select::{FdSet, select};
-use socket2::{Domain, SockRef, Socket, Type};
+use socket2::SockRef;
 
-use crate::multiplex::Kind;
-use crate::rlimit::raise_open_files;
+use crate::limit::raise_open_files;
+use crate::multiplex::{Conn, Kind};
 
 /// How many idle connections each row has open.
 pub const SIZES: [usize; 4] = [10, 100, 1_000, 10_000];
-
 /// Round trips timed per cell; the median is shown.
 pub const ROUNDS: usize = 200;
-
 /// Round trips run first and not timed (caches, branch predictors).
 const WARMUP: usize = 20;
-
-/// Idle connections queued on one listener: below every kernel's cap on
-/// the accept queue (128 on older Linux and on macOS).
+/// Idle connections queued on one listener: below every kernel's cap (128).
 const PER_LISTENER: usize = 100;
 
 /// The descriptors a row with `n` idle connections needs, with room to spare.
@@ -36,194 +26,110 @@ pub fn descriptors_for(n: usize) -> u64 {
     (n + n / PER_LISTENER + 64) as u64
 }
 
-/// One busy connection and `n` idle ones: one row of the table (the bench
-/// measures more rows, for longer). Each idle connection costs one
-/// descriptor: its other end is never accepted and waits in a listener's
-/// accept queue (the kernel completes the handshake before `accept`).
-pub struct Connections {
-    busy_client: TcpStream,
-    busy_server: TcpStream,
-    idle: Vec<TcpStream>,
-    /// Hold the idle connections' other ends in their accept queues.
-    _listeners: Vec<TcpListener>,
-    /// Round trips timed per measurement.
+/// One row: the median round trip beside `n` idle connections for select,
+/// poll and epoll (`None`: select past descriptor 1023, epoll off Linux).
+pub fn medians(n: usize, rounds: usize) -> io::Result<[Option<Duration>; 3]> {
+    // The busy pair first, so that it gets low descriptor numbers; one-byte
+    // messages must go out at once, not wait for Nagle.
+    let listener = TcpListener::bind(classroom::cli::ephemeral())?;
+    let client = TcpStream::connect(listener.local_addr()?)?;
+    let (busy, peer) = listener.accept()?;
+    client.set_nodelay(true)?;
+    busy.set_nodelay(true)?;
+    client.set_read_timeout(Some(Duration::from_secs(10)))?; // a broken run fails
+    // What a server's loop would watch: the busy connection (token 0), then
+    // idle connections whose other ends wait in accept queues, unaccepted.
+    let (mut conns, mut listeners) = (vec![Conn::new(busy, peer, Side::quiet())?], Vec::new());
+    while conns.len() <= n {
+        let listener = crate::bind_listener(classroom::cli::ephemeral())?;
+        let addr = listener.local_addr()?;
+        for _ in 0..PER_LISTENER.min(n + 1 - conns.len()) {
+            let stream = TcpStream::connect(addr)?;
+            // Close with a reset: no TIME_WAIT left behind by thousands.
+            SockRef::from(&stream).set_linger(Some(Duration::ZERO))?;
+            conns.push(Conn::new(stream, addr, Side::quiet())?);
+        }
+        listeners.push(listener);
+    }
+    let mut medians = [None; 3];
+    for (i, kind) in [Kind::Select, Kind::Poll, Kind::Epoll]
+        .into_iter()
+        .enumerate()
+    {
+        medians[i] = median(kind, &client, &mut conns, rounds.max(1))?;
+    }
+    Ok(medians)
+}
+
+// ANCHOR: round_trip
+/// The median round trip while `kind` waits, or `None` where it cannot
+/// watch these connections. A byte sent; `kind` waits (steps 1 to 3) for
+/// the busy connection, whose `on_ready` (step 4) echoes it; read back.
+fn median(
+    kind: Kind,
+    client: &TcpStream,
+    conns: &mut [Conn],
     rounds: usize,
+) -> io::Result<Option<Duration>> {
+    let Ok(mut readiness) = kind.readiness() else {
+        return Ok(None);
+    }; // epoll off Linux
+    for (token, conn) in (0..).zip(&*conns) {
+        match readiness.watch(token, conn.as_fd(), false) {
+            Err(_) if kind == Kind::Select => return Ok(None), // past descriptor 1023
+            watched => watched?,
+        }
+    }
+    let mut times = Vec::with_capacity(rounds);
+    for round in 0..WARMUP + rounds {
+        let start = Instant::now();
+        (&*client).write_all(b"x")?;
+        loop {
+            let mut watched = (0..).zip(&*conns).map(|(t, c)| (t, c.as_fd(), false));
+            if readiness.wait(&mut watched, None)?.contains(&0) {
+                break;
+            }
+        }
+        conns[0].on_ready()?;
+        (&*client).read_exact(&mut [0u8; 1])?;
+        if round >= WARMUP {
+            times.push(start.elapsed());
+        }
+    }
+    times.sort();
+    Ok(Some(times[times.len() / 2]))
 }
+// ANCHOR_END: round_trip
 
-impl Connections {
-    /// Open the busy pair and `n` idle connections; each measurement will
-    /// time `rounds` round trips. The caller raises the descriptor limit
-    /// first ([`descriptors_for`]).
-    pub fn open(n: usize, rounds: usize) -> io::Result<Connections> {
-        // The busy pair first, so that it gets low descriptor numbers.
-        let listener = TcpListener::bind(classroom::cli::ephemeral())?;
-        let busy_client = TcpStream::connect(listener.local_addr()?)?;
-        let (busy_server, _) = listener.accept()?;
-        // One-byte messages must go out at once, not wait for Nagle.
-        busy_client.set_nodelay(true)?;
-        busy_server.set_nodelay(true)?;
-        let mut idle = Vec::with_capacity(n);
-        let mut listeners = Vec::with_capacity(n.div_ceil(PER_LISTENER));
-        while idle.len() < n {
-            let socket = Socket::new(Domain::IPV4, Type::STREAM, None)?;
-            socket.bind(&classroom::cli::ephemeral().into())?;
-            socket.listen(PER_LISTENER as i32 + 1)?;
-            let listener: TcpListener = socket.into();
-            let addr = listener.local_addr()?;
-            for _ in 0..PER_LISTENER.min(n - idle.len()) {
-                let stream = TcpStream::connect(addr)?;
-                // Close with a reset: no TIME_WAIT left behind by thousands
-                // of connections when the row is done.
-                SockRef::from(&stream).set_linger(Some(Duration::ZERO))?;
-                idle.push(stream);
-            }
-            listeners.push(listener);
-        }
-        Ok(Connections {
-            busy_client,
-            busy_server,
-            idle,
-            _listeners: listeners,
-            rounds: rounds.max(1),
-        })
-    }
-
-    /// The median round trip while `kind` waits, or `None` where `kind`
-    /// cannot watch these connections: `select` past descriptor 1023, or
-    /// `epoll` off Linux.
-    pub fn median(&self, kind: Kind) -> Option<io::Result<Duration>> {
-        match kind {
-            Kind::Select => self.with_select(),
-            Kind::Poll => Some(self.with_poll()),
-            #[cfg(target_os = "linux")]
-            Kind::Epoll => Some(self.with_epoll()),
-            #[cfg(not(target_os = "linux"))]
-            Kind::Epoll => None,
-        }
-    }
-
-    /// The median round trip, with `wait` returning once the busy server
-    /// end is readable.
-    fn round_trip(&self, mut wait: impl FnMut() -> io::Result<()>) -> io::Result<Duration> {
-        let mut times = Vec::with_capacity(self.rounds);
-        let mut byte = [0u8; 1];
-        for round in 0..WARMUP + self.rounds {
-            let start = Instant::now();
-            (&self.busy_client).write_all(b"x")?;
-            wait()?;
-            (&self.busy_server).read_exact(&mut byte)?;
-            (&self.busy_server).write_all(&byte)?;
-            (&self.busy_client).read_exact(&mut byte)?;
-            if round >= WARMUP {
-                times.push(start.elapsed());
-            }
-        }
-        times.sort();
-        Ok(times[times.len() / 2])
-    }
-
-    /// select(): the set of every watched descriptor, copied in every call;
-    /// `None` if one of them is numbered 1024 or more.
-    fn with_select(&self) -> Option<io::Result<Duration>> {
-        let (mut all, mut nfds) = (FdSet::new(), 0);
-        for stream in self.idle.iter().chain([&self.busy_server]) {
-            crate::select::watch(&mut all, stream.as_fd()).ok()?;
-            nfds = nfds.max(stream.as_raw_fd() + 1); // the kernel looks at 0..nfds
-        }
-        Some(self.round_trip(|| {
-            loop {
-                let mut readable = all; // select() overwrites its argument
-                select(nfds, &mut readable, None, None, None)?;
-                if readable.contains(self.busy_server.as_fd()) {
-                    return Ok(());
-                }
-            }
-        }))
-    }
-
-    // ANCHOR: measure_poll
-    /// poll(): an array of every watched descriptor, copied in every call.
-    fn with_poll(&self) -> io::Result<Duration> {
-        let mut fds: Vec<PollFd<'_>> = [&self.busy_server]
-            .into_iter()
-            .chain(&self.idle)
-            .map(|stream| PollFd::new(stream.as_fd(), PollFlags::POLLIN))
-            .collect();
-        self.round_trip(|| {
-            loop {
-                poll(&mut fds, PollTimeout::NONE)?;
-                if fds[0].any() == Some(true) {
-                    return Ok(());
-                }
-            }
-        })
-    }
-    // ANCHOR_END: measure_poll
-
-    // ANCHOR: measure_epoll
-    /// epoll: every descriptor registered once; each wait returns only what
-    /// is ready.
-    #[cfg(target_os = "linux")]
-    fn with_epoll(&self) -> io::Result<Duration> {
-        use nix::sys::epoll::{Epoll, EpollCreateFlags, EpollEvent, EpollFlags, EpollTimeout};
-        let epoll = Epoll::new(EpollCreateFlags::EPOLL_CLOEXEC)?;
-        epoll.add(&self.busy_server, EpollEvent::new(EpollFlags::EPOLLIN, 0))?;
-        for (token, stream) in (1..).zip(&self.idle) {
-            epoll.add(stream, EpollEvent::new(EpollFlags::EPOLLIN, token))?;
-        }
-        let mut events = [EpollEvent::empty(); 16];
-        self.round_trip(|| {
-            loop {
-                let n = epoll.wait(&mut events, EpollTimeout::NONE)?;
-                if events[..n].iter().any(|e| e.data() == 0) {
-                    return Ok(());
-                }
-            }
-        })
-    }
-    // ANCHOR_END: measure_epoll
-}
+/// What the table shows.
+const NOTES: [&str; 3] = [
+    "select and poll hand the kernel every watched descriptor on every call, and it checks each one",
+    "epoll_wait only collects the ready list: its cost follows the ready sockets, not the watched ones",
+    "measured on {cores} CPU cores: the numbers change from machine to machine, the shape does not",
+];
 
 /// The demo: the table, row by row.
 pub fn demo() -> io::Result<()> {
     let limits = raise_open_files(descriptors_for(SIZES[SIZES.len() - 1]))?;
     Side::server().say(limits.describe());
-    narrate(format!(
-        "a round trip: 1 byte sent, reported by the wait call, echoed back; median of {ROUNDS}"
-    ));
+    narrate("a round trip: 1 byte sent, reported by the wait call, echoed back; median of 200");
     println!("| idle connections |     select |       poll |      epoll |");
     println!("|-----------------:|-----------:|-----------:|-----------:|");
     for n in SIZES {
-        let shown = units::thousands(n as u64);
-        if limits.soft < descriptors_for(n) {
-            let (na, skipped) = ("n/a", "skipped");
-            println!("| {shown:>16} | {na:>10} | {skipped:>10} | {skipped:>10} |");
-            let need = descriptors_for(n);
-            narrate(format!(
-                "{shown} idle connections need {need} descriptors; the hard limit allows fewer"
-            ));
-            continue;
+        let (shown, need) = (units::thousands(n as u64), descriptors_for(n));
+        let mut cells = ["n/a", "skipped", "skipped"].map(String::from);
+        if limits.soft >= need {
+            cells = medians(n, ROUNDS)?.map(|m| m.map_or("n/a".into(), units::time));
         }
-        let conns = Connections::open(n, ROUNDS)?;
-        let mut cells = Vec::new();
-        for kind in [Kind::Select, Kind::Poll, Kind::Epoll] {
-            let median = conns.median(kind).transpose()?;
-            cells.push(median.map_or("n/a".to_owned(), units::time));
+        let [select, poll, epoll] = cells;
+        println!("| {shown:>16} | {select:>10} | {poll:>10} | {epoll:>10} |");
+        if limits.soft < need {
+            narrate(format!("{shown} idle connections need {need} descriptors"));
         }
-        println!(
-            "| {shown:>16} | {:>10} | {:>10} | {:>10} |",
-            cells[0], cells[1], cells[2]
-        );
     }
-    narrate(
-        "select and poll hand the kernel every watched descriptor on every call, and it checks each one",
-    );
-    narrate(
-        "epoll_wait only collects the ready list: its cost follows the ready sockets, not the watched ones",
-    );
-    narrate(format!(
-        "measured on {} CPU cores: the numbers change from machine to machine, the shape does not",
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    ));
+    let cores = std::thread::available_parallelism()?.to_string();
+    for note in NOTES {
+        narrate(note.replace("{cores}", &cores));
+    }
     Ok(())
 }

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::thread::{self, JoinHandle};
 
-use select_multiplex::multiplex::{self, Event, Kind, Log};
+use select_multiplex::multiplex::{self, Kind};
 
 pub use classroom::testing::PATIENCE;
 
@@ -18,14 +18,15 @@ pub use classroom::testing::PATIENCE;
 pub fn kinds() -> Vec<Kind> {
     [Kind::Select, Kind::Poll, Kind::Epoll]
         .into_iter()
-        .filter(|kind| kind.available().is_ok())
+        .filter(|kind| kind.readiness().is_ok())
         .collect()
 }
 
 /// A server loop on its own thread; stopped (and joined) by [`Server::stop`].
 pub struct Server {
     pub addr: SocketAddr,
-    pub events: Receiver<Event>,
+    /// How many connections the loop has closed, after each round.
+    closed: Receiver<usize>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<io::Result<()>>>,
 }
@@ -34,17 +35,25 @@ impl Server {
     pub fn start(kind: Kind) -> Server {
         let listener = select_multiplex::bind_listener("127.0.0.1:0".parse().unwrap()).unwrap();
         let addr = listener.local_addr().unwrap();
-        let (tx, events) = mpsc::channel();
+        let (tx, closed) = mpsc::channel();
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
-        let log = Log {
-            lane: None,
-            events: Some(tx),
-        };
-        let thread = thread::spawn(move || multiplex::serve(kind, listener, &flag, &log));
+        // The loop of `multiplex::serve`, telling after each round how many
+        // connections it has closed.
+        let thread = thread::spawn(move || {
+            let mut server = multiplex::Server::new(kind, &listener, classroom::Side::quiet)?;
+            while !flag.load(Ordering::Relaxed) {
+                match server.round() {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    other => drop(other?),
+                }
+                let _ = tx.send(server.closed);
+            }
+            Ok(())
+        });
         Server {
             addr,
-            events,
+            closed,
             stop,
             thread: Some(thread),
         }
@@ -57,14 +66,13 @@ impl Server {
         stream
     }
 
-    /// Wait until `count` connections have been dropped by the loop.
+    /// Wait until the loop has closed `count` connections in all.
     pub fn wait_left(&self, count: usize) {
-        let mut left = 0;
-        while left < count {
-            match self.events.recv_timeout(PATIENCE) {
-                Ok(Event::Left(_)) => left += 1,
-                Ok(Event::Accepted(_)) => {}
-                Err(e) => panic!("only {left} of {count} connections left: {e}"),
+        loop {
+            match self.closed.recv_timeout(PATIENCE) {
+                Ok(closed) if closed >= count => return,
+                Ok(_) => {}
+                Err(e) => panic!("fewer than {count} connections were closed: {e}"),
             }
         }
     }
