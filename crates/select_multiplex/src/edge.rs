@@ -69,7 +69,6 @@ pub fn demo() -> io::Result<()> {
     Ok(())
 }
 
-/// [`read_once`] or [`read_until_would_block`].
 type Reader = fn(&mut Traced<TcpStream>) -> io::Result<Vec<u8>>;
 
 /// One connection registered with `flags`; the client sends [`MESSAGE`];

@@ -75,10 +75,9 @@ mod os {
     use std::io;
     use std::net::SocketAddr;
 
+    use super::Step;
     use select_multiplex::multiplex::{self, Kind};
     use select_multiplex::{download, limit, scaling};
-
-    use super::Step;
 
     pub fn demo(step: Step) -> io::Result<()> {
         match step {

@@ -11,7 +11,7 @@ use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use classroom::errors::{explain, out_of_descriptors};
+use classroom::errors::{explain, out_of_descriptors, with_hint};
 use classroom::runner::{BACK_OFF, ending};
 use classroom::tcp::{RECV_SIZE, patience, seconds};
 use classroom::{Side, Traced, narrate};
@@ -20,8 +20,7 @@ use crate::{ROUND_MS, bind_listener, read_echo};
 
 /// The listener's token; connections get 1, 2, 3, …
 pub const LISTENER: u64 = 0;
-#[cfg(not(target_os = "linux"))]
-const EPOLL_ELSEWHERE: &str = "epoll needs Linux; macOS and the BSDs have kqueue: run `demo poll`";
+const DEADLINE_HINT: &str = "each connection has that long in all, so a silent or trickling client cannot keep its descriptor (server --patience SECS)";
 
 /// Which system call the event loop waits with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +45,9 @@ impl Kind {
             #[cfg(target_os = "linux")]
             Kind::Epoll => Box::new(crate::epoll::EpollWait::new()?),
             #[cfg(not(target_os = "linux"))]
-            Kind::Epoll => Err(io::Error::new(ErrorKind::Unsupported, EPOLL_ELSEWHERE))?,
+            Kind::Epoll => Err(io::Error::other(
+                "epoll needs Linux; macOS and the BSDs have kqueue: run `demo poll`",
+            ))?,
         })
     }
 }
@@ -166,8 +167,9 @@ impl<'l> Server<'l> {
         while let Some((&token, oldest)) = self.conns.first_key_value()
             && oldest.deadline <= Instant::now()
         {
-            let up = format!("its {} are up (--patience)", seconds(patience()));
-            self.close(token, Some(io::Error::new(ErrorKind::TimedOut, up)));
+            let up = format!("its {} are up", seconds(patience()));
+            let up = with_hint(io::Error::new(ErrorKind::TimedOut, up), DEADLINE_HINT);
+            self.close(token, Some(up));
         }
         Ok(!ready.is_empty())
     }
