@@ -88,7 +88,7 @@ enum WindowsRun {
     #[default]
     FromEnv,
     /// Nowhere: they are skipped (the harness's own tests).
-    #[cfg_attr(not(test), allow(dead_code))]
+    #[cfg_attr(not(all(test, unix)), allow(dead_code))]
     Skip,
     /// With these settings.
     With(Windows),
