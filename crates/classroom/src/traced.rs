@@ -243,7 +243,9 @@ impl<S> Traced<S> {
 /// How much sooner than asked a timeout may be seen to end (clock reads).
 const SLACK: Duration = Duration::from_millis(5);
 
-fn deadline_passed(total: Duration) -> io::Error {
+/// The error for a connection whose time is up: `total` is what it was
+/// given. Event loops that keep their own deadlines say it the same way.
+pub fn deadline_passed(total: Duration) -> io::Error {
     let error = io::Error::new(
         io::ErrorKind::TimedOut,
         format!(

@@ -11,16 +11,16 @@ use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use classroom::errors::{explain, out_of_descriptors, with_hint};
+use classroom::errors::{explain, out_of_descriptors};
 use classroom::runner::{BACK_OFF, ending};
 use classroom::tcp::{RECV_SIZE, patience, seconds};
+use classroom::traced::deadline_passed;
 use classroom::{Side, Traced, narrate};
 
 use crate::{ROUND_MS, bind_listener, read_echo};
 
 /// The listener's token; connections get 1, 2, 3, …
 pub const LISTENER: u64 = 0;
-const DEADLINE_HINT: &str = "each connection has that long in all, so a silent or trickling client cannot keep its descriptor (server --patience SECS)";
 
 /// Which system call the event loop waits with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,9 +167,7 @@ impl<'l> Server<'l> {
         while let Some((&token, oldest)) = self.conns.first_key_value()
             && oldest.deadline <= Instant::now()
         {
-            let up = format!("its {} are up", seconds(patience()));
-            let up = with_hint(io::Error::new(ErrorKind::TimedOut, up), DEADLINE_HINT);
-            self.close(token, Some(up));
+            self.close(token, Some(deadline_passed(patience())));
         }
         Ok(!ready.is_empty())
     }
