@@ -7,6 +7,7 @@
 //! <crate> demo all             every step in order
 //! <crate> server [STEP] [--host 127.0.0.1] [--port N]
 //! <crate> client [STEP] [--host 127.0.0.1] [--port N] [MESSAGE...]
+//! <crate> compare [PAIR]       a broken step beside its fix, both run
 //! ```
 //!
 //! A lesson crate describes its steps as a `clap::ValueEnum` and implements
@@ -162,6 +163,8 @@ pub trait Lesson: ValueEnum + Copy + Debug + PartialEq + Send + Sync + 'static {
     const HEADLINE: Self;
     /// The pseudo-step `all`.
     const ALL: Self;
+    /// The broken/fixed pairs `compare` shows, in lesson order.
+    const PAIRS: &'static [crate::compare::Pair<Self>] = &[];
 
     /// Run the step with both roles in this process.
     fn demo(self) -> io::Result<()>;
@@ -254,6 +257,14 @@ enum Command<L: Lesson, S: Args + Debug, C: Args + Debug> {
         step: Option<L>,
         /// List the steps in lesson order.
         #[arg(long, conflicts_with = "step")]
+        list: bool,
+    },
+    /// Show a broken step's code beside its fix, run both, and say what each did.
+    Compare {
+        /// The pair to compare (default: every pair of this lesson).
+        pair: Option<String>,
+        /// List the pairs.
+        #[arg(long, conflicts_with = "pair")]
         list: bool,
     },
     /// Run a step's server, for following the lesson in two terminals.
@@ -363,6 +374,11 @@ fn dispatch<L: Lesson, S: Args + Debug, C: Args + Debug>(
             all if all == L::ALL => demo_all::<L>(),
             step => step.demo(),
         },
+        Command::Compare { list: true, .. } => {
+            let _ = write!(io::stdout().lock(), "{}", crate::compare::pair_list::<L>());
+            Ok(())
+        }
+        Command::Compare { pair, .. } => crate::compare::compare::<L>(pair.as_deref()),
         Command::Server {
             step,
             at,

@@ -57,10 +57,7 @@ use snapbox::{Assert, Data};
 /// time.
 pub const PLACEHOLDERS: [&str; 4] = ["[PORT]", "[ADDR]", "[TIME]", "[COUNT]"];
 
-/// The markers around a region a lesson shows (mdBook's): `OPEN name` …
-/// `CLOSE name`.
-const OPEN: &str = "// ANCHOR:";
-const CLOSE: &str = "// ANCHOR_END:";
+use crate::source::{CLOSE, OPEN};
 
 /// The folder holding the lesson crates' Windows binaries (`CRATE.exe`).
 pub const WINDOWS_BIN_DIR: &str = "LESSON_WINDOWS_BIN_DIR";
@@ -1068,39 +1065,8 @@ fn check_snippet(fence: &Fence, root: &Path) -> Result<(), String> {
     }
 }
 
-/// The lines between the anchor markers, other markers left out and common
-/// indentation removed.
 fn anchored(source: &str, name: &str) -> Option<Vec<String>> {
-    let start = format!("{OPEN} {name}");
-    let end = format!("{CLOSE} {name}");
-    let mut lines = source.lines().skip_while(|l| l.trim() != start);
-    lines.next()?;
-    let mut region = Vec::new();
-    let mut ended = false;
-    for line in lines {
-        if line.trim() == end {
-            ended = true;
-            break;
-        }
-        if !line.trim_start().starts_with("// ANCHOR") {
-            region.push(line);
-        }
-    }
-    if !ended {
-        return None;
-    }
-    let indent = region
-        .iter()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start().len())
-        .min()
-        .unwrap_or(0);
-    Some(
-        region
-            .iter()
-            .map(|l| l.get(indent..).unwrap_or("").to_owned())
-            .collect(),
-    )
+    crate::source::region(source, name)
 }
 
 #[cfg(test)]

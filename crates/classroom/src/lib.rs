@@ -12,6 +12,8 @@
 //! * [`runner`]: what no lesson teaches: a demo's two halves on two threads
 //!   ([`runner::pair`]), and `server STEP`'s next-client loop
 //!   ([`runner::serve`]).
+//! * [`compare`]: `CRATE compare [PAIR]`, a broken step's code beside its
+//!   fix's, and what each run showed.
 //! * [`roles`]: run a server role and a client role in one process.
 //! * [`tcp`]: one copy of the small things every lesson's sockets share:
 //!   `RECV_SIZE`, `PATIENCE`, `until_closed`, `is_timeout`, `closed_port`.
@@ -37,6 +39,7 @@
 pub mod bytes;
 pub mod cleanup;
 pub mod cli;
+pub mod compare;
 pub mod errors;
 pub mod files;
 pub mod memory;
@@ -45,6 +48,7 @@ pub mod output;
 pub mod read;
 pub mod roles;
 pub mod runner;
+pub mod source;
 pub mod tcp;
 pub mod tcp_state;
 pub mod traced;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 use classroom::cli::no_role;
+use classroom::compare::{Pair, Version};
 use classroom::errors::context;
 use classroom::{Endpoint, Lesson};
 use reuseaddr::client_first::{self, client_close_first, server_wait_for_client};
@@ -39,6 +40,22 @@ impl Lesson for Step {
         in two terminals on the documents' port 8898.";
     const HEADLINE: Self = Step::Broken;
     const ALL: Self = Step::All;
+    const PAIRS: &'static [Pair<Self>] = &[Pair {
+        name: "restart",
+        question: "does a server that closed first get its port back at once?",
+        versions: [
+            Version {
+                step: Step::Broken,
+                code: ("crates/reuseaddr/src/bind.rs", "bind_without_reuse"),
+                shows: "bind failed",
+            },
+            Version {
+                step: Step::Fixed,
+                code: ("crates/reuseaddr/src/bind.rs", "bind_with_reuse"),
+                shows: "listening again",
+            },
+        ],
+    }];
 
     fn demo(self) -> io::Result<()> {
         match self {
