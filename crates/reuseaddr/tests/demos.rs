@@ -104,3 +104,32 @@ fn every_printed_send_and_recv_is_one_system_call() {
         classroom::testing::assert_one_line_per_syscall(BIN, &["demo", step]);
     }
 }
+
+/// `compare` shows the one line the fix adds and what each run did: the
+/// broken restart fails to bind, the fixed one listens again.
+#[test]
+fn compare_shows_the_fix_and_both_outcomes() {
+    let text = classroom::testing::run_ok(BIN, &["compare", "restart"]);
+    assert!(
+        text.contains("\n+     socket.set_reuse_address(true)?;\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n-     socket.set_reuse_address(false)?;\n"),
+        "{text}"
+    );
+    let row = |label: &str| {
+        text.lines()
+            .find(|l| l.starts_with(label) && l.contains("exit 0"))
+            .unwrap_or_else(|| panic!("no {label} row:\n{text}"))
+            .to_owned()
+    };
+    assert!(
+        row("broken").ends_with("bind failed: Address already in use (os error 98)")
+            || cfg!(not(target_os = "linux"))
+    );
+    assert!(
+        row("fixed").contains("listening again on 127.0.0.1:"),
+        "{text}"
+    );
+}
