@@ -1,12 +1,9 @@
 //! `glue` (the headline): the client sends `lbw正在吃` and then `翔` with two
-//! separate writes; the server's one `recv(1024)` returns both, glued
-//! (document 002 §3 粘包, port 8001; document 004 §粘包问题 shows the same
-//! with `hello` + `world`, then an empty read).
-//!
-//! TCP delivers bytes in order and loses none, but it keeps no record of
-//! where one write ended and the next began. Both writes land in the
-//! server's receive buffer (接收缓冲区), and `recv` hands over whatever is
-//! there, up to the size asked for.
+//! writes; the server's one `recv(1024)` returns both, glued (document 002
+//! §3 粘包, port 8001; document 004 §粘包问题: `hello` + `world`, then an
+//! empty read). TCP keeps the bytes and their order, not where a write
+//! ended: both land in the receive buffer (接收缓冲区), and `recv` takes
+//! whatever is there, up to the size asked for.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};

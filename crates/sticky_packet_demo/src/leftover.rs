@@ -163,15 +163,3 @@ pub fn client(addr: SocketAddr, commands: &[String]) -> io::Result<()> {
     Ok(())
 }
 // ANCHOR_END: client
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_tail_starts_on_a_character() {
-        assert_eq!(tail(b"abcdef", 2), b"ef");
-        assert_eq!(tail(b"ab", 5), b"ab");
-        assert_eq!(tail("a翔".as_bytes(), 2), "翔".as_bytes());
-    }
-}

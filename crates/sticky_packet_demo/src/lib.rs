@@ -13,16 +13,18 @@
 //! | `split` | [`split`] | 000 (tcp协议的拆包机制), 004 (拆包机制) |
 //! | `leftover` | [`leftover`] | 001 §粘包问题 |
 //! | `udp` | [`udp`] | 000 (UDP不会发生黏包, 空消息), 004 |
+//! | `buffers` | [`buffers`] | 000 (用户态与内核态, ack), 002 (缓冲区) |
 //!
 //! Every step opens its own sockets and reads and writes them with plain
 //! std calls on a [`classroom::Traced`] stream, so each printed `send #N` /
 //! `recv #N` is one system call. The fixes (a length before each message)
 //! are lesson 05's `struct_header_fix`. Helpers: [`wait`] makes the demos
-//! show the effect on every run, [`tcp_info`] counts the segments a socket
-//! sent (Linux), and [`commands`] is the safe stand-in for document 001's
+//! show the effect on every run, [`tcp_info`] counts a socket's segments and
+//! unacknowledged bytes (Linux), and [`commands`] is the safe stand-in for document 001's
 //! remote shell.
 #![warn(missing_docs)]
 
+pub mod buffers;
 pub mod commands;
 pub mod glue;
 pub mod leftover;

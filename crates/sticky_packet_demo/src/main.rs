@@ -6,9 +6,10 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 use classroom::cli::input_lines;
+use classroom::compare::{Pair, Version};
 use classroom::tcp::RECV_SIZE;
 use classroom::{Endpoint, Lesson, runner};
-use sticky_packet_demo::{glue, leftover, nagle, split, udp};
+use sticky_packet_demo::{buffers, glue, leftover, nagle, split, udp};
 
 /// The steps of lesson 04, in lesson order.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,6 +24,8 @@ enum Step {
     Leftover,
     /// UDP keeps boundaries and empty datagrams; an empty TCP write sends nothing (doc 000; port 9000)
     Udp,
+    /// A recv returns half a file; written bytes wait in the kernel until ACKed (docs 000, 002)
+    Buffers,
     /// Every step, in lesson order
     All,
 }
@@ -38,6 +41,22 @@ impl Lesson for Step {
         lesson 05 (struct_header_fix).";
     const HEADLINE: Self = Step::Glue;
     const ALL: Self = Step::All;
+    const PAIRS: &'static [Pair<Self>] = &[Pair {
+        name: "utf8",
+        question: "does text cut by a fixed-size read decode?",
+        versions: [
+            Version {
+                step: Step::Split,
+                code: ("crates/sticky_packet_demo/src/split.rs", "decode_naive"),
+                shows: "decoded on its own: error",
+            },
+            Version {
+                step: Step::Split,
+                code: ("crates/sticky_packet_demo/src/split.rs", "utf8_carry"),
+                shows: "carrying cut bytes",
+            },
+        ],
+    }];
 
     fn demo(self) -> io::Result<()> {
         match self {
@@ -46,6 +65,7 @@ impl Lesson for Step {
             Step::Split => split::demo(),
             Step::Leftover => leftover::demo(),
             Step::Udp => udp::demo(),
+            Step::Buffers => buffers::demo(),
             Step::All => unreachable!("`all` is expanded by classroom::cli"),
         }
     }
@@ -58,7 +78,9 @@ impl Lesson for Step {
             }),
             Step::Leftover => runner::serve(at.addr(leftover::PORT)?, leftover::server),
             Step::Udp => udp::server(at.addr(udp::PORT)?),
-            Step::Nagle | Step::Split | Step::All => Err(classroom::cli::no_role(self, "server")),
+            Step::Nagle | Step::Split | Step::Buffers | Step::All => {
+                Err(classroom::cli::no_role(self, "server"))
+            }
         }
     }
 
@@ -67,7 +89,9 @@ impl Lesson for Step {
             Step::Glue => glue::client(at.addr(glue::PORT)?, until_q(messages)),
             Step::Leftover => leftover::client(at.addr(leftover::PORT)?, messages),
             Step::Udp => udp::client(at.addr(udp::PORT)?, until_q(messages)),
-            Step::Nagle | Step::Split | Step::All => Err(classroom::cli::no_role(self, "client")),
+            Step::Nagle | Step::Split | Step::Buffers | Step::All => {
+                Err(classroom::cli::no_role(self, "client"))
+            }
         }
     }
 }

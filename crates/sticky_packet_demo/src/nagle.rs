@@ -1,18 +1,10 @@
-//! `nagle`: many tiny writes in a tight loop. Nagle's algorithm (合包, on by
-//! default) makes the sender hold small writes back while earlier data is
-//! still unacknowledged and send them together, so fewer segments go out
-//! than writes went in (documents 000 and 004, tcp的合包机制).
-//!
-//! `TCP_NODELAY` turns Nagle off: a write no longer waits for earlier data
-//! to be acknowledged. That does not give the receiver messages back: it
-//! still reads a stream, and a `recv` returns whatever has piled up.
-//!
-//! How many segments leave is still the kernel's choice. Even with
-//! `TCP_NODELAY`, writes that queue up in the send buffer leave together:
-//! while as many segments as the congestion window allows are waiting for
-//! acknowledgements, or (Linux) while an earlier one has not left the
-//! machine yet (autocorking). So the demo prints the counts as
-//! measurements, and claims only what holds on every run.
+//! `nagle`: many tiny writes in a tight loop (documents 000 and 004,
+//! tcp的合包机制). Nagle's algorithm (on by default) holds small writes back
+//! while earlier data is unacknowledged, so fewer segments leave than
+//! writes went in. `TCP_NODELAY` turns it off, which gives the receiver no
+//! messages back, and the kernel still decides the segments (congestion
+//! window, autocorking on Linux): the counts are measurements, and the demo
+//! claims only what holds on every run.
 
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};

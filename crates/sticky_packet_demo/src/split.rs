@@ -1,17 +1,10 @@
-//! `split` (拆包): the other face of a stream. One message can come out of
-//! several reads, and a read of a fixed size can end inside a message, or
-//! even inside a character (documents 000 and 004, 拆包机制).
-//!
-//! Three small exchanges, each on its own connection:
-//!
-//! 1. one 4000-byte send read with `recv(1024)`: four reads;
-//! 2. document 004's two "files" of 1500 bytes read 1000 bytes at a time:
-//!    the second read holds the tail of file 1 and the head of file 2;
-//! 3. `lbw正在吃翔` read 4 bytes at a time: reads end inside characters, and
-//!    decoding each read on its own fails the way a student sees it.
-//!
-//! Each receiver first waits until everything sent is in its buffer, so the
-//! reads are cut at the same places every run; only the read size decides.
+//! `split` (拆包): one message can come out of several reads, and a read
+//! of a fixed size can end inside a message, or inside a character
+//! (documents 000 and 004, 拆包机制). Three exchanges, each on its own
+//! connection: 4000 bytes read with `recv(1024)`; document 004's two files
+//! of 1500 bytes read 1000 at a time; `lbw正在吃翔` read 4 bytes at a time.
+//! Each receiver waits until everything is in its buffer, so only the read
+//! size decides where the reads are cut, the same on every run.
 
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -217,44 +210,4 @@ pub fn demo() -> io::Result<()> {
     ));
     narrate("lesson 05 sends each message's length first, so the receiver knows where to cut");
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_carry_joins_characters_cut_by_reads() {
-        let bytes = TEXT.as_bytes();
-        for size in 1..=bytes.len() {
-            let mut carry = Utf8Carry::default();
-            let text: String = bytes
-                .chunks(size)
-                .map(|chunk| carry.push(chunk).unwrap())
-                .collect();
-            assert_eq!(text, TEXT, "reads of {size}");
-            assert_eq!(carry.pending(), 0);
-        }
-    }
-
-    #[test]
-    fn bytes_that_are_not_utf8_are_still_an_error() {
-        let mut carry = Utf8Carry::default();
-        assert!(carry.push(&[0xff, b'a']).is_err());
-        assert_eq!(
-            carry.push(b"ok").unwrap(),
-            "ok",
-            "the bad bytes are dropped"
-        );
-    }
-
-    #[test]
-    fn decoding_a_cut_read_alone_fails() {
-        let cut = &TEXT.as_bytes()[..4];
-        let err = decode_naive(cut).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "incomplete utf-8 byte sequence from index 3"
-        );
-    }
 }

@@ -1,6 +1,6 @@
-//! How many TCP segments a socket has sent, read from the kernel (Linux's
-//! `TCP_INFO`), so a demo can show "N writes → M segments" without a packet
-//! capture.
+//! What the kernel counts for a TCP socket (Linux): how many segments it
+//! has sent (`TCP_INFO`), so a demo can show "N writes → M segments" without
+//! a packet capture, and how many bytes still wait for an ACK (`SIOCOUTQ`).
 //!
 //! `TCP_INFO` fills a `struct tcp_info` with the connection's counters; the
 //! one used here is `tcpi_segs_out`, every segment this socket has put on
@@ -62,6 +62,32 @@ fn get_tcp_info(stream: &TcpStream, buf: &mut [u8]) -> io::Result<usize> {
     }
 }
 // ANCHOR_END: get_tcp_info
+
+// ANCHOR: unacknowledged
+/// Bytes written to `stream` that the peer has not acknowledged yet, sent
+/// or not: Linux's `SIOCOUTQ` (the `Send-Q` column of `ss -t`).
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+pub fn unacknowledged(stream: &TcpStream) -> io::Result<usize> {
+    use std::os::fd::AsRawFd;
+
+    let mut n: libc::c_int = 0;
+    // SAFETY: SIOCOUTQ (TIOCOUTQ on a socket) writes one `int` through the
+    // pointer, which points to `n`, alive and writable for the whole call.
+    let rc = unsafe { libc::ioctl(stream.as_raw_fd(), libc::TIOCOUTQ, &mut n) };
+    match rc {
+        0 => usize::try_from(n).map_err(io::Error::other),
+        _ => Err(io::Error::last_os_error()),
+    }
+}
+// ANCHOR_END: unacknowledged
+
+/// Elsewhere: the counter needs Linux (macOS has `SO_NWRITE`).
+#[cfg(not(target_os = "linux"))]
+pub fn unacknowledged(stream: &TcpStream) -> io::Result<usize> {
+    let _ = stream;
+    Err(io::ErrorKind::Unsupported.into())
+}
 
 /// Elsewhere: the counter needs Linux.
 #[cfg(not(target_os = "linux"))]

@@ -1,13 +1,7 @@
-//! `udp`: the same two sends over UDP arrive as two datagrams, never glued,
-//! even when the receiver reads late; and an empty datagram arrives as an
-//! empty message, while an empty TCP write sends nothing at all (document
+//! `udp`: the same sends as datagrams arrive as datagrams, never glued,
+//! even read late, and an empty datagram is an empty message; an empty TCP
+//! write sends nothing, and a 0-byte TCP `recv` means "closed" (document
 //! 000, UDP不会发生黏包 and 空消息; document 004; port 9000).
-//!
-//! UDP is message-oriented: each `send_to` is one datagram, and each
-//! `recv_from` returns exactly one (lesson 03 shows what happens when the
-//! buffer is smaller than the datagram). TCP is a stream: zero bytes add
-//! nothing to a stream, and a `recv` that returns 0 bytes already means
-//! "the peer closed", so there is no way to say "an empty message".
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};

@@ -1,19 +1,11 @@
 //! Waiting for bytes without taking them: how the demos make TCP's glue show
-//! on every run.
-//!
-//! Whether two sends come out of one `recv` depends on *when* the receiver
-//! calls `recv`: if the second send has already arrived, both come out
-//! together. A busy program gets to its `recv` late all the time; a demo has
-//! to arrange it. So before its `recv`, a demo's receiver waits until the
-//! bytes it expects are all in its receive buffer, and *looks* at them
-//! without taking any: `recv` with `MSG_PEEK` (look, do not take) and
-//! `MSG_WAITALL` (do not return before the whole buffer is filled). Then the
-//! ordinary `recv(1024)` runs and takes whatever is there, exactly as it
-//! would in a program that was simply slow to read.
-//!
-//! The wait is bounded: it ends when the bytes are there, when the peer
-//! closes, or when the socket's read timeout passes (the demos set one, so a
-//! bug cannot hang a classroom).
+//! on every run. Whether two sends come out of one `recv` depends on *when*
+//! the receiver calls it; a busy program is late all the time, a demo has to
+//! arrange it. So a demo's receiver first waits until the bytes it expects
+//! are in its receive buffer, *looking* at them without taking any (`recv`
+//! with `MSG_PEEK | MSG_WAITALL`), then makes its ordinary `recv(1024)`. The
+//! wait ends when the bytes are there, the peer closes, or the read timeout
+//! passes (so a bug cannot hang a classroom).
 
 use std::io;
 use std::net::TcpStream;

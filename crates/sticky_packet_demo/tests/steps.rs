@@ -7,8 +7,10 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc;
 use std::thread;
 
+use sticky_packet_demo::buffers::{self, FILE};
+use sticky_packet_demo::leftover::tail;
 use sticky_packet_demo::nagle::{SENDS, burst};
-use sticky_packet_demo::split::{self, TEXT};
+use sticky_packet_demo::split::{self, TEXT, Utf8Carry, decode_naive};
 use sticky_packet_demo::udp::{self, DATAGRAMS};
 use sticky_packet_demo::wait::{bytes_waiting, wait_until_buffered};
 
@@ -106,4 +108,64 @@ fn every_datagram_is_its_own_message() {
 #[test]
 fn an_empty_tcp_write_sends_nothing() {
     assert_eq!(udp::empty_tcp_write().unwrap(), (b"marker".to_vec(), 0));
+}
+
+#[test]
+fn a_carry_joins_characters_cut_by_reads() {
+    let bytes = TEXT.as_bytes();
+    for size in 1..=bytes.len() {
+        let mut carry = Utf8Carry::default();
+        let text: String = bytes
+            .chunks(size)
+            .map(|chunk| carry.push(chunk).unwrap())
+            .collect();
+        assert_eq!(text, TEXT, "reads of {size}");
+        assert_eq!(carry.pending(), 0);
+    }
+}
+
+#[test]
+fn bytes_that_are_not_utf8_are_still_an_error() {
+    let mut carry = Utf8Carry::default();
+    assert!(carry.push(&[0xff, b'a']).is_err());
+    assert_eq!(
+        carry.push(b"ok").unwrap(),
+        "ok",
+        "the bad bytes are dropped"
+    );
+}
+
+#[test]
+fn decoding_a_cut_read_alone_fails() {
+    let cut = &TEXT.as_bytes()[..4];
+    let err = decode_naive(cut).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "incomplete utf-8 byte sequence from index 3"
+    );
+}
+
+#[test]
+fn a_tail_starts_on_a_character() {
+    assert_eq!(tail(b"abcdef", 2), b"ef");
+    assert_eq!(tail(b"ab", 5), b"ab");
+    assert_eq!(tail("a翔".as_bytes(), 2), "翔".as_bytes());
+}
+
+#[test]
+fn a_recv_returns_half_a_file_before_the_rest_is_written() {
+    assert_eq!(buffers::half_a_file().unwrap(), (FILE / 2, FILE / 2));
+}
+
+#[test]
+fn written_bytes_stay_in_the_send_buffer_until_acknowledged() {
+    let (written, waiting, after) = buffers::kept_until_acked().unwrap();
+    assert!(written > 0);
+    if cfg!(target_os = "linux") {
+        let waiting = waiting.unwrap();
+        assert!(waiting > 0 && waiting <= written, "{waiting} of {written}");
+        assert_eq!(after, Some(0), "the server's ACKs freed them");
+    } else {
+        assert_eq!((waiting, after), (None, None));
+    }
 }
