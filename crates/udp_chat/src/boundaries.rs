@@ -1,9 +1,6 @@
-//! `boundaries`: UDP keeps message boundaries (document 000 §黏包: UDP is
-//! 面向消息, message-oriented). Each `sendto` is one datagram and each
-//! `recvfrom` returns exactly one, however quickly they were sent and
-//! however late they are read: nothing is glued together. An empty
-//! datagram is a real message with no bytes, delivered like any other,
-//! where TCP has no way to send "nothing" at all.
+//! `boundaries`: UDP keeps message boundaries (document 000 §黏包: 面向消息).
+//! Each `sendto` is one datagram and each `recvfrom` returns exactly one,
+//! however late it is read; an empty datagram is a message too.
 
 use std::io;
 
@@ -15,8 +12,7 @@ use crate::unread_pair;
 /// What the client sends, one datagram each, before the server reads any.
 pub const MESSAGES: [&str; 4] = ["hello", "world", "", "你好"];
 
-/// The client sends every message, then the server reads: one `recv_from`
-/// per datagram, in one thread.
+/// The client sends every message, then the server reads one per `recv_from`.
 pub fn demo() -> io::Result<()> {
     let (server, client) = unread_pair()?;
     let addr = server.local_addr()?;

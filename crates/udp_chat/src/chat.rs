@@ -1,11 +1,7 @@
 //! `chat`: a conversation in JSON datagrams (document 000 §基于UDP协议的
-//! socket, 聊天工具, port 8000). Each datagram is one UTF-8 JSON object,
-//! `{"name": …, "msg": …}`; each side prints what arrives as "message from
-//! NAME: MSG" and answers with a line typed on its own terminal.
-//!
-//! Nothing that arrives is trusted: a datagram that is too long, not UTF-8,
-//! not JSON, or JSON without a `name` and a `msg` is shown, named in one
-//! line, and ignored; the server carries on with the next one.
+//! socket, 聊天工具, port 8000): one UTF-8 JSON object `{"name", "msg"}` per
+//! datagram. Nothing that arrives is trusted: a datagram that is not such a
+//! message is named in one line and ignored.
 
 use std::fmt;
 use std::io::{self, ErrorKind};
@@ -38,10 +34,9 @@ pub const CLIENT_NAME: &str = "client1";
 /// The name the server signs with, as in the document.
 pub const SERVER_NAME: &str = "server";
 
-/// How long the client waits for an answer: a person types it. After
-/// [`NUDGE`], it says it is still waiting (is the server running?).
+/// How long the client waits for an answer: a person types it.
 pub const PATIENCE: Duration = TYPING_PATIENCE;
-/// See [`PATIENCE`].
+/// When the client says it is still waiting (is the server running?).
 pub const NUDGE: Duration = Duration::from_secs(3);
 
 // ANCHOR: message
@@ -108,11 +103,8 @@ pub fn decode(datagram: &[u8]) -> Result<Message, BadDatagram> {
 /// `name` saying `msg`, as the bytes of one datagram: JSON, UTF-8.
 /// Refused if the other side's `recvfrom(1024)` could not take it whole.
 pub fn encode(name: &str, msg: &str) -> io::Result<Vec<u8>> {
-    let message = Message {
-        name: name.to_owned(),
-        msg: msg.to_owned(),
-    };
-    let bytes = serde_json::to_vec(&message)?;
+    let (name, msg) = (name.to_owned(), msg.to_owned());
+    let bytes = serde_json::to_vec(&Message { name, msg })?;
     if bytes.len() > LIMIT {
         return Err(io::Error::new(
             ErrorKind::InvalidInput,

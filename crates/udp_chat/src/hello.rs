@@ -1,8 +1,6 @@
-//! `hello`: the smallest UDP conversation. The client sends `hello` with
-//! `sendto`; the server, which never listens or accepts, gets it from
-//! `recvfrom` together with the client's address and answers `hi` to that
-//! address (document 000 §基于UDP协议的socket, port 9000; documents 002
-//! and 004 write the same pair on ports 8002 and 8080).
+//! `hello`: the smallest UDP conversation (document 000 §基于UDP协议的socket,
+//! port 9000; 002 and 004 on 8002 and 8080): `sendto`, then `recvfrom`,
+//! which returns the sender's address with the datagram. No listen, no accept.
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
@@ -40,7 +38,7 @@ pub fn server(socket: &Traced<UdpSocket>, budget: &mut Budget) -> io::Result<()>
 /// The client's half, as the document writes it: bind, one `sendto`, one
 /// `recvfrom(1024)`. No `connect`.
 pub fn client(server: SocketAddr, message: &[u8]) -> io::Result<()> {
-    // Python binds in the first sendto, behind your back; Rust shows it.
+    // Python never binds: the kernel does at its first sendto. Rust shows it.
     let socket = Traced::client(UdpSocket::bind(client_addr_for(server))?);
     socket.say(format!("bound to {}", socket.local_addr()?));
     socket.send_to(message, server)?; // Python: udp_sk.sendto(b'hello', ip_port)
@@ -50,8 +48,7 @@ pub fn client(server: SocketAddr, message: &[u8]) -> io::Result<()> {
 }
 // ANCHOR_END: client
 
-/// Both halves in one process: the server on its own thread, blocked in
-/// `recv_from` until the client's datagram arrives.
+/// Both halves in one process; the server's `recv_from` waits for the client.
 pub fn demo() -> io::Result<()> {
     pair(
         |socket| server(&socket, &mut Budget::default()),

@@ -1,14 +1,8 @@
-//! Lesson 03: UDP sockets, the way the documents build them, one idea per
-//! module.
-//!
-//! UDP has no connection: no `listen`, no `accept`, no `connect`. A server
-//! binds a port and calls `recv_from`, which returns one datagram *and the
-//! address it came from*; it answers with `send_to` that address. Every
-//! module below is one step of the lesson, and calls `recv_from` and
-//! `send_to` itself on a [`Traced`] socket, which prints each call. The same
-//! functions run in the narrated `demo STEP` (both roles in one process,
-//! ordered so the output reads the same every run) and in two terminals
-//! (`server STEP` / `client STEP`).
+//! Lesson 03: UDP sockets, the way the documents build them, one step per
+//! module. No `listen`, no `accept`, no `connect`: a server binds and calls
+//! `recv_from`, which returns a datagram *and its sender's address*. Each
+//! step calls `recv_from` and `send_to` itself on a [`Traced`] socket, in
+//! `demo STEP` (one process) and in `server STEP` / `client STEP`.
 //!
 //! | step | module | documents |
 //! |---|---|---|
@@ -20,9 +14,11 @@
 //! | `limits` | [`limits`] | 000 §黏包 (65507), 004 §粘包问题 (1472) |
 //! | `same-port` | [`same_port`] | 003 (UDP 9999 and TCP 9999) |
 //! | `lost-reply-broken`, `lost-reply` | [`lost_reply`] | 002 §2 (UDP不提供可靠性) |
+//! | `broadcast`, `multicast` | [`broadcast`] | 000 (一对多), 004 §2.2 (广播, 组播) |
 #![warn(missing_docs)]
 
 pub mod boundaries;
+pub mod broadcast;
 pub mod chat;
 pub mod hello;
 pub mod limits;
@@ -41,9 +37,9 @@ use classroom::errors::{bind_failed, explain};
 use classroom::{Traced, run_roles};
 
 /// Where a client binds before its first `send_to`, on a port the OS picks.
-/// Python's first `sendto` binds every address (`0.0.0.0`); ours binds the
-/// loopback address when the server is on loopback: its answer comes there,
-/// and nothing from another machine can reach the socket.
+/// A Python client never binds: at its first `sendto` the kernel binds it to
+/// `0.0.0.0` (an implicit bind). Ours binds loopback for a server on
+/// loopback, so nothing from another machine can reach the socket.
 pub fn client_addr_for(server: SocketAddr) -> SocketAddr {
     match server {
         SocketAddr::V4(s) if s.ip().is_loopback() => (Ipv4Addr::LOCALHOST, 0).into(),
@@ -133,11 +129,9 @@ impl Budget {
 }
 // ANCHOR_END: budget
 
-/// A demo of one step: bind a server socket on a free loopback port, print
-/// `bound to HOST:PORT`, run `server` with it on its own thread and `client`
-/// with its address on this one. Returns the client's value once both are
-/// done. The order of their lines comes from the datagrams themselves: a
-/// `recv_from` cannot return before the `send_to` it waits for.
+/// A demo of one step: `server` on its own thread with a socket bound to a
+/// free loopback port, `client` here with its address. The datagrams order
+/// their lines: a `recv_from` cannot return before its `send_to`.
 pub fn pair<T>(
     server: impl FnOnce(Traced<UdpSocket>) -> io::Result<()> + Send + 'static,
     client: impl FnOnce(SocketAddr) -> io::Result<T>,
@@ -148,9 +142,8 @@ pub fn pair<T>(
     run_roles(move || server(socket), || client(addr))
 }
 
-/// Two sockets for a demo that sends everything before it reads, in one
-/// thread: a server that is bound but not reading yet, so each datagram
-/// waits whole in its queue, and a client. Returns (server, client).
+/// (server, client) for a demo that sends everything before it reads: each
+/// datagram waits whole in the server's queue.
 pub fn unread_pair() -> io::Result<(Traced<UdpSocket>, Traced<UdpSocket>)> {
     let server = Traced::server(UdpSocket::bind(ephemeral())?);
     server.say(format!(
@@ -160,9 +153,8 @@ pub fn unread_pair() -> io::Result<(Traced<UdpSocket>, Traced<UdpSocket>)> {
     Ok((server, Traced::client(UdpSocket::bind(ephemeral())?)))
 }
 
-/// The lines a client sends, stopping at `q` or `Q` the way document 002's
-/// input loop does: the `q` itself is not sent, because there is no
-/// connection to close and nobody to tell. When they stop, the client says why.
+/// The lines a client sends, up to `q` or `Q` (not sent: there is no
+/// connection to close) as in document 002; then the client says why it stopped.
 pub fn until_quit<'a>(
     socket: &'a Traced<UdpSocket>,
     mut lines: impl Iterator<Item = String> + 'a,

@@ -1,19 +1,14 @@
-//! `limits`: how big one datagram can be (document 000 §黏包 and document
-//! 004 §粘包问题).
-//!
-//! An IPv4 packet's length field has 16 bits, so a packet is at most 65535
-//! bytes; take away the IP header (20 bytes) and the UDP header (8) and one
-//! datagram carries at most 65507 bytes. `sendto` with more fails with
-//! "message too long" (`EMSGSIZE`). On a network whose frames carry 1500
-//! bytes (the usual Ethernet MTU), 1500 − 20 − 8 = 1472 bytes fit one frame;
-//! a bigger datagram is cut into IP fragments, and losing any fragment
-//! loses the whole datagram.
+//! `limits`: how big one datagram can be (document 000 §黏包, document 004
+//! §粘包问题): 65535 − 20 − 8 = 65507 bytes over IPv4, 65535 − 8 = 65527
+//! over IPv6 (its length leaves out its own header); more fails with
+//! `EMSGSIZE`. 1472 bytes fit one 1500-byte Ethernet frame; a bigger
+//! datagram travels as IP fragments, and losing one loses it all.
 
 use std::io;
-use std::net::UdpSocket;
+use std::net::{Ipv6Addr, SocketAddr, UdpSocket};
 
 use classroom::cli::ephemeral;
-use classroom::{Traced, narrate};
+use classroom::{Side, Traced, narrate};
 use socket2::SockRef;
 
 /// The largest IPv4 packet: its total-length field has 16 bits.
@@ -27,6 +22,9 @@ pub const UDP_HEADER: usize = 8;
 /// The most one UDP datagram can carry over IPv4: 65535 − 20 − 8 = 65507.
 pub const MAX_PAYLOAD: usize = IP_PACKET_MAX - IP_HEADER - UDP_HEADER;
 // ANCHOR_END: max_payload
+
+/// Over IPv6: its 16-bit payload length leaves out the 40-byte IPv6 header.
+pub const MAX_PAYLOAD_V6: usize = IP_PACKET_MAX - UDP_HEADER;
 
 /// The usual Ethernet MTU: the most one frame carries above the link layer.
 pub const ETHERNET_MTU: usize = 1500;
@@ -54,8 +52,8 @@ pub fn fragments(payload: usize, mtu: usize) -> usize {
 /// keeps whole datagrams in the socket's buffers, so they must have room
 /// for one: Linux's defaults do, macOS refuses to send a datagram bigger
 /// than its send buffer (9216 bytes by default). Ask for more on both.
-pub fn big_socket() -> io::Result<UdpSocket> {
-    let socket = UdpSocket::bind(ephemeral())?;
+pub fn big_socket(addr: SocketAddr) -> io::Result<UdpSocket> {
+    let socket = UdpSocket::bind(addr)?;
     let options = SockRef::from(&socket);
     options.set_recv_buffer_size(BUFFER)?;
     options.set_send_buffer_size(BUFFER)?;
@@ -73,39 +71,59 @@ pub fn loopback_mtu() -> Option<usize> {
         .ok()
 }
 
-/// Send the largest datagram, then one byte more; explain both numbers.
+// ANCHOR: boundary
+/// Send `max` bytes to `server`, then one byte more. The first datagram
+/// arrives whole in a buffer big enough for it (a Vec on the heap: 64 KiB
+/// is a lot for a thread's stack); `sendto` itself refuses the second.
+pub fn largest(
+    client: &Traced<UdpSocket>,
+    server: &Traced<UdpSocket>,
+    max: usize,
+) -> io::Result<()> {
+    let (addr, mut buf) = (server.local_addr()?, vec![0u8; max]);
+    client.send_to(&vec![b'x'; max], addr)?;
+    server.recv_from(&mut buf)?;
+    match client.send_to(&vec![b'x'; max + 1], addr) {
+        Err(e) => client.say(format!("that send_to failed: {e}")),
+        Ok(_) => {
+            return Err(io::Error::other(format!(
+                "a {}-byte datagram was sent",
+                max + 1
+            )));
+        }
+    }
+    Ok(())
+}
+// ANCHOR_END: boundary
+
+/// Send the largest datagram, then one byte more, over IPv4 and IPv6;
+/// explain both numbers and 1472.
 pub fn demo() -> io::Result<()> {
     narrate(format!(
         "{IP_PACKET_MAX} (largest IPv4 packet) - {IP_HEADER} (IP header) - {UDP_HEADER} (UDP header) = {MAX_PAYLOAD} bytes of payload at most"
     ));
-    let server = Traced::server(big_socket()?);
-    let addr = server.local_addr()?;
+    let server = Traced::server(big_socket(ephemeral())?);
     server.say(format!(
-        "bound to {addr}; SO_RCVBUF is {} bytes",
+        "bound to {}; SO_RCVBUF is {} bytes",
+        server.local_addr()?,
         SockRef::from(&*server).recv_buffer_size()?
     ));
-    let client = Traced::client(big_socket()?);
-
-    // ANCHOR: boundary
-    // The largest datagram goes, and arrives whole in a buffer big enough
-    // for it: a Vec on the heap, since 64 KiB is a lot for a thread's stack.
-    let mut buf = vec![0u8; MAX_PAYLOAD];
-    client.send_to(&vec![b'x'; MAX_PAYLOAD], addr)?;
-    server.recv_from(&mut buf)?;
-    // One byte more does not go anywhere: sendto itself refuses it.
-    match client.send_to(&vec![b'x'; MAX_PAYLOAD + 1], addr) {
-        Err(e) => {
-            client.say(format!("that send_to failed: {e}"));
-            if let Some(hint) = classroom::errors::hint(&e) {
-                client.say(format!("  hint: {hint}"));
-            }
+    let client = Traced::client(big_socket(ephemeral())?);
+    largest(&client, &server, MAX_PAYLOAD)?;
+    narrate(format!(
+        "IPv6 counts its length after its own header: {IP_PACKET_MAX} - {UDP_HEADER} = {MAX_PAYLOAD_V6} on ::1"
+    ));
+    let v6 = SocketAddr::from((Ipv6Addr::LOCALHOST, 0));
+    match (big_socket(v6), big_socket(v6)) {
+        (Ok(server), Ok(client)) => {
+            let (server, client) = (Traced::new(server, Side::server()), Traced::client(client));
+            largest(&client, &server, MAX_PAYLOAD_V6)?;
         }
-        Ok(_) => return Err(io::Error::other("a 65508-byte datagram was sent")),
+        (Err(e), _) | (_, Err(e)) => narrate(format!("no IPv6 loopback here ({e}): skipped")),
     }
-    // ANCHOR_END: boundary
 
     narrate(format!(
-        "{ETHERNET_MTU} (Ethernet MTU) - {IP_HEADER} - {UDP_HEADER} = {ONE_FRAME}: the largest payload that fits one Ethernet frame"
+        "{ETHERNET_MTU} (Ethernet MTU) - {IP_HEADER} - {UDP_HEADER} = {ONE_FRAME}: the most that fits one 1500-byte frame"
     ));
     match loopback_mtu() {
         Some(mtu) if mtu >= IP_PACKET_MAX => narrate(format!(
@@ -120,8 +138,11 @@ pub fn demo() -> io::Result<()> {
         ),
     }
     narrate(format!(
-        "across a {ETHERNET_MTU}-byte MTU it would travel as {} fragments, and losing one loses all: keep datagrams to {ONE_FRAME} bytes or less",
+        "across a {ETHERNET_MTU}-byte MTU it would travel as {} fragments (分片), and losing one loses all",
         fragments(MAX_PAYLOAD, ETHERNET_MTU)
     ));
+    narrate(
+        "real paths are often narrower than 1500 (PPPoE, VPNs): QUIC keeps datagrams to about 1200",
+    );
     Ok(())
 }

@@ -1,19 +1,10 @@
 //! `lost-reply-broken` and `lost-reply`: UDP does not promise delivery
-//! (document 002 §2: UDP不提供可靠性, no connection, no retransmission), and
-//! it does not tell you that nobody is listening. A client that waits for
-//! an answer with a bare `recv_from`, as the documents' clients do, waits
-//! for ever when the request or the answer is lost, or when no server is
-//! running.
-//!
-//! The fix is the client's job: wait a bounded time for each answer, send
-//! again a bounded number of times, then give up with a clear message.
-//!
-//! Which failure the client sees depends on the socket. Sending to a
-//! loopback port where nothing is bound makes the kernel answer with an
-//! ICMP "port unreachable". Linux passes that on only to a *connected* UDP
-//! socket (its next `recv` fails with "Connection refused"); an unconnected
-//! one, like the documents' clients, hears nothing and just waits. (Windows
-//! reports it even to an unconnected socket, as `WSAECONNRESET`.)
+//! (document 002 §2: UDP不提供可靠性), nor tell an unconnected socket that
+//! nobody listens. A client waiting with a bare `recv_from`, as the
+//! documents' clients do, waits for ever; the fix is the client's job: a
+//! bounded wait, a bounded number of tries, then a clear message. (Linux
+//! reports an ICMP "port unreachable" only to a *connected* UDP socket;
+//! Windows reports it to any, as `WSAECONNRESET`.)
 
 use std::io::{self, ErrorKind};
 use std::net::{SocketAddr, UdpSocket};
@@ -56,9 +47,7 @@ impl Retry {
     };
 
     /// How long try `attempt` (1, 2, …) waits: `timeout`, then `backoff`
-    /// times longer for each try after it. A server that is slow because
-    /// it is busy is not helped by requests coming faster; so real clients
-    /// (DNS resolvers, TCP's own retransmissions) back off like this.
+    /// times longer for each try after it (退避, as TCP's retransmissions do).
     pub fn wait(self, attempt: u32) -> Duration {
         let factor = self.backoff.saturating_pow(attempt.saturating_sub(1));
         self.timeout.saturating_mul(factor)
@@ -154,20 +143,13 @@ pub fn ask_each(server: SocketAddr, requests: impl IntoIterator<Item = String>) 
     Ok(())
 }
 
-/// A loopback socket, bound to a port the OS picks.
-fn bind_any() -> io::Result<UdpSocket> {
-    UdpSocket::bind(ephemeral())
-}
-
-/// The broken client, watched: it asks a socket that never answers (to a
-/// client, a server that is down or hung looks just like it; unlike a port
-/// let go, no other program can be given it mid-demo) and waits in
-/// `recv_from`; the demo checks that it is still waiting after
-/// [`WATCHDOG`], then sends it a datagram itself so the process can end.
+/// The broken client, watched: it asks a socket that never answers (like a
+/// server that is down, but no other program can take its port mid-demo);
+/// after [`WATCHDOG`] the demo checks it still waits, then wakes it.
 pub fn demo_broken() -> io::Result<()> {
-    let silent = bind_any()?;
+    let silent = UdpSocket::bind(ephemeral())?;
     let nobody = silent.local_addr()?;
-    let socket = Traced::client(bind_any()?);
+    let socket = Traced::client(UdpSocket::bind(ephemeral())?);
     let client_addr = socket.local_addr()?;
     socket.say(format!(
         "bound to {client_addr}; asking {nobody}, where nothing answers"
@@ -191,7 +173,7 @@ pub fn demo_broken() -> io::Result<()> {
         _ => narrate("the client's recv_from returned: this system reported the unreachable port"),
     }
     narrate("(only so that this demo can end, it now sends the client a datagram itself)");
-    bind_any()?.send_to(b"wake up", client_addr)?;
+    UdpSocket::bind(ephemeral())?.send_to(b"wake up", client_addr)?;
     client
         .join()
         .map_err(|_| io::Error::other("the client thread panicked"))??;
@@ -210,9 +192,9 @@ pub fn demo_fixed() -> io::Result<()> {
     narrate(
         "1. nothing answers at the address: a bounded wait, a bounded number of tries, a clear message",
     );
-    let silent = bind_any()?;
+    let silent = UdpSocket::bind(ephemeral())?;
     let nobody = silent.local_addr()?;
-    let socket = Traced::client(bind_any()?);
+    let socket = Traced::client(UdpSocket::bind(ephemeral())?);
     match ask(&socket, nobody, b"hello", retry) {
         Err(e) if e.kind() == ErrorKind::TimedOut => socket.say(format!("gave up: {e}")),
         other => {
@@ -225,7 +207,7 @@ pub fn demo_fixed() -> io::Result<()> {
     narrate(
         "2. a server behind a network that loses the first datagram: the second try gets through",
     );
-    let socket = Traced::client(bind_any()?);
+    let socket = Traced::client(UdpSocket::bind(ephemeral())?);
     // Try 1 is lost. Try 2's answer comes in microseconds; its long wait
     // only keeps a busy machine from turning it into a third try.
     let patient = Retry {
@@ -245,7 +227,7 @@ pub fn demo_fixed() -> io::Result<()> {
     )?;
 
     narrate("3. a connected socket: Linux passes on the ICMP \"port unreachable\" to it");
-    let socket = Traced::client(bind_any()?);
+    let socket = Traced::client(UdpSocket::bind(ephemeral())?);
     // A port let go just now: nothing is bound there, so the kernel refuses.
     let nobody = closed_udp_port()?;
     socket.connect(nobody)?;

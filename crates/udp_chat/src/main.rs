@@ -6,12 +6,13 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 use classroom::cli::input_lines;
+use classroom::compare::{Pair, Version};
 use classroom::tcp::messages_or;
 use classroom::{Endpoint, Lesson};
 use udp_chat::lost_reply::ask_each;
 use udp_chat::{
-    bind_server, boundaries, chat, hello, limits, lost_reply, many, same_port, serve_datagrams,
-    truncate,
+    bind_server, boundaries, broadcast, chat, hello, limits, lost_reply, many, same_port,
+    serve_datagrams, truncate,
 };
 
 /// The steps of lesson 03, in lesson order.
@@ -27,7 +28,7 @@ enum Step {
     Boundaries,
     /// A datagram bigger than the recvfrom buffer: the rest is lost (doc 000)
     Truncate,
-    /// 65507 bytes go, 65508 fail: 65535 - 20 - 8; and 1472 for a 1500-byte MTU (docs 000, 004)
+    /// 65507 bytes go over IPv4, 65527 over IPv6, one more fails; 1472 fit a 1500-byte frame (docs 000, 004)
     Limits,
     /// UDP and TCP bound to the same port number at once (doc 003, port 9999)
     SamePort,
@@ -35,6 +36,10 @@ enum Step {
     LostReplyBroken,
     /// Fixed: a timeout per try, a few tries, then a clear message (doc 002, port 9000)
     LostReply,
+    /// One sendto, every socket on the port: SO_BROADCAST to 127.255.255.255 (Linux; docs 000, 004)
+    Broadcast,
+    /// One sendto, every socket that joined the group 239.255.0.1 on loopback (docs 000, 004)
+    Multicast,
     /// Every step, in lesson order
     All,
 }
@@ -43,13 +48,26 @@ impl Lesson for Step {
     const NAME: &'static str = "udp_chat";
     const ABOUT: &'static str = "Lesson 03: UDP sockets, from hello to a JSON chat";
     const LONG_ABOUT: &'static str = "Lesson 03 (lessons/03-udp-chat.md): UDP sockets as \
-        documents 000, 002, 003 and 004 use them in Python: sendto and recvfrom, a JSON chat, \
-        many clients on one socket, message boundaries, truncation, size limits, the same port \
-        for UDP and TCP, and what to do when no answer comes. `demo STEP` runs both roles in \
-        one process; `server STEP` and `client STEP` run them in two terminals on the \
-        documents' ports.";
+        documents 000, 002, 003 and 004 use them. `demo STEP` runs both roles in one process; \
+        `server STEP` and `client STEP` run them in two terminals on the documents' ports.";
     const HEADLINE: Self = Step::Chat;
     const ALL: Self = Step::All;
+    const PAIRS: &'static [Pair<Self>] = &[Pair {
+        name: "lost-reply",
+        question: "what does a client do when no answer comes?",
+        versions: [
+            Version {
+                step: Step::LostReplyBroken,
+                code: ("crates/udp_chat/src/lost_reply.rs", "wait_naive"),
+                shows: "still blocked",
+            },
+            Version {
+                step: Step::LostReply,
+                code: ("crates/udp_chat/src/lost_reply.rs", "answer_within"),
+                shows: "gave up",
+            },
+        ],
+    }];
 
     fn demo(self) -> io::Result<()> {
         match self {
@@ -62,6 +80,8 @@ impl Lesson for Step {
             Step::SamePort => same_port::demo(),
             Step::LostReplyBroken => lost_reply::demo_broken(),
             Step::LostReply => lost_reply::demo_fixed(),
+            Step::Broadcast => broadcast::demo_broadcast(),
+            Step::Multicast => broadcast::demo_multicast(),
             Step::All => unreachable!("`all` is expanded by classroom::cli"),
         }
     }
@@ -83,6 +103,8 @@ impl Lesson for Step {
             | Step::Limits
             | Step::LostReplyBroken
             | Step::LostReply
+            | Step::Broadcast
+            | Step::Multicast
             | Step::All => Err(classroom::cli::no_role(self, "server")),
         }
     }
@@ -102,6 +124,8 @@ impl Lesson for Step {
             | Step::Truncate
             | Step::Limits
             | Step::LostReplyBroken
+            | Step::Broadcast
+            | Step::Multicast
             | Step::All => Err(classroom::cli::no_role(self, "client")),
         }
     }

@@ -1,10 +1,7 @@
 //! `many`: several clients, one server socket (document 000, udp是可以并发的;
-//! document 004 §4.3 with UDP, port 8080). There is no `accept` and no
-//! connection per client: every datagram lands in the same socket's queue,
-//! `recv_from` says who sent it, and the answer goes back to that address.
-//!
-//! The flip side: the server cannot speak first. Until a datagram arrives
-//! it knows no address to send to (document 004's 注意).
+//! document 004 §4.3, port 8080): every datagram lands in the same queue,
+//! `recv_from` says who sent it, and the answer goes back there. Until one
+//! arrives, the server knows no address to send to (document 004's 注意).
 
 use std::io;
 use std::net::UdpSocket;

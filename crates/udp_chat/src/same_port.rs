@@ -1,10 +1,7 @@
 //! `same-port`: a UDP socket and a TCP listener bound to the same port
-//! number at the same time (document 003: UDP's 9999 and TCP's 9999 do not
-//! conflict). A port number only means something together with a
-//! protocol: the kernel keeps one table of UDP ports and another of TCP
-//! ports, and each datagram or segment names its protocol in the IP header.
-//! Two sockets of the *same* protocol on one address do conflict: that is
-//! "Address already in use", the subject of lesson 02.
+//! number at once (document 003: UDP's 9999 and TCP's 9999 互不冲突). The
+//! kernel keeps a table of ports per protocol; two sockets of the *same*
+//! protocol on one address do conflict (lesson 02).
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
@@ -33,19 +30,16 @@ pub fn bind_both(addr: SocketAddr) -> io::Result<(UdpSocket, TcpListener)> {
 }
 // ANCHOR_END: bind_both
 
-/// [`bind_both`], and with port 0 ("any free port") keep trying: another
-/// program may hold the TCP port with the number the OS picked for UDP, and
-/// then another number will do.
+/// [`bind_both`]; with port 0, try again when another program holds the
+/// TCP port with the number the OS picked for UDP.
 fn bind_both_free(addr: SocketAddr) -> io::Result<(UdpSocket, TcpListener)> {
-    let mut tries = 0;
-    loop {
+    for _ in 0..20 {
         match bind_both(addr) {
-            Err(e) if e.kind() == ErrorKind::AddrInUse && addr.port() == 0 && tries < 20 => {
-                tries += 1
-            }
+            Err(e) if e.kind() == ErrorKind::AddrInUse && addr.port() == 0 => continue,
             outcome => return outcome,
         }
     }
+    bind_both(addr)
 }
 
 /// One datagram and one connection to the same port number, in one thread;

@@ -1,14 +1,8 @@
 //! `truncate`: a datagram longer than the receive buffer (document 000
 //! §黏包: one `recvfrom(x)` takes one `sendto(y)`; if y > x the rest is
-//! lost). TCP would keep the rest for the next read; UDP throws it away,
-//! and the next `recvfrom` returns the next datagram.
-//!
-//! How each system tells you:
-//! * Linux cuts the datagram silently, but `recv` with `MSG_TRUNC` reports
-//!   its real length; with `MSG_PEEK` as well, before taking it.
-//! * macOS cuts it silently.
-//! * Windows fills the buffer and then fails the call with `WSAEMSGSIZE`
-//!   (error 10040).
+//! lost): the receiver throws the rest away. Linux and macOS cut silently
+//! (Linux's `MSG_TRUNC` tells the real length); Windows fills the buffer,
+//! then fails the call with `WSAEMSGSIZE` (10040).
 
 use std::io;
 use std::net::UdpSocket;
@@ -49,8 +43,7 @@ pub fn waiting_len(_socket: &UdpSocket) -> io::Result<usize> {
     ))
 }
 
-/// The client sends a 2000-byte datagram and a short one; the server reads
-/// with the document's 1024-byte buffer.
+/// 2000 bytes, then a short datagram, read with the document's 1024 bytes.
 pub fn demo() -> io::Result<()> {
     let (server, client) = unread_pair()?;
     let addr = server.local_addr()?;

@@ -9,8 +9,10 @@ const RUNS: usize = 20;
 
 /// Besides ports (also inside the `many` step's replies, which name them)
 /// and durations, the receive buffer the kernel gave.
-const RULES: [(&str, &str); 2] = [
+const RULES: [(&str, &str); 3] = [
     (r"SO_RCVBUF is \d+ bytes", "SO_RCVBUF is N bytes"),
+    // IPv6 loopback, the broadcast address and the multicast group.
+    (r"(127\.255\.255\.255|239\.255\.0\.1|\[::1\]):\d+", "$1:PORT"),
     // The "hi 127.0.0.1:PORT" replies have a length that depends on the port.
     (r"\d+ bytes (\x22hi 127)", "N bytes $1"),
 ];
@@ -26,7 +28,7 @@ fn every_demo_prints_the_same_every_run() {
 }
 
 /// One printed `send #N` / `recv #N` is one `sendto` / `recvfrom`, the
-/// refused 65508-byte send included. Left out: the steps that also make
+/// refused 65508-byte send and the refused broadcast included. Left out: the steps that also make
 /// calls they mean to fail or hide (`many`'s client listening in vain,
 /// `lost-reply`'s timed-out waits and lost datagram, the wake-up datagram
 /// that ends `lost-reply-broken`); their narration says so.
@@ -39,6 +41,8 @@ fn each_printed_send_and_recv_is_one_system_call() {
         "truncate",
         "limits",
         "same-port",
+        "broadcast",
+        "multicast",
     ] {
         assert_one_line_per_syscall(BIN, &["demo", step]);
     }
@@ -84,7 +88,62 @@ fn the_list_names_every_step_in_order() {
             "limits",
             "same-port",
             "lost-reply-broken",
-            "lost-reply"
+            "lost-reply",
+            "broadcast",
+            "multicast"
         ]
+    );
+}
+
+/// Linux: without SO_BROADCAST the kernel refuses the datagram; with it,
+/// one sendto reaches both clients. A group reaches both members.
+#[test]
+fn one_sendto_reaches_both_clients_by_broadcast_and_by_multicast() {
+    if !cfg!(target_os = "linux") {
+        return; // loopback has no broadcast address elsewhere: the demo says so
+    }
+    let broadcast = run(&["demo", "broadcast"]);
+    assert!(
+        broadcast.contains("[server] that send_to failed: Permission denied (os error 13)\n"),
+        "{broadcast}"
+    );
+    let multicast = run(&["demo", "multicast"]);
+    for text in [&broadcast, &multicast] {
+        assert_eq!(
+            text.matches("[server] send #").count() as u32,
+            1 + u32::from(text == &broadcast)
+        );
+        for n in [1, 2] {
+            let copy = format!("[client {n}] recv #1: 15 bytes \"hello, everyone\"\n");
+            assert!(text.contains(&copy), "{text}");
+        }
+    }
+}
+
+/// `compare lost-reply`: the fix's timeout shows in the diff, and the table
+/// says the broken client was still blocked and the fixed one gave up.
+#[test]
+fn compare_shows_the_timeout_and_both_outcomes() {
+    let text = run(&["compare", "lost-reply"]);
+    assert!(
+        text.contains(
+            "\n+         socket.set_read_timeout(Some(left))?; // FIX: every wait ends\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("\n-     // BUG: no timeout."), "{text}");
+    let row = |label: &str| {
+        text.lines()
+            .find(|l| l.starts_with(label) && l.contains("exit 0"))
+            .unwrap_or_else(|| panic!("no {label} row:\n{text}"))
+            .to_owned()
+    };
+    assert!(
+        row("broken").contains("still blocked in recv_from"),
+        "{text}"
+    );
+    assert!(
+        row("fixed").contains("[client] gave up: no answer from 127.0.0.1:"),
+        "{text}"
     );
 }

@@ -6,9 +6,12 @@ use std::net::UdpSocket;
 use std::time::Duration;
 
 use classroom::Traced;
+use classroom::cli::ephemeral;
 use classroom::tcp::closed_udp_port;
 use udp_chat::chat::{LIMIT, decode, encode, wait_for_answer};
-use udp_chat::limits::{ETHERNET_MTU, MAX_PAYLOAD, ONE_FRAME, big_socket, fragments};
+use udp_chat::limits::{
+    ETHERNET_MTU, MAX_PAYLOAD, MAX_PAYLOAD_V6, ONE_FRAME, big_socket, fragments,
+};
 use udp_chat::lost_reply::Retry;
 use udp_chat::{ANSWERS_PER_SECOND, Budget, client_addr_for, pair, until_quit};
 
@@ -137,6 +140,7 @@ fn a_message_too_long_for_the_other_side_is_not_sent() {
 #[test]
 fn the_documents_numbers() {
     assert_eq!(MAX_PAYLOAD, 65507);
+    assert_eq!(MAX_PAYLOAD_V6, 65527);
     assert_eq!(ONE_FRAME, 1472);
 }
 
@@ -153,13 +157,38 @@ fn fragments_carry_multiples_of_eight_bytes() {
 
 #[test]
 fn the_largest_datagram_goes_and_one_byte_more_does_not() {
-    let (a, b) = (big_socket().unwrap(), big_socket().unwrap());
+    let (a, b) = (
+        big_socket(ephemeral()).unwrap(),
+        big_socket(ephemeral()).unwrap(),
+    );
     let to = b.local_addr().unwrap();
     assert_eq!(a.send_to(&vec![0; MAX_PAYLOAD], to).unwrap(), MAX_PAYLOAD);
     let mut buf = vec![0; MAX_PAYLOAD + 1];
     assert_eq!(b.recv_from(&mut buf).unwrap().0, MAX_PAYLOAD);
     let err = a.send_to(&vec![0; MAX_PAYLOAD + 1], to).unwrap_err();
     assert!(classroom::errors::explain(&err).contains("65507"), "{err}");
+}
+
+/// IPv6 leaves its own header out of the length: 20 bytes more fit.
+#[test]
+fn over_ipv6_the_largest_datagram_is_65527_bytes() {
+    let v6 = std::net::SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, 0));
+    let (Ok(a), Ok(b)) = (big_socket(v6), big_socket(v6)) else {
+        eprintln!("skipped: no IPv6 loopback (::1) on this machine");
+        return;
+    };
+    let to = b.local_addr().unwrap();
+    assert_eq!(
+        a.send_to(&vec![0; MAX_PAYLOAD_V6], to).unwrap(),
+        MAX_PAYLOAD_V6
+    );
+    let mut buf = vec![0; MAX_PAYLOAD_V6 + 1];
+    assert_eq!(b.recv_from(&mut buf).unwrap().0, MAX_PAYLOAD_V6);
+    let err = a.send_to(&vec![0; MAX_PAYLOAD_V6 + 1], to).unwrap_err();
+    assert!(
+        classroom::errors::hint(&err).is_some(),
+        "EMSGSIZE expected: {err}"
+    );
 }
 
 #[test]
