@@ -1,9 +1,7 @@
 //! `ack`: document 004's first fix (§二、解决粘包, port 8001). The client
-//! sends a JSON header describing the file, *waits for the server's `ok`*,
-//! and only then sends the file's bytes. While it waits nothing else is in
-//! flight, so the header cannot glue to the data (粘包). It works, but every
-//! upload pays one more round trip, and the header still has no length: the
-//! server reads until the JSON is complete (document 004 reads `recv(100)`).
+//! sends a JSON header, *waits for the server's `ok`*, then sends the file:
+//! nothing else is in flight, so nothing glues (粘包). It costs a round trip
+//! per upload, and the header has no length (document 004: `recv(100)`).
 
 use std::io::{self, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};

@@ -1,15 +1,7 @@
 //! `case`: document 002's worked example (§案例:消息 & 文件上传, port
-//! 8001): chat messages and file uploads over one connection. Every piece
-//! is a frame; a small JSON *type frame* says what the next frame is:
-//!
-//! ```text
-//! msg|你好呀     [len]{"msg_type": "msg"}                        [len]你好呀
-//! file|a.png    [len]{"msg_type": "file", "file_name": "a.png"}  [size]…size bytes…
-//! Q             [len]close
-//! ```
-//!
-//! A file's size is a 4-byte `'i'` like any length, so this protocol cannot
-//! carry a file of 2 GiB or more; `json-header` puts the size in JSON.
+//! 8001): chat messages and file uploads over one connection, every piece a
+//! frame, a small JSON *type frame* saying what the next frame is. A file's
+//! size is a 4-byte `'i'` like any length: no file of 2 GiB or more.
 
 use std::io::{self, ErrorKind, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};

@@ -1,8 +1,7 @@
-//! `download`: what document 004 leaves as `pass`, with a plan in its
-//! comments: the client names a file, the server reads it and sends it as it
-//! reads (一边读，一遍发). Port 8001 and `json-header`'s framing, the other
-//! way round: `[len]{"opt": "download", "filename": …}` is answered with the
-//! file's header (size, md5) and its bytes. `crates/file_server` goes on.
+//! `download`: what document 004 leaves as `pass` (its plan: 一边读，一遍发),
+//! on port 8001 with `json-header`'s framing the other way round: a request
+//! `[len]{"opt": "download", "filename": …}`, answered with a header and the
+//! file. `crates/file_server` goes on.
 
 use std::fs;
 use std::io::{self, BufWriter, Seek, Write};

@@ -1,8 +1,6 @@
 //! `json-header`: the documents' full fix (document 000 §黏包的解决方案,
-//! document 004 §使用struct优化, port 8001). A file travels as a 4-byte
-//! length, a JSON header, then the file: the length says where the header
-//! ends, the header says how long the file is (a JSON number: no 2 GiB
-//! limit) and what its md5 must be.
+//! document 004 §使用struct优化, port 8001): a 4-byte length, a JSON header
+//! (name, size as a JSON number, md5), then the file.
 
 use std::io::{self, BufWriter, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};

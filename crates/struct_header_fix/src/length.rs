@@ -1,10 +1,7 @@
 //! `length`: document 002's fix (§如何解决粘包, port 8001). Every message
-//! travels as a 4-byte `struct.pack('i', len)` and then the data; the
-//! receiver reads exactly 4 bytes, then exactly `len`.
-//!
-//! The demo sends `lbw正在吃` and `翔`, the very pair that lesson 04 saw
-//! glued together into `lbw正在吃翔`, and an empty message. With a length
-//! in front of each, the server takes them apart however the bytes arrive.
+//! travels as a 4-byte `struct.pack('i', len)`, then the data; the receiver
+//! reads exactly 4 bytes, then exactly `len`. The demo sends lesson 04's
+//! glued pair, `lbw正在吃` and `翔`, and an empty message.
 
 use std::io;
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use classroom::cli::{input_lines, no_role};
+use classroom::compare::{Pair, Version};
 use classroom::{Endpoint, Lesson, runner};
 use struct_header_fix::{ack, case, download, json_header, length, pack, pack_broken, ready};
 
@@ -44,6 +45,22 @@ impl Lesson for Step {
         `client STEP` speak the same bytes as the documents' Python programs.";
     const HEADLINE: Self = Step::Length;
     const ALL: Self = Step::All;
+    const PAIRS: &'static [Pair<Self>] = &[Pair {
+        name: "byte-order",
+        question: "does the receiver read the length the sender packed?",
+        versions: [
+            Version {
+                step: Step::PackBroken,
+                code: ("crates/struct_header_fix/src/pack_broken.rs", "pack_broken"),
+                shows: "struct.unpack('i') reads",
+            },
+            Version {
+                step: Step::Pack,
+                code: ("crates/struct_header_fix/src/frame.rs", "pack_i"),
+                shows: "struct.unpack('i', c7 00 00 00)",
+            },
+        ],
+    }];
 
     fn demo(self) -> io::Result<()> {
         match self {

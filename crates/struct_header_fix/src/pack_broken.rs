@@ -1,8 +1,6 @@
 //! `pack-broken`, broken on purpose: the sender packs the length in network
-//! order (`struct.pack('!i')`), the receiver unpacks it little endian
-//! (`struct.unpack('i')`), as documents 002 and 004 do. The receiver's cap
-//! turns the absurd lengths into clear errors instead of gigabyte
-//! allocations.
+//! order (`struct.pack('!i')`), the receiver unpacks it as documents 002 and
+//! 004 do (`struct.unpack('i')`); its cap turns the absurd lengths into errors.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};

@@ -1,15 +1,13 @@
-//! `ready`: document 001's fix (§粘包的解决办法, port 9999), modelled on
-//! HTTP. The client sends a command; the server announces the size of the
-//! output, `ready|SIZE`; the client answers `start`, then reads until it has
-//! SIZE bytes. Document 001 runs the command through a shell, which lets
-//! anyone who can connect run anything; here the commands are lesson 04's
-//! fixed list (`ls`, `cat NAME`, `help`) inside one folder, and no shell or
-//! other program is ever started.
+//! `ready`: document 001's fix (§粘包的解决办法, port 9999). The server
+//! announces the size of a command's output, `ready|SIZE`; the client
+//! answers `start`, then reads until it has SIZE bytes. No shell: lesson
+//! 04's commands (`ls`, `cat NAME`, `help`), in Rust, inside one folder.
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 
+use classroom::bytes::hex;
 use classroom::files::ScratchDir;
 use classroom::tcp::RECV_SIZE;
 use classroom::{Traced, narrate, runner};
@@ -128,5 +126,13 @@ pub fn demo() -> io::Result<()> {
         "the client knew the size and read exactly that: nothing was left for the next command",
     );
     narrate("the cost: a round trip (start) per command; a length saves it: `demo length`");
+    // Document 001 decodes the output as GBK, a Chinese Windows console's.
+    let gbk = vec![0xc4, 0xe3, 0xba, 0xc3]; // 你好 in GBK (code page 936)
+    let utf8 = hex("你好".as_bytes());
+    narrate(format!("你好 in GBK: {}; in UTF-8: {utf8}", hex(&gbk)));
+    let err = String::from_utf8(gbk).expect_err("not UTF-8").utf8_error();
+    narrate(format!(
+        "GBK bytes decoded as UTF-8: {err}; ours are UTF-8 already"
+    ));
     Ok(())
 }

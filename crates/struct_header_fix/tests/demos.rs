@@ -85,3 +85,45 @@ fn steps_without_a_server_or_client_say_which_demo_to_run() {
     );
     run_failing(BIN, &["demo", "nope"], 2);
 }
+
+/// `compare byte-order` shows the one call that differs and what each did:
+/// a big-endian length read little endian is absurd; the same order both
+/// ways gives the number back.
+#[test]
+fn compare_shows_the_byte_order_and_both_outcomes() {
+    let text = run_ok(BIN, &["compare", "byte-order"]);
+    assert!(
+        text.contains("\n-     let mut frame = len.to_be_bytes().to_vec();"),
+        "{text}"
+    );
+    assert!(text.contains("\n+     Ok(n.to_le_bytes())"), "{text}");
+    let row = |label: &str| {
+        text.lines()
+            .find(|l| l.starts_with(label) && l.contains("exit 0"))
+            .unwrap_or_else(|| panic!("no {label} row:\n{text}"))
+            .to_owned()
+    };
+    assert!(
+        row("broken").ends_with("[server] struct.unpack('i') reads 83886080"),
+        "{text}"
+    );
+    assert!(
+        row("fixed").ends_with("struct.unpack('i', c7 00 00 00) = 199"),
+        "{text}"
+    );
+}
+
+/// The `ready` demo shows why document 001's GBK decoding fails here: the
+/// bytes of a Chinese Windows console are not UTF-8.
+#[test]
+fn the_ready_demo_shows_gbk_is_not_utf8() {
+    let text = run_ok(BIN, &["demo", "ready"]);
+    assert!(
+        text.contains("* 你好 in GBK: c4 e3 ba c3; in UTF-8: e4 bd a0 e5 a5 bd\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("decoded as UTF-8: invalid utf-8 sequence of 1 bytes from index 0"),
+        "{text}"
+    );
+}
