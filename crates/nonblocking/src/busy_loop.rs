@@ -1,7 +1,8 @@
 //! `busy-loop`: what "try again at once" costs when there is no other work
 //! to do. The server waits for a message twice: first by calling a
 //! non-blocking `recv` again and again (polling without waiting), then with
-//! one blocking `recv`. `getrusage` measures the CPU time each wait used.
+//! one blocking `recv`. `getrusage` (Windows: `GetThreadTimes`) measures
+//! the CPU time each wait used.
 //! This is why document 002 (§4, §5) pairs non-blocking sockets with
 //! IO多路复用: lesson 07's `select` waits for *any* of many sockets without
 //! burning CPU.
@@ -11,10 +12,10 @@ use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 use classroom::tcp::RECV_SIZE;
-use classroom::{Side, Traced, narrate, runner};
+use classroom::{Traced, narrate, runner};
 
 use crate::Turns;
-use crate::os::{cpu_time, needs_unix};
+use crate::os::cpu_time;
 
 /// How long the client holds back before each message: the wait measured.
 pub const WAIT: Duration = Duration::from_millis(200);
@@ -103,11 +104,6 @@ pub fn measure<T>(wait: impl FnOnce() -> io::Result<T>) -> io::Result<Cost> {
 
 /// The two waits, one after the other, on one connection.
 pub fn demo() -> io::Result<()> {
-    if !cfg!(unix) {
-        let reason = needs_unix("this step measures CPU time with getrusage()");
-        Side::server().say(reason);
-        return Ok(());
-    }
     let (server_turns, turns) = Turns::pair();
     runner::pair(
         move |listener| server(listener, &server_turns),

@@ -6,7 +6,8 @@
 //! * `accept`, `recv` and `send` are tried again in a loop, with a piece
 //!   of other work between two tries.
 //! * `connect` answers "in progress": the handshake has started. It is over
-//!   once the socket is writable (`poll` with `POLLOUT`), and `SO_ERROR`
+//!   once the socket is writable (`poll` with `POLLOUT`; Windows:
+//!   `WSAPoll`), and `SO_ERROR`
 //!   (socket2's `take_error`) then says whether it worked: nothing, or the
 //!   error, such as "connection refused".
 
@@ -19,7 +20,7 @@ use classroom::tcp::{PATIENCE, RECV_SIZE, closed_port};
 use classroom::{Side, Traced, narrate, runner};
 use socket2::{Domain, Protocol, Socket, Type};
 
-use crate::os::{needs_unix, writable_now};
+use crate::os::{POLL, writable_now};
 use crate::{MESSAGE, OtherWork, Turns, is_in_progress, os_error};
 
 // ANCHOR: server
@@ -102,7 +103,7 @@ pub fn connect(addr: SocketAddr, work: &mut OtherWork) -> io::Result<Traced<TcpS
             Err(e) => return Err(e),
         }
     };
-    lane.say(format!("poll(POLLOUT) saw {seen} on try {tries}"));
+    lane.say(format!("{POLL} saw {seen} on try {tries}"));
     // Writable means the handshake is over, not that it worked: SO_ERROR
     // holds the outcome (Python: getsockopt(SOL_SOCKET, SO_ERROR)).
     if let Some(e) = socket.take_error()? {
@@ -147,12 +148,6 @@ pub fn client(addr: SocketAddr, messages: &[String], work: &mut OtherWork) -> io
 /// call of its has said "would block", so each of those first tries says it
 /// on every run; how many tries follow is the scheduler's business.
 pub fn demo() -> io::Result<()> {
-    if !cfg!(unix) {
-        Side::client().say(needs_unix(
-            "this step's non-blocking connect waits with poll()",
-        ));
-        return Ok(());
-    }
     let (server_turns, turns) = Turns::pair();
     runner::pair(
         move |listener| {

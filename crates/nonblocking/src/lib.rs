@@ -17,13 +17,15 @@
 //!
 //! The heart of the lesson is the loop in [`fixed`]: "would block" is not a
 //! failure, it means "not yet". [`os`] holds the few calls std does not
-//! have (poll, getrusage, errno names), which need a Unix-like system.
+//! have (poll, CPU time, error names), one module per system.
 #![warn(missing_docs)]
 
 pub mod blocking;
 pub mod broken;
 pub mod busy_loop;
 pub mod fixed;
+#[cfg_attr(unix, path = "os/unix.rs")]
+#[cfg_attr(windows, path = "os/windows.rs")]
 pub mod os;
 pub mod timeout;
 
@@ -126,7 +128,7 @@ fn is_prime(n: u64) -> bool {
 /// temporarily unavailable`.
 pub fn os_error(e: &io::Error) -> String {
     match e.raw_os_error().and_then(os::errno_name) {
-        Some(name) => format!("{name}: {e}"),
+        Some(name) => format!("{name}: {}", os::error_text(e)),
         None => e.to_string(),
     }
 }

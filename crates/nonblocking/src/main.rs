@@ -21,7 +21,7 @@ enum Step {
     Broken,
     /// Would block means "not yet": try again with other work between; connect via poll + SO_ERROR (doc 002 §4-5, port 8001)
     Fixed,
-    /// Polling without waiting: the CPU a busy loop burns, against a blocking wait (Unix; doc 002 §5)
+    /// Polling without waiting: the CPU a busy loop burns, against a blocking wait (doc 002 §5)
     BusyLoop,
     /// settimeout as the middle ground: read and write timeouts and the error they give (doc 001)
     Timeout,

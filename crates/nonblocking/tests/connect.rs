@@ -89,9 +89,8 @@ fn a_read_timeout_is_a_would_block_or_timed_out_error() {
     assert!(started.elapsed() >= Duration::from_millis(15));
 }
 
-/// poll() is Unix-only here, so finishing a non-blocking connect is too.
-#[cfg(unix)]
-mod unix {
+/// Finishing a non-blocking connect: poll (Unix) or WSAPoll (Windows).
+mod finishing {
     use super::*;
     use classroom::tcp::closed_port;
 

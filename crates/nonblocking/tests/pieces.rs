@@ -54,9 +54,22 @@ fn os_errors_carry_their_errno_name() {
     assert!(!is_in_progress(&io::Error::from_raw_os_error(111)));
 }
 
-/// poll() and getrusage() are Unix calls.
-#[cfg(unix)]
-mod unix {
+/// Windows' own text for the Winsock numbers the lesson shows, even where
+/// the system has none (Wine).
+#[cfg(windows)]
+#[test]
+fn winsock_errors_carry_their_name_and_windows_text() {
+    use nonblocking::{is_in_progress, os_error};
+    let text = os_error(&io::Error::from_raw_os_error(10035));
+    let expected = "WSAEWOULDBLOCK: A non-blocking socket operation could not be completed immediately. (os error 10035)";
+    assert_eq!(text, expected);
+    assert!(is_in_progress(&io::Error::from_raw_os_error(10035)));
+    assert!(!is_in_progress(&io::Error::from_raw_os_error(10061)));
+}
+
+/// The system calls of `os`: poll and getrusage on Unix, WSAPoll and
+/// GetThreadTimes on Windows.
+mod os {
     use super::*;
     use nonblocking::os::{cpu_time, writable_now};
     use socket2::{Domain, Socket, Type};
