@@ -95,12 +95,12 @@ mod system {
         Ok(find_state(&table, local, remote))
     }
 
-    /// The bytes of a `MIB_TCPTABLE` for IPv4.
+    /// The bytes of a `MIB_TCPTABLE` for IPv4 (the count in its header
+    /// says how many rows were written; the bytes after them are zeros).
     fn tcp_table() -> io::Result<Vec<u8>> {
-        let mut size = 0u32;
-        let mut table = Vec::new();
+        let mut table: Vec<u8> = Vec::new();
         for _ in 0..TRIES {
-            table.resize(size as usize, 0);
+            let mut size = u32::try_from(table.len()).unwrap_or(u32::MAX);
             let out = if table.is_empty() {
                 std::ptr::null_mut()
             } else {
@@ -110,9 +110,9 @@ mod system {
             // SAFETY: `out` is null with `size` 0 (the call then only writes
             // the size it needs into `size`), or points to `table`, which
             // owns `size` writable bytes. The call writes at most `size`
-            // bytes there and nothing else; `table` outlives the call. The
-            // rows are read from the bytes afterwards, so their alignment
-            // does not matter.
+            // bytes there, and the size into `size`; both outlive the call.
+            // The rows are read from the bytes afterwards, so their
+            // alignment does not matter.
             let status = unsafe {
                 GetExtendedTcpTable(
                     out,
@@ -124,11 +124,13 @@ mod system {
                 )
             };
             match status {
-                NO_ERROR => {
-                    table.truncate(size as usize);
-                    return Ok(table);
+                NO_ERROR => return Ok(table),
+                // Connections come and go between two calls (a busy
+                // machine opens thousands a second): leave room for more.
+                ERROR_INSUFFICIENT_BUFFER => {
+                    let needed = size as usize;
+                    table.resize(needed + needed / 4 + 64 * ROW, 0);
                 }
-                ERROR_INSUFFICIENT_BUFFER => continue,
                 other => return Err(io::Error::from_raw_os_error(other as i32)),
             }
         }
