@@ -93,7 +93,7 @@ fn show_pair<L: Lesson>(pair: &Pair<L>) -> io::Result<()> {
     }
     line("");
     for changed in diff(&regions[0], &regions[1]) {
-        line(&changed);
+        line(changed.trim_end()); // a blank line shows as a bare `+`, `-` or nothing
     }
     line("");
     let exe = std::env::current_exe()?;
