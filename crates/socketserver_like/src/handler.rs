@@ -1,7 +1,6 @@
 //! What you write: Python's `BaseRequestHandler`. One handler serves every
 //! request, on every thread, and gets it as `req` (Python's `self`).
 
-use std::any::Any;
 use std::io;
 use std::net::SocketAddr;
 use std::panic::{self, AssertUnwindSafe};
@@ -24,8 +23,7 @@ pub struct Request<R> {
 // ANCHOR: base_request_handler
 pub trait BaseRequestHandler<R>: Send + Sync + 'static {
     /// Runs before `handle`. Does nothing unless you write it.
-    fn setup(&self, req: &mut Request<R>) -> io::Result<()> {
-        let _ = req;
+    fn setup(&self, _req: &mut Request<R>) -> io::Result<()> {
         Ok(())
     }
 
@@ -33,8 +31,7 @@ pub trait BaseRequestHandler<R>: Send + Sync + 'static {
     fn handle(&self, req: &mut Request<R>) -> io::Result<()>;
 
     /// Runs after `handle`, even when `handle` failed. Does nothing unless written.
-    fn finish(&self, req: &mut Request<R>) -> io::Result<()> {
-        let _ = req;
+    fn finish(&self, _req: &mut Request<R>) -> io::Result<()> {
         Ok(())
     }
 
@@ -78,14 +75,10 @@ pub(crate) fn finish_request<R: 'static>(handler: &dyn BaseRequestHandler<R>, mu
 fn caught(f: impl FnOnce() -> io::Result<()>) -> io::Result<()> {
     // AssertUnwindSafe: after a panic we only report it and drop the request.
     panic::catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| {
-        let message = panic_message(&*panic);
-        Err(io::Error::other(format!("the handler panicked: {message}")))
+        let text = panic.downcast_ref::<String>().map(String::as_str);
+        let text = text.or_else(|| panic.downcast_ref::<&str>().copied());
+        let message = format!("the handler panicked: {}", text.unwrap_or("(no message)"));
+        Err(io::Error::other(message))
     })
 }
 // ANCHOR_END: finish_request
-
-fn panic_message(panic: &(dyn Any + Send)) -> &str {
-    let text = panic.downcast_ref::<String>().map(String::as_str);
-    text.or(panic.downcast_ref::<&str>().copied())
-        .unwrap_or("(no message)")
-}

@@ -1,7 +1,6 @@
-//! Lesson 08: Python's `socketserver`, in Rust. The library: a
-//! [`BaseRequestHandler`] on a [`TcpServer`], a [`UdpServer`] or a server of
-//! [`Watched`] lines, perhaps with [`Server::threading`] or [`Server::pool`],
-//! and [`Server::serve_forever`]. Then one module per step.
+//! Lesson 08: Python's `socketserver`, in Rust: a [`BaseRequestHandler`] on a [`TcpServer`],
+//! [`UdpServer`] or server of [`Watched`] lines, perhaps with [`Server::threading`] or
+//! [`Server::pool`], and [`Server::serve_forever`]. Then one module per step.
 #![warn(missing_docs)]
 
 mod handler;
@@ -29,6 +28,7 @@ pub use server::{
 pub use watched::{Message, Watched};
 
 use std::io::{self, BufRead, Read};
+use std::net::SocketAddr;
 use std::time::Duration;
 
 /// The documents' `socketserver` port, for TCP and for UDP at the same time (document 003).
@@ -67,4 +67,18 @@ pub fn chomp(line: &[u8]) -> &[u8] {
 pub fn serve_tcp(server: TcpServer) -> io::Result<()> {
     classroom::cli::announce_listening(server.socket())?;
     server.serve_forever(DEFAULT_POLL_INTERVAL)
+}
+
+/// A demo's `script` against `server`, which serves `how`: what the script
+/// returned, and what the server counted by the end of `server_close()`.
+pub(crate) fn run_demo<L: Listen, T>(
+    server: Server<L>,
+    how: &str,
+    script: impl FnOnce(SocketAddr) -> io::Result<T>,
+) -> io::Result<(T, Stats)> {
+    let (addr, handle) = (server.server_address()?, server.handle());
+    classroom::Side::server().say(format!("listening on {addr}: {how}"));
+    let value = server.serve_while(|| script(addr));
+    server.server_close();
+    Ok((value?, handle.stats()))
 }

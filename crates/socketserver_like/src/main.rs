@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 use classroom::cli::{no_messages, no_role};
+use classroom::compare::{Pair, Version};
 use classroom::{Endpoint, Lesson};
 use socketserver_like::{PORT, TcpServer, pool, serve_tcp, shutdown, slow, udp, upper, welcome};
 
@@ -19,9 +20,9 @@ enum Step {
     Sequential,
     /// The fix: a thread per request (ThreadingMixIn) welcomes client 2 at once (doc 003, port 9999)
     Threading,
-    /// 1,000 clients at once against a pool of 4 worker threads (beyond the documents, port 9999)
+    /// Silent clients, then 1,000 at once, against a pool of 4 workers (beyond the documents, port 9999)
     Pool,
-    /// Broken on purpose, and fixed: silent clients hold a pool's workers, unless poll waits (port 9999)
+    /// Broken on purpose: 4 silent clients hold every worker of a pool that reads for itself (port 9999)
     Starve,
     /// A UdpServer whose datagram handler upper-cases each datagram (docs 000, 003; UDP port 9999)
     Udp,
@@ -35,13 +36,28 @@ impl Lesson for Step {
     const NAME: &'static str = "socketserver_like";
     const ABOUT: &'static str = "Lesson 08: Python's socketserver in Rust";
     const LONG_ABOUT: &'static str = "Lesson 08 (lessons/08-socketserver-like.md): Python's \
-        socketserver module in Rust, as documents 000 and 003 use it: request handlers, \
-        TcpServer and UdpServer, a thread per request, a bounded pool of workers fed whole \
-        requests by one poll thread, and a graceful shutdown. `demo STEP` runs both roles in \
-        one process; `server STEP` and `client STEP` run them in two terminals on the \
-        documents' ports.";
+        socketserver in Rust, as documents 000 and 003 use it: request handlers, TCP and UDP \
+        servers, a thread per request, a pool fed whole requests by one poll thread, shutdown.";
     const HEADLINE: Self = Step::Upper;
     const ALL: Self = Step::All;
+    const PAIRS: &'static [Pair<Self>] = &[
+        Pair {
+            name: "sequential",
+            question: "is client 2 welcomed while client 1 is still connected?",
+            versions: [
+                side(Step::Sequential, "sequential_server", "client 2 waited"),
+                side(Step::Threading, "threading_server", "was welcomed after"),
+            ],
+        },
+        Pair {
+            name: "starve",
+            question: "can clients that send nothing hold every worker of a pool?",
+            versions: [
+                side(Step::Starve, "starving", "no answer within"),
+                side(Step::Pool, "server", "holds no worker"),
+            ],
+        },
+    ];
 
     fn demo(self) -> io::Result<()> {
         match self {
@@ -82,6 +98,16 @@ impl Lesson for Step {
             Step::Starve | Step::Shutdown | Step::All => Err(no_role(self, "client")),
         }
     }
+}
+
+/// A `compare` side: the step, the anchor the lesson shows, the mark of the line saying what happened.
+const fn side(step: Step, anchor: &'static str, shows: &'static str) -> Version<Step> {
+    let file = match step {
+        Step::Sequential | Step::Threading => "crates/socketserver_like/src/welcome.rs",
+        _ => "crates/socketserver_like/src/pool.rs", // starve, pool
+    };
+    let code = (file, anchor);
+    Version { step, code, shows }
 }
 
 fn main() -> ExitCode {

@@ -11,7 +11,7 @@ use classroom::errors::{bind_failed, explain};
 use socket2::{Domain, SockRef, Type};
 
 use crate::handler::{BaseRequestHandler, Request, finish_request};
-use crate::os::{AsSource, poll_readable, source};
+use crate::os::{AsSource, REUSE_ADDRESS, poll_readable, source};
 use crate::thread_pool::ThreadPool;
 
 /// Python's default `poll_interval` for `serve_forever`: half a second.
@@ -63,11 +63,11 @@ impl Listen for UdpSocket {
 
 // ANCHOR: server_bind
 /// Python's `server_bind()` and `server_activate()`: a TCP socket with
-/// `allow_reuse_address` on (document 000 sets it; lesson 02), bound to
+/// `allow_reuse_address` on (document 000; on Windows off, lesson 02), bound to
 /// `address`, listening with `request_queue_size` as the backlog.
 pub fn server_bind(address: SocketAddr, request_queue_size: i32) -> io::Result<TcpListener> {
     let socket = socket2::Socket::new(Domain::for_address(address), Type::STREAM, None)?;
-    socket.set_reuse_address(true)?; // Python: allow_reuse_address = True
+    socket.set_reuse_address(REUSE_ADDRESS)?; // Python: allow_reuse_address = True
     let bound = socket.bind(&address.into()); // self.socket.bind(self.server_address)
     bound.map_err(|e| bind_failed(e, address, "TCP"))?;
     socket.listen(request_queue_size)?; // self.socket.listen(self.request_queue_size)
@@ -330,8 +330,8 @@ impl ServerHandle {
         state.shutdown_request = true;
         let _ = self.0.waker.send(&[1]); // ring: the wait ends now
         if state.serving != Some(thread::current().id()) {
-            drop(state);
-            drop(self.wait_until(|state| state.serving.is_none()));
+            let stopped = self.0.changed.wait_while(state, |s| s.serving.is_some());
+            drop(stopped); // serve_forever has returned (or panicked)
         }
     }
 
@@ -354,11 +354,6 @@ impl ServerHandle {
 
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {
         self.0.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn wait_until(&self, done: impl Fn(&State) -> bool) -> MutexGuard<'_, State> {
-        let waited = self.0.changed.wait_while(self.state(), |s| !done(s));
-        waited.unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Mark `serve_forever` as running on this thread until the guard drops.

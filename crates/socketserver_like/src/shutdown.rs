@@ -22,8 +22,7 @@ pub fn demo() -> io::Result<()> {
         lane.say("shutdown() from this thread, while client 1 is connected");
         let asked = Instant::now();
         server.shutdown();
-        let took = asked.elapsed();
-        let took = format!("shutdown() returned after {took:.1?}");
+        let took = format!("shutdown() returned after {:.1?}", asked.elapsed());
         lane.say(format!("{took}: serve_forever stopped"));
         Ok(one)
     })?;
@@ -48,8 +47,10 @@ pub fn demo() -> io::Result<()> {
     one.recv_line()?;
     let panicked = |_| io::Error::other("server_close panicked");
     closing.join().map_err(panicked)?;
-    let took = closing_started.elapsed();
-    let took = format!("server_close() returned after {took:.1?}");
+    let took = format!(
+        "server_close() returned after {:.1?}",
+        closing_started.elapsed()
+    );
     lane.say(format!("{took}: it waited for client 1"));
     narrate("shutdown() stops the accepting; requests already being handled run to their end");
     narrate("clients that came after it were never accepted: server_close reset them");

@@ -1,6 +1,5 @@
-//! Slow clients against two servers broken on purpose and their fixes:
-//! `sequential` and `threading` (document 003's server), and `starve` (a
-//! pool whose workers wait for clients, and one whose workers do not).
+//! Slow clients against servers broken on purpose: `sequential` (document 003's
+//! server without its threads; `threading` is the fix) and `starve` (`pool` is its fix).
 
 use std::io;
 use std::net::{SocketAddr, TcpStream};
@@ -9,8 +8,8 @@ use std::time::{Duration, Instant};
 use classroom::{Side, narrate};
 
 use crate::pool::{self, WORKERS};
+use crate::run_demo;
 use crate::welcome::{self, EXIT, LineClient};
-use crate::{Listen, Server};
 
 // ANCHOR: two_clients
 /// Client 1 is welcomed, then types slowly; client 2 waits for its welcome.
@@ -40,24 +39,11 @@ fn two_clients(addr: SocketAddr, client_2_waits: bool) -> io::Result<Duration> {
 }
 // ANCHOR_END: two_clients
 
-/// `script` against `server`, which serves `how`; what the script returned.
-fn run<L: Listen, T>(
-    server: Server<L>,
-    how: &str,
-    script: impl FnOnce(SocketAddr) -> io::Result<T>,
-) -> io::Result<T> {
-    let addr = server.server_address()?;
-    Side::server().say(format!("listening on {addr}: {how}"));
-    let value = server.serve_while(|| script(addr));
-    server.server_close();
-    value
-}
-
 /// Broken on purpose: the two clients against a sequential server.
 pub fn demo_sequential() -> io::Result<()> {
     let server = welcome::sequential_server(classroom::cli::ephemeral())?;
     let how = "one request at a time (Python's TCPServer)";
-    let waited = run(server, how, |addr| two_clients(addr, true))?;
+    let (waited, _) = run_demo(server, how, |addr| two_clients(addr, true))?;
     let why = "serve_forever was inside client 1's handler";
     narrate(format!("client 2 waited {waited:.1?}: {why}"));
     narrate("the fix is one line, a thread per request: `demo threading`");
@@ -68,43 +54,42 @@ pub fn demo_sequential() -> io::Result<()> {
 pub fn demo_threading() -> io::Result<()> {
     let server = welcome::server(classroom::cli::ephemeral())?;
     let how = "a thread per request (ThreadingMixIn)";
-    let waited = run(server, how, |addr| two_clients(addr, false))?;
+    let (waited, _) = run_demo(server, how, |addr| two_clients(addr, false))?;
     let waited = format!("client 2 was welcomed after {waited:.1?}");
     narrate(format!("{waited}, while client 1 was typing"));
     narrate("but a thread per client is a thread per attacker too: `demo pool` bounds them");
     Ok(())
 }
 
-/// `silent` clients that send nothing, then one that sends a line; how long its
-/// answer took. If `pool_starves`, no answer comes until a silent client leaves.
-fn silent_then_one(addr: SocketAddr, silent: usize, pool_starves: bool) -> io::Result<Duration> {
+/// `silent` clients that send nothing, then one that sends a line. If
+/// `starves`, no answer comes until a silent client leaves.
+pub(crate) fn silent_then_one(addr: SocketAddr, silent: usize, starves: bool) -> io::Result<()> {
     let connect = |_| TcpStream::connect(addr);
     let mut quiet = (0..silent).map(connect).collect::<io::Result<Vec<_>>>()?;
     Side::client().say(format!("{silent} clients connected and sent nothing"));
     let mut asks = LineClient::connect(addr, Side::nth_client(silent as u32 + 1))?;
     let asked = Instant::now();
     asks.send_line("hello")?;
-    if pool_starves {
+    if starves {
         asks.hears_nothing("answer", "every worker waits for a silent client")?;
         Side::client().say("client 1 gives up and closes: its worker is free");
         drop(quiet.remove(0));
     }
     asks.recv_line()?;
-    Ok(asked.elapsed())
+    let waited = format!("answered after {:.1?}", asked.elapsed());
+    (!starves).then(|| {
+        asks.stream()
+            .say(format!("{waited}: a silent client holds no worker"))
+    });
+    Ok(())
 }
 
-/// Broken on purpose, then fixed: 4 silent clients against the starving
-/// pool, then 20 against the pool of step 5.
+/// Broken on purpose: 4 silent clients against the starving pool.
 pub fn demo_starve() -> io::Result<()> {
     let server = pool::starving_server(classroom::cli::ephemeral())?;
     let how = "a pool of 4 workers that read each request themselves";
-    run(server, how, |addr| silent_then_one(addr, WORKERS, true))?;
+    run_demo(server, how, |addr| silent_then_one(addr, WORKERS, true))?;
     narrate("a deadline frees each worker after 30 s, but 4 that come back starve it again");
-    let server = pool::server(classroom::cli::ephemeral())?;
-    let how = "the pool of step 5: one poll thread waits for whole lines";
-    let waited = run(server, how, |addr| silent_then_one(addr, 20, false))?;
-    let waited = format!("client 21 was answered after {waited:.1?}");
-    narrate(format!("{waited}: a silent client holds no worker"));
-    narrate("each is dropped when its 30 s are up (server --patience SECS)");
+    narrate("the fix waits for whole lines in one poll thread: `demo pool`, `compare starve`");
     Ok(())
 }

@@ -64,10 +64,10 @@ fn work(receiver: &Mutex<Receiver<Job>>, _running: Running) {
 
 impl Drop for ThreadPool {
     fn drop(&mut self) {
-        drop(self.sender.take());
-        for worker in self.workers.drain(..) {
-            let _ = worker.join();
-        }
+        drop(self.sender.take()); // the queue closes: each worker ends after the jobs queued
+        self.workers
+            .drain(..)
+            .for_each(|worker| drop(worker.join()));
     }
 }
 // ANCHOR_END: worker

@@ -35,11 +35,6 @@ impl BaseRequestHandler<Datagram> for UpperDatagram {
 }
 // ANCHOR_END: handler
 
-/// The UDP server: one datagram at a time, as Python's `UDPServer`.
-pub fn server(addr: SocketAddr) -> io::Result<UdpServer> {
-    UdpServer::bind(addr, UpperDatagram)
-}
-
 // ANCHOR: client
 /// Send `data` and a newline as one datagram, wait for the answer, print
 /// `Sent:` / `Received:` like the TCP client. The socket is connected to the
@@ -63,7 +58,7 @@ pub fn client(server: SocketAddr, data: &str) -> io::Result<String> {
 
 /// The UDP server and a client in one process; then another server's answer.
 pub fn demo() -> io::Result<()> {
-    let server = server(classroom::cli::ephemeral())?;
+    let server = UdpServer::bind(classroom::cli::ephemeral(), UpperDatagram)?;
     let addr = server.server_address()?;
     Side::server().say(format!("bound to {addr}: a UdpServer"));
     let messages = ["hello", "socketserver"].map(String::from); // one datagram each
@@ -75,9 +70,7 @@ pub fn demo() -> io::Result<()> {
     server.handle_request()?; // one more turn of the loop, for that datagram
     let requests = server.handle().stats().requests;
     server.server_close();
-    let datagrams = messages.len() + 1;
-    let counted = format!("{datagrams} datagrams: {requests} requests, 2 answers");
-    Side::server().say(counted);
+    Side::server().say(format!("3 datagrams: {requests} requests, 2 answers"));
     narrate("for a UDP server a request is one datagram: no connection, no accept, no EOF");
     narrate("the handler answered through the server's own socket, to client_address");
     narrate("an answer is never answered: two servers cannot keep each other busy for ever");
@@ -86,15 +79,15 @@ pub fn demo() -> io::Result<()> {
 
 /// `server udp`: print `bound to HOST:PORT` and serve until Ctrl-C.
 pub fn serve(addr: SocketAddr) -> io::Result<()> {
-    let server = server(addr)?;
+    let server = UdpServer::bind(addr, UpperDatagram)?; // one datagram at a time
     classroom::cli::announce_bound(server.socket())?;
     server.serve_forever(DEFAULT_POLL_INTERVAL)
 }
 
 /// `client udp`: one datagram per message (default: `hello`).
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    for data in messages_or(messages, crate::upper::DATA) {
-        client(addr, &data)?;
-    }
-    Ok(())
+    let messages = messages_or(messages, crate::upper::DATA);
+    messages
+        .iter()
+        .try_for_each(|data| client(addr, data).map(drop))
 }

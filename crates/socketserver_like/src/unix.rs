@@ -9,6 +9,9 @@ use nix::sys::resource::{Resource, getrlimit, setrlimit};
 
 pub(crate) use std::os::fd::{AsFd as AsSource, BorrowedFd as Source};
 
+/// `SO_REUSEADDR` on a listener: a restarted server binds past `TIME_WAIT` (lesson 02).
+pub(crate) const REUSE_ADDRESS: bool = true;
+
 /// A socket, borrowed for [`poll_readable`].
 pub(crate) fn source(socket: &(impl AsSource + ?Sized)) -> Source<'_> {
     socket.as_fd()
@@ -35,9 +38,8 @@ impl AsSource for crate::Watched {
     }
 }
 
-/// Make sure this process may hold `fds` open files. Many systems start
-/// programs with a soft limit of 1024 (macOS: 256); any program may raise
-/// it up to the hard limit, no privilege needed (`ulimit -n` in a shell).
+/// Make sure this process may hold `fds` open files. Programs often start with a soft limit of
+/// 1024 (macOS: 256); any may raise it to the hard limit, unprivileged (`ulimit -n`).
 pub fn make_room_for(fds: u64) -> io::Result<()> {
     let (soft, hard) = getrlimit(Resource::RLIMIT_NOFILE)?;
     if soft < fds {

@@ -1,13 +1,13 @@
 //! `upper`: document 000's `socketserver` example, a plain `TcpServer`
-//! whose handler answers one `recv(1024)` upper-cased.
+//! whose handler answers the client's line upper-cased.
 
-use std::io::{self, Read, Write};
+use std::io::{self, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 
-use classroom::tcp::{RECV_SIZE, messages_or};
+use classroom::tcp::{PATIENCE, RECV_SIZE, messages_or};
 use classroom::{Traced, narrate, runner};
 
-use crate::{BaseRequestHandler, Request, TcpServer};
+use crate::{BaseRequestHandler, MAX_LINE, Request, TcpServer, read_line};
 
 /// What the document's client sends (with a `\n` after it).
 pub const DATA: &str = "hello";
@@ -22,12 +22,11 @@ impl BaseRequestHandler<TcpStream> for Upper {
         // and gives the client 30 s in all: one request at a time, so a
         // client that never sends must not hold the server for ever.
         let mut conn = Traced::accepted(req.request.try_clone()?, req.client_address)?;
-        let mut buf = [0u8; RECV_SIZE];
-        let n = conn.read(&mut buf)?; // Python: self.data = self.request.recv(1024).strip()
-        if n == 0 {
+        // Python: self.data = self.request.recv(1024).strip(), but to the newline (lesson 04)
+        let Some(line) = read_line(&mut BufReader::new(&mut conn), MAX_LINE)? else {
             return Ok(()); // the client left without a word
-        }
-        let data = buf[..n].trim_ascii();
+        };
+        let data = line.trim_ascii();
         let ip = req.client_address.ip(); // Python: self.client_address[0]
         conn.say(format!("{ip} wrote: {}", classroom::bytes::show(data)));
         conn.write_all(&data.to_ascii_uppercase()) // self.request.sendall(self.data.upper())
@@ -36,14 +35,15 @@ impl BaseRequestHandler<TcpStream> for Upper {
 // ANCHOR_END: handler
 
 // ANCHOR: client
-/// Document 000's client: connect, send `data` and a newline, one
-/// `recv(1024)`, then print `Sent: …` and `Received: …`.
+/// Document 000's client: connect, send `data` and a newline, read the
+/// answer until the server closes, then print `Sent: …` and `Received: …`.
 pub fn client(addr: SocketAddr, data: &str) -> io::Result<String> {
-    let mut sock = Traced::connected(TcpStream::connect(addr)?)?; // sock.connect((HOST, PORT))
+    let sock = Traced::connected(TcpStream::connect(addr)?)?; // sock.connect((HOST, PORT))
+    let mut sock = sock.with_patience(PATIENCE)?; // a server that never closes is an error
     sock.write_all(format!("{data}\n").as_bytes())?; // sock.sendall(bytes(data + "\n", ...))
-    let mut buf = [0u8; RECV_SIZE];
-    let n = sock.read(&mut buf)?; // received = str(sock.recv(1024), "utf-8")
-    let received = String::from_utf8_lossy(&buf[..n]).into_owned();
+    let mut answer = Vec::new(); // Python: sock.recv(1024), but to the end: the server closes
+    Read::take(&mut sock, RECV_SIZE as u64).read_to_end(&mut answer)?;
+    let received = String::from_utf8_lossy(&answer).into_owned();
     println!("Sent: {data}");
     println!("Received: {received}");
     Ok(received)
@@ -66,8 +66,7 @@ pub fn demo() -> io::Result<()> {
 
 /// `client upper`: the document's client once per message (default `hello`).
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
-    for data in messages_or(messages, DATA) {
-        client(addr, &data)?;
-    }
-    Ok(())
+    messages_or(messages, DATA)
+        .iter()
+        .try_for_each(|data| client(addr, data).map(drop))
 }

@@ -1,6 +1,5 @@
-//! `Watched`, beyond Python: a listening socket and the connections still
-//! sending their line, watched by `serve_forever`'s thread with one `poll`
-//! (lesson 07), so that a handler gets only whole lines.
+//! `Watched`, beyond Python: a listener and the connections still sending their line,
+//! watched by `serve_forever`'s thread with one `poll` (lesson 07): handlers get whole lines.
 
 use std::collections::VecDeque;
 use std::io::{self, ErrorKind, Read};
@@ -46,10 +45,8 @@ impl Listen for Watched {
 
     fn get_request(watched: &Arc<Self>) -> io::Result<(Message, SocketAddr)> {
         let mut state = watched.state.lock().unwrap_or_else(PoisonError::into_inner);
-        state
-            .1
-            .pop_front()
-            .unwrap_or_else(|| Err(ErrorKind::WouldBlock.into()))
+        let taken = state.1.pop_front();
+        taken.unwrap_or_else(|| Err(ErrorKind::WouldBlock.into())) // none: a client left
     }
 
     // ANCHOR: wait

@@ -8,7 +8,7 @@ use classroom::tcp::{PATIENCE, is_timeout};
 use classroom::{Side, Traced, narrate};
 
 use crate::{BACKLOG, BaseRequestHandler, MAX_LINE, NO_ANSWER, Request, Server, TcpServer};
-use crate::{chomp, read_line, server_bind};
+use crate::{chomp, read_line, run_demo, server_bind};
 
 /// The greeting a client gets as soon as it connects.
 pub const WELCOME: &[u8] = b"Welcome!\n";
@@ -55,7 +55,7 @@ pub fn sequential_server(addr: SocketAddr) -> io::Result<TcpServer> {
 pub fn server(addr: SocketAddr) -> io::Result<TcpServer> {
     // FIX: a new thread runs each handler (ThreadingMixIn), and
     // serve_forever goes straight back to waiting for the next client. A
-    // backlog for bursts: Python's 5 makes the 7th of a burst wait (step 4).
+    // backlog for bursts: with Python's 5, Linux makes the 7th wait (step 4).
     Ok(Server::new(server_bind(addr, BACKLOG)?, Welcome)?.threading())
 }
 // ANCHOR_END: threading_server
@@ -103,20 +103,18 @@ impl LineClient {
 
 /// Three clients connected at once, taking turns.
 pub fn demo() -> io::Result<()> {
-    let server = server(classroom::cli::ephemeral())?;
-    let addr = server.server_address()?;
-    let lane = Side::server();
-    lane.say(format!("listening on {addr}: a thread per connection"));
     let names = ["Ada", "Linus", "Grace"]; // one client each
-    server.serve_while(|| {
+    let server = server(classroom::cli::ephemeral())?;
+    let handle = server.handle();
+    run_demo(server, "a thread per connection", |addr| {
         let mut clients = Vec::new();
         for n in 1..=names.len() {
             let mut client = LineClient::connect(addr, Side::nth_client(n as u32))?;
             client.recv_line()?; // the welcome: this client's thread is running
             clients.push(client);
         }
-        let running = server.handle().stats().threads_running;
-        lane.say(format!("{running} handler threads running, one per client"));
+        let running = handle.stats().threads_running;
+        Side::server().say(format!("{running} handler threads running, one per client"));
         for (client, name) in clients.iter_mut().zip(names) {
             client.send_line(name)?;
             client.recv_line()?;
@@ -127,15 +125,13 @@ pub fn demo() -> io::Result<()> {
         }
         Ok(())
     })?;
-    server.server_close();
     narrate("three clients were connected at the same time, each served by its own thread");
     narrate("next: `demo sequential`, without those threads, and `demo threading`, the fix");
     Ok(())
 }
 
-/// `client welcome` (and `sequential`, `threading`): read the welcome, send
-/// each line of input and read the answer, until the input ends (or `q`);
-/// then send `exit`, as document 003's client does when it is done.
+/// `client welcome` (`sequential`, `threading`): the welcome, then each line of input and its
+/// answer, until the input ends (or `q`); then `exit`, as document 003's client does.
 pub fn run_client(addr: SocketAddr, messages: &[String]) -> io::Result<()> {
     let mut client = LineClient::connect(addr, Side::client())?;
     client.stream().say(format!("connected to {addr}"));

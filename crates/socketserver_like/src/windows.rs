@@ -11,6 +11,9 @@ use windows_sys::Win32::Networking::WinSock::{
 
 pub(crate) use std::os::windows::io::{AsSocket as AsSource, BorrowedSocket as Source};
 
+/// Off, as std leaves it: Windows binds past `TIME_WAIT` anyway; on, others could share our port.
+pub(crate) const REUSE_ADDRESS: bool = false;
+
 /// A socket, borrowed for [`poll_readable`].
 pub(crate) fn source(socket: &(impl AsSource + ?Sized)) -> Source<'_> {
     socket.as_socket()

@@ -64,3 +64,41 @@ fn the_sequential_server_makes_client_2_wait_and_threading_does_not() {
 fn the_headline_prints_one_line_per_system_call() {
     classroom::testing::assert_one_line_per_syscall(BIN, &["demo", "upper"]);
 }
+
+/// `compare PAIR`: the line the fix removes and the one it adds, and for
+/// each side the line of its demo saying what happened. Client 2 is kept
+/// waiting by the plain server and welcomed by the threading one; client 5
+/// starves behind 4 silent clients in the pool whose workers read for
+/// themselves, and client 21 is answered with 20 of them connected to the
+/// watched pool.
+#[test]
+fn compare_shows_each_fix_and_what_each_side_did() {
+    let pairs = [
+        (
+            "sequential",
+            "\n-     TcpServer::bind(addr, Welcome)\n",
+            "\n+     Ok(Server::new(server_bind(addr, BACKLOG)?, Welcome)?.threading())\n",
+            "demo sequential  exit 0  * client 2 waited ",
+            "demo threading   exit 0  * client 2 was welcomed after ",
+        ),
+        (
+            "starve",
+            "\n-         if let Some(line) = read_line(&mut rfile, MAX_LINE)? {\n",
+            "\n+     let watched = Watched::lines(server_bind(addr, BACKLOG)?);\n",
+            "[client 5] no answer within 300ms: every worker waits for a silent client",
+            "demo pool    exit 0  [client 21] answered after ",
+        ),
+    ];
+    for (pair, removed, added, broken, fixed) in pairs {
+        let text = run_ok(BIN, &["compare", pair]);
+        assert!(text.contains(removed) && text.contains(added), "{text}");
+        let row = |label: &str| {
+            let row = text
+                .lines()
+                .find(|l| l.starts_with(label) && l.contains("exit 0"));
+            row.unwrap_or_else(|| panic!("no {label} row that exited 0:\n{text}"))
+        };
+        assert!(row("broken").contains(broken), "{text}");
+        assert!(row("fixed").contains(fixed), "{text}");
+    }
+}

@@ -102,7 +102,11 @@ fn our_upper_client_talks_to_pythons_socketserver() {
     let server = Python::script(DOC_SERVER).serve();
     let stdout = our_client("upper", server.addr.port());
     assert!(
-        stdout.ends_with("[client] recv #1: 5 bytes \"HELLO\"\nSent: hello\nReceived: HELLO\n"),
+        stdout.ends_with(concat!(
+            "[client] recv #1: 5 bytes \"HELLO\"\n",
+            "[client] recv #2: 0 bytes (EOF: the peer closed its side)\n",
+            "Sent: hello\nReceived: HELLO\n"
+        )),
         "{stdout}"
     );
     assert_eq!(server.next_line(), "127.0.0.1 wrote:");

@@ -28,7 +28,7 @@ fn ask(addr: SocketAddr) -> io::Result<()> {
 }
 
 fn server() -> (UdpServer, SocketAddr) {
-    let server = udp::server("127.0.0.1:0".parse().unwrap()).unwrap();
+    let server = UdpServer::bind("127.0.0.1:0".parse().unwrap(), udp::UpperDatagram).unwrap();
     let addr = server.server_address().unwrap();
     (server, addr)
 }
