@@ -34,13 +34,14 @@ pub const ETHERNET_MIN_PAYLOAD: usize = 46;
 /// name, the layer of the five-layer TCP/IP model it belongs to, what it
 /// contributes to the request in this walk, and the documents' Chinese name.
 /// TCP/IP folds the top three into one application layer: a program does its
-/// own formatting and encoding.
+/// own formatting and encoding. Opening and closing the connection is TCP's
+/// work, layer 4, not the session layer's.
 #[rustfmt::skip]
 pub const OSI: [(u8, &str, &str, &str, &str); 7] = [
     (7, "application",  "application", "the HTTP request text",           "应用层"),
     (6, "presentation", "application", "the text encoded as bytes",       "表示层"),
-    (5, "session",      "application", "connect first, close at the end", "会话层"),
-    (4, "transport",    "transport",   "TCP header: the two ports",       "传输层"),
+    (5, "session",      "application", "nothing here (connect is layer 4)", "会话层"),
+    (4, "transport",    "transport",   "TCP: ports, connect() and close()", "传输层"),
     (3, "network",      "network",     "IP header: the two IP addresses", "网络层"),
     (2, "data link",    "link",        "Ethernet header: the two MACs",   "数据链路层"),
     (1, "physical",     "physical",    "bits as signals on a medium",     "物理层"),
@@ -98,12 +99,12 @@ pub fn hex_rows(bytes: &[u8]) -> Vec<String> {
 /// Print the OSI table and its TCP/IP column.
 pub fn print_model() {
     println!(
-        "{:<16}{:<14}{:<34}中文",
+        "{:<16}{:<14}{:<35}中文",
         "OSI layer", "TCP/IP layer", "in this request"
     );
     for (number, name, tcp_ip, here, chinese) in OSI {
         let osi = format!("{number} {name}");
-        println!("{osi:<16}{tcp_ip:<14}{here:<34}{chinese}");
+        println!("{osi:<16}{tcp_ip:<14}{here:<35}{chinese}");
     }
     narrate(
         "the 4-layer TCP/IP model merges link and physical into one (网络接口层, network access)",
@@ -161,7 +162,9 @@ fn print_layers(request: &[u8], size: Wrapped, local: SocketAddr, peer: SocketAd
         println!("  {row}");
     }
     println!("6 presentation (表示层): the text as UTF-8 bytes (plain ASCII here), no header");
-    println!("5 session (会话层): the connection connect() opened above, no header");
+    println!(
+        "5 session (会话层): no header; sessions (a login, TLS) are the program's, connect() TCP's"
+    );
     println!(
         "4 transport (传输层): + TCP header {TCP_HEADER} bytes = segment (段) of {segment} bytes"
     );
@@ -173,6 +176,7 @@ fn print_layers(request: &[u8], size: Wrapped, local: SocketAddr, peer: SocketAd
         "  destination port  {}  (where the server listens)",
         peer.port()
     );
+    println!("  connect() and close() are TCP's too: handshake (三次握手) and FIN (四次挥手)");
     println!(
         "3 network (网络层): + IPv4 header {IPV4_HEADER} bytes = packet (数据包) of {packet} bytes"
     );
@@ -209,64 +213,4 @@ fn print_arrival(response: &[u8], received: &[u8], ours: bool, seen: SocketAddr)
     );
     narrate("the reply came back through the same layers, source and destination swapped:");
     narrate("an IP address and a port are also a return address");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn each_layer_adds_its_header() {
-        // The 35-byte GET of the walk.
-        assert_eq!(
-            encapsulate(35),
-            Wrapped {
-                data: 35,
-                segment: 55,
-                packet: 75,
-                frame: 93
-            }
-        );
-    }
-
-    #[test]
-    fn short_packets_are_padded_to_a_64_byte_frame() {
-        // A bare TCP segment (an ACK, no data) is 40 bytes with its IP
-        // header; Ethernet pads it to 46, so the frame is 64.
-        assert_eq!(encapsulate(0).packet, 40);
-        assert_eq!(encapsulate(0).frame, 64);
-        assert_eq!(encapsulate(6).frame, 64);
-        assert_eq!(encapsulate(7).frame, 65);
-    }
-
-    #[test]
-    fn the_osi_table_runs_7_to_1_and_folds_into_tcp_ip() {
-        let numbers: Vec<u8> = OSI.iter().map(|l| l.0).collect();
-        assert_eq!(numbers, [7, 6, 5, 4, 3, 2, 1]);
-        let application: Vec<&str> = OSI
-            .iter()
-            .filter(|l| l.2 == "application")
-            .map(|l| l.4)
-            .collect();
-        assert_eq!(application, ["应用层", "表示层", "会话层"]);
-    }
-
-    #[test]
-    fn macs_are_written_with_dashes() {
-        assert_eq!(mac(EXAMPLE_SOURCE_MAC), "00-00-5e-00-53-01");
-        assert_eq!(mac([0xff; 6]), "ff-ff-ff-ff-ff-ff");
-    }
-
-    #[test]
-    fn hex_rows_hold_16_bytes_each() {
-        let rows = hex_rows(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-        assert_eq!(
-            rows,
-            [
-                "0000  47 45 54 20 2f 20 48 54 54 50 2f 31 2e 31 0d 0a",
-                "0010  48 6f 73 74 3a 20 78 0d 0a 0d 0a",
-            ]
-        );
-        assert!(hex_rows(b"").is_empty());
-    }
 }

@@ -1,4 +1,4 @@
-//! Lesson 00: network basics, as three small tools.
+//! Lesson 00: network basics, as five small tools.
 //!
 //! Before any socket, the documents explain what a program needs to find
 //! another one on a network: an IP address (IP地址) for the machine, a port
@@ -10,14 +10,18 @@
 //! |---|---|---|
 //! | `ip 100.4.5.6` | [`ipv4`] | 000 §网络基础 (1.什么是ip地址), 004 §2.1.2 |
 //! | `subnet 172.16.10.1 172.16.10.2 255.255.255.0` | [`subnet`] | 004 §2.1.7 子网掩码 |
+//! | `kind 192.168.10.1 110.242.68.3` | [`kind`] | 002's exercise (公网IP) |
 //! | `layers` | [`layers`], [`http`] | 002 §1. OSI 7层模型, 004 §2.4 |
+//! | `resolve localhost` | [`resolve`] | 002's exercise (域名), 002 §1 (DNS) |
 //!
 //! Lesson file: `lessons/00-net-basics.md`.
 #![warn(missing_docs)]
 
 pub mod http;
 pub mod ipv4;
+pub mod kind;
 pub mod layers;
+pub mod resolve;
 pub mod subnet;
 
 use std::io;
@@ -44,8 +48,14 @@ pub fn tour() -> io::Result<()> {
     ));
     subnet::explain(a, b, mask);
     println!();
+    heading("net_basics kind (document 002's addresses, and one of each kind)");
+    kind::explain(&kind::DOC_EXAMPLES.map(u32::from_be_bytes));
+    println!();
     heading("net_basics layers");
     layers::walk()?;
+    println!();
+    heading("net_basics resolve localhost");
+    resolve::explain("localhost")?;
     println!();
     narrate("next: lesson 01 (cargo run -p tcp_basic) opens the sockets these layers carry");
     Ok(())

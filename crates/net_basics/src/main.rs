@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use classroom::Lesson;
 use classroom::cli::step_list;
 use net_basics::subnet::{self, Mask};
-use net_basics::{ipv4, layers};
+use net_basics::{ipv4, kind, layers, resolve};
 
 #[derive(Parser, Debug)]
 #[command(name = Step::NAME, about = Step::ABOUT, long_about = Step::LONG_ABOUT)]
@@ -23,7 +23,7 @@ struct Cli {
 enum Tool {
     /// Run a tool on the documents' own example, as every lesson's `demo` does
     Demo {
-        /// The tool to run (default: all three, in lesson order)
+        /// The tool to run (default: all five, in lesson order)
         step: Option<Step>,
         /// List the steps in lesson order.
         #[arg(long, conflicts_with = "step")]
@@ -47,8 +47,19 @@ enum Tool {
         #[arg(value_parser = subnet::parse_mask)]
         mask: Mask,
     },
+    /// Public or private, loopback, link-local…: which kind of address (doc 002's exercise, 公网IP)
+    Kind {
+        /// Dotted decimal, e.g. 192.168.10.1 110.242.68.3
+        #[arg(value_parser = ipv4::parse, required = true)]
+        addresses: Vec<u32>,
+    },
     /// One real HTTP GET on loopback, walked down the layers (docs 002 §1 OSI 7层模型, 004 §2.4)
     Layers,
+    /// A name to its addresses: the hosts file, then DNS (doc 002's exercise, 域名)
+    Resolve {
+        /// Names to resolve (default: localhost, which needs no network)
+        names: Vec<String>,
+    },
 }
 
 /// The lesson's demos: each tool on the documents' own example.
@@ -58,17 +69,21 @@ enum Step {
     Ip,
     /// `subnet 172.16.10.1 172.16.10.2 255.255.255.0`: document 004's AND
     Subnet,
+    /// `kind 192.168.10.1 110.242.68.3 …`: document 002's addresses, public or private
+    Kind,
     /// `layers`: one real HTTP GET on loopback, walked down the layers
     Layers,
-    /// All three, in lesson order
+    /// `resolve localhost`: a name to an address through the hosts file, no network
+    Resolve,
+    /// All five, in lesson order
     All,
 }
 
 impl Lesson for Step {
     const NAME: &'static str = "net_basics";
-    const ABOUT: &'static str = "Lesson 00: network basics as three small tools";
+    const ABOUT: &'static str = "Lesson 00: network basics as five small tools";
     const LONG_ABOUT: &'static str = "Lesson 00 (lessons/00-net-basics.md): network basics as \
-        three small tools, re-creating the worked examples of documents 000, 002 and 004. \
+        five small tools, re-creating the worked examples of documents 000, 002 and 004. \
         With no tool named, runs each on the documents' own example (`demo all`).";
     const HEADLINE: Self = Step::All;
     const ALL: Self = Step::All;
@@ -80,7 +95,9 @@ impl Lesson for Step {
                 let (a, b, mask) = subnet::DOC_EXAMPLE;
                 subnet::explain(a, b, mask);
             }
+            Step::Kind => kind::explain(&kind::DOC_EXAMPLES.map(u32::from_be_bytes)),
             Step::Layers => layers::walk()?,
+            Step::Resolve => resolve::explain("localhost")?,
             Step::All => net_basics::tour()?,
         }
         Ok(())
@@ -109,7 +126,15 @@ fn main() -> ExitCode {
             subnet::explain(a, b, mask);
             Ok(())
         }
+        Some(Tool::Kind { addresses }) => {
+            kind::explain(&addresses);
+            Ok(())
+        }
         Some(Tool::Layers) => layers::walk(),
+        Some(Tool::Resolve { names }) => {
+            let names = classroom::tcp::messages_or(&names, "localhost");
+            names.iter().try_for_each(|name| resolve::explain(name))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -120,7 +120,11 @@ fn demo_follows_the_contract() {
         .lines()
         .filter_map(|l| l.split_whitespace().next())
         .collect();
-    assert_eq!(steps, ["ip", "subnet", "layers"], "{list}");
+    assert_eq!(
+        steps,
+        ["ip", "subnet", "kind", "layers", "resolve"],
+        "{list}"
+    );
     assert_eq!(
         stdout(&run(&["demo", "ip"])),
         stdout(&run(&["ip", "100.4.5.6"]))
@@ -141,9 +145,51 @@ fn demo_follows_the_contract() {
         let tour = stdout(&run(args));
         assert!(
             tour.contains("== net_basics ip 100.4.5.6 ==\n")
-                && tour.contains("== net_basics layers =="),
+                && tour.contains("== net_basics layers ==")
+                && tour.contains("== net_basics resolve localhost =="),
             "{args:?}: {tour}"
         );
     }
     assert_eq!(run(&["demo", "nope"]).status.code(), Some(2));
+}
+
+/// Document 002's two addresses: its own machine's is private, Baidu's public.
+#[test]
+fn kind_tells_private_from_public() {
+    let text = stdout(&run(&["kind", "192.168.10.1", "110.242.68.3"]));
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("192.168.10.1     private (私有地址)"),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with("110.242.68.3     public (公网地址)"),
+        "{text}"
+    );
+    let err = refused(&["kind", "192.168.1"]);
+    assert!(err.contains("dotted decimal has exactly 4"), "{err}");
+}
+
+/// `resolve` with no name resolves localhost, from the hosts file where it
+/// is there; a number is looked up nowhere; a name that cannot be resolved
+/// is an error, exit code 1.
+#[test]
+fn resolve_says_where_the_answer_came_from() {
+    let text = stdout(&run(&["resolve"]));
+    assert!(text.starts_with("name           localhost\n"), "{text}");
+    assert!(text.contains("\ngetaddrinfo    "), "{text}");
+    assert!(
+        text.contains("no DNS query, no network") || text.contains("knows localhost itself"),
+        "{text}"
+    );
+    let number = stdout(&run(&["resolve", "192.0.2.7"]));
+    assert!(
+        number.contains("already an address, getaddrinfo looks nothing up"),
+        "{number}"
+    );
+    // An empty name is refused before any lookup.
+    let output = run(&["resolve", ""]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(err, "error: an empty name is not a host name\n");
 }
