@@ -12,7 +12,10 @@ const RUNS: usize = 20;
 const RULES: [(&str, &str); 3] = [
     (r"SO_RCVBUF is \d+ bytes", "SO_RCVBUF is N bytes"),
     // IPv6 loopback, the broadcast address and the multicast group.
-    (r"(127\.255\.255\.255|239\.255\.0\.1|\[::1\]):\d+", "$1:PORT"),
+    (
+        r"(127\.255\.255\.255|239\.255\.0\.1|\[::1\]):\d+",
+        "$1:PORT",
+    ),
     // The "hi 127.0.0.1:PORT" replies have a length that depends on the port.
     (r"\d+ bytes (\x22hi 127)", "N bytes $1"),
 ];
