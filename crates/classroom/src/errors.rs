@@ -39,7 +39,7 @@ pub fn hint(error: &io::Error) -> Option<&'static str> {
             "this process has as many sockets and files open as it may (`ulimit -n`); each closed connection frees one (lesson 07, limit)"
         }
         _ if is_message_too_long(error) => {
-            "a UDP datagram carries at most 65507 bytes of payload (lesson 03, limits)"
+            "a UDP datagram carries at most 65507 bytes of payload over IPv4, 65527 over IPv6 (lesson 03, limits)"
         }
         _ => return None,
     };
