@@ -335,7 +335,7 @@ impl Harness {
                 Some(_) => summary.windows_commands += 1,
                 None => summary.commands += 1,
             }
-            check_exit(&step, output.status, console.exit)?;
+            check_exit(&step, &output, console.exit)?;
             compare(&step, &output.text)?;
         }
         Ok(())
@@ -414,7 +414,7 @@ impl Harness {
                 &with_port(&invocation.args, real_port),
             )?;
             summary.commands += 1;
-            let checked = check_exit(&step, output.status, client_console.exit)
+            let checked = check_exit(&step, &output, client_console.exit)
                 .and_then(|()| compare(&step, &port_back(&output.text)));
             if let Err(problem) = checked {
                 result = Err(format!("client (lesson line {}): {problem}", step.line));
@@ -996,13 +996,13 @@ fn restore_port(text: &str, real: u16, shown: u16) -> String {
     pattern.replace_all(text, format!(":{shown}")).into_owned()
 }
 
-fn check_exit(step: &Step, status: i32, expected: i32) -> Result<(), String> {
-    if status == expected {
+fn check_exit(step: &Step, output: &Finished, expected: i32) -> Result<(), String> {
+    if output.status == expected {
         Ok(())
     } else {
         Err(format!(
-            "`{}` exited with {status}, the lesson expects {expected}",
-            step.command
+            "`{}` exited with {}, the lesson expects {expected}; it printed:\n{}",
+            step.command, output.status, output.text
         ))
     }
 }
