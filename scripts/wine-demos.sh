@@ -16,10 +16,10 @@
 # and the lessons' `console windows` blocks run under Wine too:
 #   scripts/wine-demos.sh && . target/wine/lesson-env.sh && cargo test -p reuseaddr
 #
-# Everything lives under target/: the Windows binaries in
-# target/x86_64-pc-windows-gnu/debug, and under target/wine a private Wine
-# prefix (your own ~/.wine is not touched), the stand-in DLL, and each
-# demo's output (CRATE.txt).
+# Everything lives under target/ (or $CARGO_TARGET_DIR): the Windows
+# binaries in target/x86_64-pc-windows-gnu/debug, and under target/wine a
+# private Wine prefix (your own ~/.wine is not touched), the stand-in DLL,
+# and each demo's output (CRATE.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -33,8 +33,9 @@ case "${1:-}" in
 esac
 
 target=x86_64-pc-windows-gnu
-work=$root/target/wine
-bin_dir=$root/target/$target/debug
+target_root=${CARGO_TARGET_DIR:-$root/target}
+work=$target_root/wine
+bin_dir=$target_root/$target/debug
 demo_seconds=${DEMO_SECONDS:-90}
 
 # One honest line per crate (or two) that its `demo all` prints under Wine,
