@@ -165,3 +165,28 @@ fn the_tour_pauses_before_every_step_and_never_builds_the_bench() {
     assert_eq!(build, "build -q", "{calls}");
     assert!(!calls.contains("bench"), "{calls}");
 }
+
+/// A Windows or macOS student finds, in the README, what runs natively, what
+/// needs WSL, and what each script needs.
+#[test]
+fn the_readme_tells_windows_and_macos_students_what_runs() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme
+        .split("\n## ")
+        .find(|s| s.starts_with("Windows and macOS"))
+        .expect("a \"Windows and macOS\" section");
+    for needed in [
+        "WSL",
+        "tmux",
+        "tcpdump",
+        "Git Bash",
+        "epoll",
+        "macOS",
+        "wine-demos.sh",
+    ] {
+        assert!(
+            section.contains(needed),
+            "the section does not mention {needed}"
+        );
+    }
+}
