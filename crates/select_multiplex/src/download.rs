@@ -5,17 +5,16 @@
 use std::fs;
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::os::fd::AsFd;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use classroom::files::ScratchDir;
 use classroom::{Side, narrate};
-use nix::errno::Errno;
 use socket2::{Domain, Socket, Type};
 
 use crate::http::{self, HEAD_LIMIT, PICTURE, PNG_SIGNATURE};
 use crate::multiplex::Readiness;
+use crate::os::{AsFd, IN_PROGRESS};
 use crate::select::Select;
 
 /// How many downloads run at once: the document's `range(5)`.
@@ -38,13 +37,14 @@ pub struct Download {
 
 // ANCHOR: connect_nonblocking
 /// Start connecting without waiting for the handshake: `connect` on a
-/// non-blocking socket returns at once with EINPROGRESS (Python raises
-/// BlockingIOError), and the kernel carries on by itself.
+/// non-blocking socket returns at once with EINPROGRESS (Windows:
+/// WSAEWOULDBLOCK; Python raises BlockingIOError), and the kernel carries on
+/// by itself.
 pub fn connect_nonblocking(addr: SocketAddr) -> io::Result<TcpStream> {
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
     socket.set_nonblocking(true)?; // Python: client.setblocking(False)
     match socket.connect(&addr.into()) {
-        Err(e) if e.raw_os_error() != Some(Errno::EINPROGRESS as i32) => Err(e),
+        Err(e) if e.raw_os_error() != Some(IN_PROGRESS.0) => Err(e),
         _ => Ok(socket.into()),
     }
 }
@@ -75,7 +75,10 @@ pub fn download_all(addr: SocketAddr, folder: &Path, fixed: bool) -> io::Result<
             received,
             story,
         });
-        let line = "connect() returned at once: in progress (EINPROGRESS); select() will say when it is done";
+        let errno = IN_PROGRESS.1;
+        let line = format!(
+            "connect() returned at once: in progress ({errno}); select() will say when it is done"
+        );
         Side::nth_client(n as u32).say(line);
     }
     let started = Instant::now();
@@ -86,7 +89,7 @@ pub fn download_all(addr: SocketAddr, folder: &Path, fixed: bool) -> io::Result<
         let watching = (0..).zip(&downloads).filter(|(_, d)| !d.done);
         let mut watched = watching.map(|(i, d)| (i, d.stream.as_fd(), !d.sent));
         // Python: r, w, e = select.select(recv_list, client_list, [], 0.1)
-        let ready = match Select.wait(&mut watched, Some(100)) {
+        let ready = match Select::default().wait(&mut watched, Some(100)) {
             Err(e) if e.kind() == ErrorKind::Interrupted => continue,
             ready => ready?,
         };

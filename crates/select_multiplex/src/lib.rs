@@ -1,25 +1,23 @@
 //! Lesson 07: IO multiplexing (IO多路复用), document 002 §4–§5. One thread
 //! serves many sockets by asking the kernel *which* are ready. One module
-//! per step; what needs `nix` is Unix only.
+//! per step; each system's calls in one module of [`os`]; epoll is Linux's.
 #![warn(missing_docs)]
 
 pub mod blocking;
-#[cfg(unix)]
 pub mod download;
 #[cfg(target_os = "linux")]
 pub mod edge;
 #[cfg(target_os = "linux")]
 pub mod epoll;
 pub mod http;
-#[cfg(unix)]
 pub mod limit;
-#[cfg(unix)]
 pub mod multiplex;
-#[cfg(unix)]
+// This system's waiting calls: nix on Unix, Winsock on Windows.
+#[cfg_attr(unix, path = "os/unix.rs")]
+#[cfg_attr(windows, path = "os/windows.rs")]
+mod os;
 pub mod poll;
-#[cfg(unix)]
 pub mod scaling;
-#[cfg(unix)]
 pub mod select;
 
 use std::io::{self, ErrorKind, Read, Write};
@@ -48,8 +46,7 @@ pub fn bind_listener(addr: SocketAddr) -> io::Result<TcpListener> {
     // bind again while old connections sit in TIME_WAIT (lesson 02).
     #[cfg(unix)]
     socket.set_reuse_address(true)?;
-    let bound = socket.bind(&addr.into());
-    bound.map_err(|e| bind_failed(e, addr, "TCP"))?;
+    (socket.bind(&addr.into())).map_err(|e| bind_failed(e, addr, "TCP"))?;
     socket.listen(BACKLOG)?;
     Ok(socket.into())
 }

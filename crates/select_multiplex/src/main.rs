@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 use classroom::{Endpoint, Lesson};
-use select_multiplex::{PORT, blocking};
+use select_multiplex::multiplex::{self, Kind};
+use select_multiplex::{PORT, blocking, download, limit, scaling};
 
 /// The steps of lesson 07, in lesson order.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,11 +19,11 @@ enum Step {
     ClientBroken,
     /// Five non-blocking connects; GET when writable, read to Content-Length when readable (doc 002 §5)
     Client,
-    /// The same server with poll(): no 1024 limit, still a copy and a scan per call (doc 002 §5, port 8001)
+    /// The same server with poll() (Windows: WSAPoll): no FD_SETSIZE limit, still a copy and a scan per call (doc 002 §5, port 8001)
     Poll,
     /// The same server with epoll: register once, get back only the ready sockets (doc 002 §5, Linux, port 8001)
     Epoll,
-    /// select() cannot watch descriptor 1024; poll carries on with it (doc 002 §5)
+    /// select() cannot watch descriptor 1024 (Windows: a 65th socket); poll carries on with it (doc 002 §5)
     Limit,
     /// Edge-triggered epoll: one read per wake-up stalls a client; read until WouldBlock (doc 002 §5, Linux)
     Edge,
@@ -45,15 +46,22 @@ impl Lesson for Step {
     fn demo(self) -> io::Result<()> {
         match self {
             Step::Blocking => blocking::demo(),
+            Step::ClientBroken | Step::Client => download::demo(self == Step::Client),
+            Step::Limit => limit::demo(),
+            #[cfg(target_os = "linux")]
+            Step::Edge => select_multiplex::edge::demo(),
+            Step::Scaling => scaling::demo(),
             Step::All => unreachable!("`all` is expanded by classroom::cli"),
-            step => os::demo(step),
+            step => multiplex::demo(kind(step)), // Edge off Linux: says it needs epoll
         }
     }
 
     fn server(self, at: &Endpoint) -> io::Result<()> {
         match self {
             Step::Blocking => classroom::runner::serve(at.addr(PORT)?, blocking::server),
-            Step::Select | Step::Poll | Step::Epoll => os::server(self, at.addr(PORT)?),
+            Step::Select | Step::Poll | Step::Epoll => {
+                multiplex::run_server(kind(self), at.addr(PORT)?)
+            }
             _ => Err(classroom::cli::no_role(self, "server")),
         }
     }
@@ -69,54 +77,12 @@ impl Lesson for Step {
     }
 }
 
-/// The steps that wait with select, poll or epoll, through nix (Unix).
-#[cfg(unix)]
-mod os {
-    use std::io;
-    use std::net::SocketAddr;
-
-    use super::Step;
-    use select_multiplex::multiplex::{self, Kind};
-    use select_multiplex::{download, limit, scaling};
-
-    pub fn demo(step: Step) -> io::Result<()> {
-        match step {
-            Step::ClientBroken | Step::Client => download::demo(step == Step::Client),
-            Step::Limit => limit::demo(),
-            #[cfg(target_os = "linux")]
-            Step::Edge => select_multiplex::edge::demo(),
-            Step::Scaling => scaling::demo(),
-            step => multiplex::demo(kind(step)),
-        }
-    }
-
-    pub fn server(step: Step, addr: SocketAddr) -> io::Result<()> {
-        multiplex::run_server(kind(step), addr)
-    }
-
-    fn kind(step: Step) -> Kind {
-        match step {
-            Step::Poll => Kind::Poll,
-            Step::Epoll | Step::Edge => Kind::Epoll, // Edge: off Linux, says it needs it
-            _ => Kind::Select,
-        }
-    }
-}
-
-/// Elsewhere (Windows), those steps say what to run instead.
-#[cfg(not(unix))]
-mod os {
-    use std::io;
-
-    const INSTEAD: &str = "this step uses select/poll/epoll through the nix crate, which exists on Unix only; on Windows run `demo blocking`, or `client select` against a server on Linux or macOS, or the whole lesson in WSL";
-
-    pub fn demo(_: super::Step) -> io::Result<()> {
-        classroom::narrate(INSTEAD);
-        Ok(())
-    }
-
-    pub fn server(_: super::Step, _: std::net::SocketAddr) -> io::Result<()> {
-        Err(io::Error::new(io::ErrorKind::Unsupported, INSTEAD))
+/// The call a step's server waits with.
+fn kind(step: Step) -> Kind {
+    match step {
+        Step::Poll => Kind::Poll,
+        Step::Epoll | Step::Edge => Kind::Epoll,
+        _ => Kind::Select,
     }
 }
 

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::fmt::Display;
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -17,8 +16,11 @@ use classroom::tcp::{RECV_SIZE, patience, seconds};
 use classroom::traced::deadline_passed;
 use classroom::{Side, Traced, narrate};
 
+use crate::os::{AsFd, BorrowedFd, FD_SETSIZE, POLL};
 use crate::{ROUND_MS, bind_listener, read_echo};
 
+/// What macOS and Windows have instead of Linux's epoll.
+pub const NO_EPOLL: &str = "epoll needs Linux; macOS has kqueue, and Windows IOCP, which reports completed reads, not readiness: run `demo poll`";
 /// The listener's token; connections get 1, 2, 3, …
 pub const LISTENER: u64 = 0;
 
@@ -34,20 +36,18 @@ pub enum Kind {
 impl Kind {
     /// The call, as the lanes print it.
     pub fn call(self) -> &'static str {
-        ["select()", "poll()", "epoll_wait()"][self as usize]
+        ["select()", POLL, "epoll_wait()"][self as usize]
     }
 
     /// Steps 1 to 3 with this call; epoll off Linux is `Unsupported`.
     pub fn readiness(self) -> io::Result<Box<dyn Readiness>> {
         Ok(match self {
-            Kind::Select => Box::new(crate::select::Select),
+            Kind::Select => Box::<crate::select::Select>::default(),
             Kind::Poll => Box::new(crate::poll::Poll),
             #[cfg(target_os = "linux")]
             Kind::Epoll => Box::new(crate::epoll::EpollWait::new()?),
             #[cfg(not(target_os = "linux"))]
-            Kind::Epoll => Err(io::Error::other(
-                "epoll needs Linux; macOS and the BSDs have kqueue: run `demo poll`",
-            ))?,
+            Kind::Epoll => Err(io::Error::other(NO_EPOLL))?,
         })
     }
 }
@@ -248,10 +248,9 @@ impl<'l> Server<'l> {
     }
 }
 
-/// One connection of an echo loop. It never blocks: one read when ready
-/// (level-triggered, 水平触发: reported again while more waits), the echo
-/// written as far as the kernel takes it, the rest kept in `unsent` while
-/// it is watched for writable: a client that never reads slows only itself.
+/// One connection of an echo loop, never blocking: one read when ready (水平触发,
+/// level-triggered), the echo written as far as the kernel takes it, the rest
+/// in `unsent`, watched for writable: a client that never reads slows only itself.
 #[derive(Debug)]
 pub struct Conn {
     stream: Traced<TcpStream>,
@@ -278,6 +277,11 @@ impl Conn {
     /// Whether part of an echo waits to be sent: watch for writable then.
     pub fn wants_write(&self) -> bool {
         !self.unsent.is_empty()
+    }
+
+    /// Its socket, as the waiting calls take it.
+    pub fn as_fd(&self) -> BorrowedFd<'_> {
+        self.stream.as_fd()
     }
 
     /// What a loop watches for this connection, as `token`.
@@ -314,12 +318,6 @@ impl Conn {
     // ANCHOR_END: on_ready
 }
 
-impl AsFd for Conn {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.stream.as_fd()
-    }
-}
-
 /// `server select|poll|epoll`: bind, announce, serve until Ctrl-C.
 pub fn run_server(kind: Kind, addr: SocketAddr) -> io::Result<()> {
     kind.readiness()?; // epoll off Linux: say so before binding
@@ -329,13 +327,6 @@ pub fn run_server(kind: Kind, addr: SocketAddr) -> io::Result<()> {
     Side::server().say(format!("one thread; {call} waits at most {ROUND_MS} ms per round; a connection may last {patience} (--patience); Ctrl-C to stop"));
     serve(kind, listener, &AtomicBool::new(false), false)
 }
-
-/// What each demo shows.
-const NOTES: [&str; 3] = [
-    "client 2 was served while client 1 sat connected: one thread, one select() watching all",
-    "the same with poll(): no 1024 limit, but the whole array goes to the kernel every call",
-    "the same with epoll: registered once with epoll_ctl, epoll_wait returns only the ready ones",
-];
 
 /// Two clients and the `kind` server take turns in one thread: a client's
 /// move, then the server's round that sees it. Client 2 speaks first, while
@@ -372,6 +363,10 @@ pub fn demo(kind: Kind) -> io::Result<()> {
     two.say("closing");
     drop(two);
     server.turn()?;
-    narrate(NOTES[kind as usize]);
+    narrate(match kind {
+        Kind::Select => "client 2 was served while client 1 sat connected: one thread, one select() watching all".into(),
+        Kind::Poll => format!("the same with {POLL}: no FD_SETSIZE ({FD_SETSIZE}) limit, but the whole array goes to the kernel every call"),
+        Kind::Epoll => "the same with epoll: registered once with epoll_ctl, epoll_wait returns only the ready ones".to_owned(),
+    });
     Ok(())
 }

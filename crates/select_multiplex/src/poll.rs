@@ -1,29 +1,27 @@
-//! `poll` (System V Release 3, 1986): steps 1 to 3 with an array of
-//! `(descriptor, events wanted)` entries, so any descriptor number works;
-//! but as with `select`, the whole array goes into the kernel every call.
+//! `poll` (System V Release 3, 1986; Windows: `WSAPoll`): steps 1 to 3
+//! with an array of `(descriptor, events wanted)` entries, as many as you
+//! like; but as with `select`, the whole array goes into the kernel every
+//! call.
 
 use std::io;
 
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-
 use crate::multiplex::{Readiness, Watching};
+use crate::os::{PollFd, PollFlags, PollTimeout, poll};
 
-/// Waiting with `poll()`.
+/// Waiting with `poll()` (`WSAPoll()` on Windows).
 #[derive(Debug)]
 pub struct Poll;
 
 impl Readiness for Poll {
     // ANCHOR: poll_round
     fn wait(&mut self, watched: Watching<'_, '_>, timeout_ms: Option<u16>) -> io::Result<Vec<u64>> {
-        // 1. Say what to watch: one entry per socket, no limit on the
-        //    descriptor's number. The array goes into the kernel every call.
+        // 1. Say what to watch: one entry per socket, any number of them.
+        //    The array goes into the kernel every call.
         let (mut tokens, mut fds) = (Vec::new(), Vec::new());
         for (token, fd, write) in watched {
             tokens.push(token);
-            fds.push(PollFd::new(
-                fd,
-                [PollFlags::POLLIN, PollFlags::POLLOUT][usize::from(write)],
-            ));
+            let events = [PollFlags::POLLIN, PollFlags::POLLOUT][usize::from(write)];
+            fds.push(PollFd::new(fd, events));
         }
         // 2. Sleep until one of them is ready, or the timeout passes.
         poll(&mut fds, PollTimeout::from(timeout_ms))?;

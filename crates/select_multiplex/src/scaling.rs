@@ -3,14 +3,13 @@
 
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
 use classroom::{Side, narrate, units};
 use socket2::SockRef;
 
-use crate::limit::raise_open_files;
 use crate::multiplex::{Conn, Kind};
+use crate::os::raise_open_files;
 
 /// How many idle connections each row has open.
 pub const SIZES: [usize; 4] = [10, 100, 1_000, 10_000];
@@ -27,7 +26,7 @@ pub fn descriptors_for(n: usize) -> u64 {
 }
 
 /// One row: the median round trip beside `n` idle connections for select,
-/// poll and epoll (`None`: select past descriptor 1023, epoll off Linux).
+/// poll and epoll (`None`: where select's sets are full, epoll off Linux).
 pub fn medians(n: usize, rounds: usize) -> io::Result<[Option<Duration>; 3]> {
     // The busy pair first, so that it gets low descriptor numbers; one-byte
     // messages must go out at once, not wait for Nagle.
@@ -51,14 +50,9 @@ pub fn medians(n: usize, rounds: usize) -> io::Result<[Option<Duration>; 3]> {
         }
         listeners.push(listener);
     }
-    let mut medians = [None; 3];
-    for (i, kind) in [Kind::Select, Kind::Poll, Kind::Epoll]
-        .into_iter()
-        .enumerate()
-    {
-        medians[i] = median(kind, &client, &mut conns, rounds.max(1))?;
-    }
-    Ok(medians)
+    let kinds = [Kind::Select, Kind::Poll, Kind::Epoll];
+    let [select, poll, epoll] = kinds.map(|kind| median(kind, &client, &mut conns, rounds.max(1)));
+    Ok([select?, poll?, epoll?])
 }
 
 // ANCHOR: round_trip
@@ -76,7 +70,7 @@ fn median(
     }; // epoll off Linux
     for (token, conn) in (0..).zip(&*conns) {
         match readiness.watch(token, conn.as_fd(), false) {
-            Err(_) if kind == Kind::Select => return Ok(None), // past descriptor 1023
+            Err(_) if kind == Kind::Select => return Ok(None), // its sets are full
             watched => watched?,
         }
     }
@@ -110,26 +104,26 @@ const NOTES: [&str; 3] = [
 
 /// The demo: the table, row by row.
 pub fn demo() -> io::Result<()> {
-    let limits = raise_open_files(descriptors_for(SIZES[SIZES.len() - 1]))?;
-    Side::server().say(limits.describe());
+    let (soft, limits) = raise_open_files(descriptors_for(SIZES[SIZES.len() - 1]))?;
+    Side::server().say(limits);
     narrate("a round trip: 1 byte sent, reported by the wait call, echoed back; median of 200");
     println!("| idle connections |     select |       poll |      epoll |");
     println!("|-----------------:|-----------:|-----------:|-----------:|");
     for n in SIZES {
         let (shown, need) = (units::thousands(n as u64), descriptors_for(n));
         let mut cells = ["n/a", "skipped", "skipped"].map(String::from);
-        if limits.soft >= need {
+        if soft >= need {
             cells = medians(n, ROUNDS)?.map(|m| m.map_or("n/a".into(), units::time));
         }
         let [select, poll, epoll] = cells;
         println!("| {shown:>16} | {select:>10} | {poll:>10} | {epoll:>10} |");
-        if limits.soft < need {
+        if soft < need {
             narrate(format!("{shown} idle connections need {need} descriptors"));
         }
     }
     let cores = std::thread::available_parallelism()?.to_string();
-    for note in NOTES {
-        narrate(note.replace("{cores}", &cores));
-    }
+    NOTES
+        .iter()
+        .for_each(|note| narrate(note.replace("{cores}", &cores)));
     Ok(())
 }

@@ -1,22 +1,29 @@
 //! `select` (document 002 §5 IO多路复用; 4.2BSD, 1983): steps 1 to 3 with
-//! bitmaps (`fd_set`) of `FD_SETSIZE` (1024) bits, filled, copied into the
-//! kernel, overwritten with the answer, and scanned, every round.
+//! sets (`fd_set`: a bitmap of 1024 bits on Unix, an array of 64 sockets on
+//! Windows) filled, copied into the kernel, overwritten and scanned, every round.
 
-use std::io::{self, ErrorKind};
-use std::os::fd::{AsRawFd, BorrowedFd};
-
-use nix::sys::select::{FD_SETSIZE, FdSet, select};
-use nix::sys::time::{TimeVal, TimeValLike};
+use std::io;
 
 use crate::multiplex::{Readiness, Watched, Watching};
+use crate::os::{BorrowedFd, FdSet, TimeVal, TimeValLike, fits, select};
 
 /// Waiting with `select()`: the server's, and the download client's.
-#[derive(Debug)]
-pub struct Select;
+#[derive(Debug, Default)]
+pub struct Select {
+    /// How many sockets are watched: Windows' limit is on that count.
+    watched: usize,
+}
 
 impl Readiness for Select {
+    /// A socket `select` cannot watch is refused here, before it is used.
     fn watch(&mut self, _token: u64, fd: BorrowedFd<'_>, _write: bool) -> io::Result<()> {
-        watchable(fd)
+        fits(fd, self.watched)?;
+        self.watched += 1;
+        Ok(())
+    }
+
+    fn unwatch(&mut self, _fd: BorrowedFd<'_>) {
+        self.watched = self.watched.saturating_sub(1);
     }
 
     // ANCHOR: select_round
@@ -24,17 +31,16 @@ impl Readiness for Select {
         // 1. Say what to watch. select() overwrites the sets with its answer,
         //    so they are filled again every round, and copied into the kernel.
         let watched: Vec<Watched<'_>> = watched.collect();
-        let (mut readable, mut writable) = (FdSet::new(), FdSet::new());
-        for &(_, fd, write) in &watched {
-            watchable(fd)?; // or insert() panics
+        let (mut readable, mut writable) = (FdSet::default(), FdSet::default());
+        for (n, &(_, fd, write)) in watched.iter().enumerate() {
+            fits(fd, n)?; // or insert() panics
             if write { &mut writable } else { &mut readable }.insert(fd);
         }
         // 2. Sleep until one of them is ready, or the timeout passes.
         // Python: r, w, e = select.select(inputs, [], [], 0.05)
         let mut timeout = timeout_ms.map(|ms| TimeVal::milliseconds(ms.into()));
-        let nfds = watched.iter().map(|w| w.1.as_raw_fd() + 1).max(); // highest + 1
-        select(nfds, &mut readable, &mut writable, None, timeout.as_mut())?;
-        // 3. The answer is a bitmap: ask every watched descriptor in turn
+        select(None, &mut readable, &mut writable, None, timeout.as_mut())?;
+        // 3. The answer is the sets again: ask every watched socket in turn
         //    whether it is a ready one (the linear scan).
         let is_ready = |fd| readable.contains(fd) || writable.contains(fd);
         Ok(watched
@@ -45,20 +51,3 @@ impl Readiness for Select {
     }
     // ANCHOR_END: select_round
 }
-
-// ANCHOR: watchable
-/// Whether `select` can watch `fd`: an `fd_set` has room for descriptors 0
-/// to 1023. In C, `FD_SET(1024, &set)` writes past its end (undefined
-/// behaviour); nix's `insert` panics. We check, and say what happened.
-pub fn watchable(fd: BorrowedFd<'_>) -> io::Result<()> {
-    let n = fd.as_raw_fd();
-    if usize::try_from(n).is_ok_and(|n| n < FD_SETSIZE) {
-        return Ok(());
-    }
-    let why = format!("descriptor {n} is not below FD_SETSIZE ({FD_SETSIZE})");
-    Err(io::Error::new(
-        ErrorKind::InvalidInput,
-        format!("{why}: select() cannot watch it"),
-    ))
-}
-// ANCHOR_END: watchable

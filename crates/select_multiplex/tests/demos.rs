@@ -27,7 +27,7 @@ const RULES: [(&str, &str); 4] = [
         r"soft limit \d+, hard limit (\d+|unlimited)",
         "soft limit N, hard limit N",
     ),
-    (r"opened \d+ idle sockets", "opened N idle sockets"),
+    (r"watching \d+ idle sockets", "watching N idle sockets"),
     (r"measured on \d+", "measured on N"),
 ];
 
