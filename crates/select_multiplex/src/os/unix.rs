@@ -32,8 +32,8 @@ pub fn fits(fd: BorrowedFd<'_>, _watched: usize) -> io::Result<()> {
 }
 // ANCHOR_END: fits
 
-/// Raise the soft limit on open descriptors (`RLIMIT_NOFILE`, `ulimit -n`)
-/// to `wanted`, or as close as the hard one allows: the soft limit, and both.
+/// Raise the soft limit on open descriptors (`RLIMIT_NOFILE`, `ulimit -n`) to
+/// `wanted`, or as near as the hard one allows: the soft limit now, and both in words.
 pub fn raise_open_files(wanted: u64) -> io::Result<(u64, String)> {
     let (soft, hard) = getrlimit(Resource::RLIMIT_NOFILE)?;
     let raised = wanted.min(hard);
