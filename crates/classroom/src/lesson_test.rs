@@ -64,6 +64,11 @@ pub const WINDOWS_BIN_DIR: &str = "LESSON_WINDOWS_BIN_DIR";
 /// The Wine program that runs them (Debian: `/usr/lib/wine/wine64`).
 pub const WINE: &str = "LESSON_WINE";
 
+/// How Wine's own start-up failure begins, printed before the program ran
+/// (seen now and then here on a prefix Wine had just created, as
+/// `wine client error:0: recvmsg: Connection reset by peer`).
+const WINE_LOST_ITS_SERVER: &str = "wine client error";
+
 /// How long one command may run before it counts as hung.
 const COMMAND_DEADLINE: Duration = Duration::from_secs(60);
 /// How long a background server has to print what the lesson shows once its
@@ -330,7 +335,11 @@ impl Harness {
                 Some(windows) => self.windows_program(windows, &invocation)?,
                 None => self.program(&invocation)?,
             };
-            let output = run_to_end(&program, &invocation, &invocation.args)?;
+            let mut output = run_to_end(&program, &invocation, &invocation.args)?;
+            if program.wine && output.text.starts_with(WINE_LOST_ITS_SERVER) {
+                // Wine failed before the program ran: start it once more.
+                output = run_to_end(&program, &invocation, &invocation.args)?;
+            }
             match windows {
                 Some(_) => summary.windows_commands += 1,
                 None => summary.commands += 1,
@@ -1305,6 +1314,26 @@ mod tests {
             wine.check_text("l.md", &unlabelled, Path::new("."))
                 .is_err()
         );
+
+        // Wine failing before the program ran is tried once more, and only
+        // once.
+        let lost = "echo 'wine client error:0: recvmsg: Connection reset by peer'; exit 1";
+        let once = format!(
+            "if [ ! -e \"$0.ran\" ]; then touch \"$0.ran\"; {lost}; fi\necho \"windows says $*\"\n"
+        );
+        std::fs::write(dir.join("once.exe"), once).unwrap();
+        std::fs::write(dir.join("always.exe"), lost).unwrap();
+        let retried = |krate: &str| {
+            let text = format!(
+                "```console\n$ cargo run -q -p echo -- hi\nhi\n```\n\n**Windows:** again\n\n\
+                 ```console windows\n$ cargo run -q -p {krate} -- hi\nwindows says hi\n```\n"
+            );
+            let harness = wine.clone().bin(krate, format!("/nowhere/{krate}"));
+            harness.check_text("l.md", &text, Path::new("."))
+        };
+        assert!(retried("once").is_ok());
+        assert!(dir.join("once.exe.ran").exists());
+        assert!(retried("always").is_err());
 
         let no_exe = native.windows("/bin/sh", dir.join("missing"));
         let failures = no_exe
