@@ -20,7 +20,7 @@ use classroom::tcp::RECV_SIZE;
 use classroom::{Side, Traced, narrate};
 use socket2::{Domain, Protocol, Socket, Type};
 
-use crate::{is_in_progress, os_error};
+use crate::{OtherWork, is_in_progress, os_error};
 
 // ANCHOR: accept_naive
 /// The document's server after `setblocking(False)`: accept, but only if a
@@ -106,9 +106,16 @@ pub fn demo() -> io::Result<()> {
         "suppose a client had been there: one connects the blocking way, and the server accepts it",
     );
     let _blocking_client = Traced::connected(TcpStream::connect(addr)?)?;
-    listener.set_nonblocking(false)?;
-    let (conn, peer) = listener.accept()?;
+    // The listener stays non-blocking, as in the document; the fixed accept
+    // tries again in case the kernel has not queued the client yet.
+    let (conn, peer, _) = crate::fixed::accept(&listener, &mut OtherWork::default())?;
     let mut conn = Traced::accepted(conn, peer)?;
+    if let Some(nonblocking) = crate::os::nonblocking_mode(&*conn)? {
+        conn.say(match nonblocking {
+            false => "the connection accept() returned is blocking: Linux does not pass the listener's O_NONBLOCK on",
+            true => "the connection accept() returned is non-blocking: it took the listener's O_NONBLOCK",
+        });
+    }
     conn.say("setblocking(False) on the connection, then recv(1024)");
     show_failure(&server, "recv()", recv_naive(&mut conn))?;
     narrate(

@@ -23,6 +23,31 @@ use socket2::{Domain, Protocol, Socket, Type};
 use crate::os::{POLL, writable_now};
 use crate::{MESSAGE, OtherWork, Turns, is_in_progress, os_error};
 
+// ANCHOR: accept
+/// The document's server after `setblocking(False)`, with "would block"
+/// taken for "not yet": while no client is waiting, do a piece of other
+/// work and try again. Returns the connection and the number of tries.
+pub fn accept(
+    listener: &TcpListener,
+    work: &mut OtherWork,
+) -> io::Result<(TcpStream, SocketAddr, u64)> {
+    listener.set_nonblocking(true)?; // Python: sock.setblocking(False)
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match listener.accept() {
+            // Python: conn, addr = sock.accept()
+            Ok((conn, peer)) => return Ok((conn, peer, tries)),
+            // FIX: not a failure, only "not yet": do something else, try again.
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                work.not_yet(&Side::server(), "accept()", tries, &e)?
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+// ANCHOR_END: accept
+
 // ANCHOR: server
 /// The document's server for one client, never waiting inside a call: each
 /// "would block" means "not yet", so it does a piece of other work and
@@ -34,26 +59,14 @@ pub fn server(
     patience: Duration,
 ) -> io::Result<usize> {
     let lane = Side::server();
-    listener.set_nonblocking(true)?; // Python: sock.setblocking(False)
-    let mut tries = 0;
-    let (conn, peer) = loop {
-        tries += 1;
-        match listener.accept() {
-            Ok(accepted) => break accepted,
-            // FIX: not a failure, only "not yet": do something else, try again.
-            Err(e) if e.kind() == ErrorKind::WouldBlock => {
-                work.not_yet(&lane, "accept()", tries, &e)?
-            }
-            Err(e) => return Err(e),
-        }
-    };
+    let (conn, peer, tries) = accept(listener, work)?;
     lane.say(format!(
         "accept() returned a connection from {peer} on try {tries}"
     ));
     // Each read checks the connection's deadline first: past it, the read
     // fails with "the connection's … are up" instead of trying again.
     let mut conn = Traced::new(conn, lane).with_patience(patience)?;
-    conn.set_nonblocking(true)?; // Linux does not pass it on from the listener
+    conn.set_nonblocking(true)?; // Linux does not pass it on from the listener (macOS, Windows do)
     let (mut buf, mut total, mut tries) = ([0u8; RECV_SIZE], 0, 0);
     loop {
         tries += 1;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 use classroom::cli::announce_listening;
+use classroom::compare::{Pair, Version};
 use classroom::errors::bind_failed;
 use classroom::tcp::{messages_or, patience};
 use classroom::{Endpoint, Lesson, runner};
@@ -40,6 +41,22 @@ impl Lesson for Step {
         terminals on the document's port 8001.";
     const HEADLINE: Self = Step::Fixed;
     const ALL: Self = Step::All;
+    const PAIRS: &'static [Pair<Self>] = &[Pair {
+        name: "would-block",
+        question: "does the server get past accept() when no client is waiting yet?",
+        versions: [
+            Version {
+                step: Step::Broken,
+                code: ("crates/nonblocking/src/broken.rs", "accept_naive"),
+                shows: "accept() failed at once",
+            },
+            Version {
+                step: Step::Fixed,
+                code: ("crates/nonblocking/src/fixed.rs", "accept"),
+                shows: "accept() returned a connection",
+            },
+        ],
+    }];
 
     fn demo(self) -> io::Result<()> {
         match self {

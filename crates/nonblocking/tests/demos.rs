@@ -2,7 +2,9 @@
 //! counts of tries and other work aside): the roles are synchronised, not
 //! timed.
 
-use classroom::testing::{assert_one_line_per_syscall, assert_same_every_run, demo_steps, run};
+use classroom::testing::{
+    assert_one_line_per_syscall, assert_same_every_run, demo_steps, run, run_ok,
+};
 use regex::Regex;
 
 const BIN: &str = env!("CARGO_BIN_EXE_nonblocking");
@@ -35,6 +37,7 @@ fn every_demo_prints_the_same_every_run() {
             "[client] SO_ERROR is 0: connected",
             "[client] SO_ERROR is ECONNREFUSED: Connection refused (os error 111)",
             "[client] write() gave up after",
+            "[server] the connection accept() returned is blocking: Linux does not pass the listener's O_NONBLOCK on",
         ] {
             assert!(
                 text.contains(effect),
@@ -91,4 +94,33 @@ fn polling_burns_more_cpu_than_blocking() {
 #[test]
 fn each_printed_send_and_recv_of_the_blocking_demo_is_one_system_call() {
     assert_one_line_per_syscall(BIN, &["demo", "blocking"]);
+}
+
+/// `compare would-block`: the diff drops the broken `accept`'s bare call
+/// and adds the fixed one's "not yet" arm; each side's demo ran, and the
+/// table shows the broken accept failing and the fixed one returning a
+/// connection.
+#[test]
+fn compare_shows_the_accept_that_fails_beside_the_one_that_tries_again() {
+    let text = run_ok(BIN, &["compare", "would-block"]);
+    for changed in [
+        "\n-     listener.accept() // Python: conn, addr = sock.accept()\n",
+        "\n+             Err(e) if e.kind() == ErrorKind::WouldBlock => {\n",
+    ] {
+        assert!(text.contains(changed), "no {changed:?} in:\n{text}");
+    }
+    let row = |label: &str| {
+        let row = text
+            .lines()
+            .find(|l| l.starts_with(label) && l.contains("exit 0"));
+        row.unwrap_or_else(|| panic!("no {label} row that exited 0:\n{text}"))
+    };
+    assert!(
+        row("broken").contains("[server] accept() failed at once: EAGAIN"),
+        "{text}"
+    );
+    assert!(
+        row("fixed").contains("[server] accept() returned a connection from 127.0.0.1:"),
+        "{text}"
+    );
 }

@@ -11,13 +11,19 @@ use std::time::Duration;
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::resource::{UsageWho, getrusage};
-use socket2::Socket;
+use socket2::{SockRef, Socket};
 
 /// The error number of "operation now in progress" (Windows has none: a
 /// non-blocking connect says `WSAEWOULDBLOCK` there).
 pub const EINPROGRESS: Option<i32> = Some(Errno::EINPROGRESS as i32);
 /// The call [`writable_now`] makes.
 pub const POLL: &str = "poll(POLLOUT)";
+
+/// Whether `conn` is in non-blocking mode (its `O_NONBLOCK` flag, from
+/// `fcntl`). `Option` because Windows cannot be asked.
+pub fn nonblocking_mode(conn: &impl AsFd) -> io::Result<Option<bool>> {
+    SockRef::from(conn).nonblocking().map(Some)
+}
 
 /// The symbolic name of an OS error number: 11 is `EAGAIN` on Linux.
 pub fn errno_name(code: i32) -> Option<String> {

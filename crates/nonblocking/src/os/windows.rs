@@ -44,6 +44,11 @@ const ERRORS: [(i32, &str, &str); 4] = [
     ),
 ];
 
+/// Winsock has no call that says whether a socket is non-blocking.
+pub fn nonblocking_mode<S>(_conn: &S) -> io::Result<Option<bool>> {
+    Ok(None)
+}
+
 /// The symbolic name of a Winsock error number: 10035 is `WSAEWOULDBLOCK`.
 pub fn errno_name(code: i32) -> Option<String> {
     let known = ERRORS.iter().find(|e| e.0 == code);
