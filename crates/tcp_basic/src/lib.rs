@@ -19,6 +19,7 @@
 //! | `sendall` | [`sendall`] | 000 §send和sendall方法 |
 //! | `half-close` | [`half_close`] | 004 §2.3.1 四次挥手, 001 §四次挥手 |
 //! | `http` | [`http`] | 002 (a raw HTTP GET) |
+//! | `low-port` | [`low_port`] | 003, 004 §4.1 (ports below 1024) |
 #![warn(missing_docs)]
 
 pub mod chat;
@@ -26,7 +27,9 @@ pub mod connect;
 pub mod half_close;
 pub mod hello;
 pub mod http;
+pub mod low_port;
 pub mod methods;
 pub mod one_at_a_time;
+mod os;
 pub mod sendall;
 pub mod server_first;

@@ -10,7 +10,7 @@ use classroom::errors::context;
 use classroom::tcp::messages_or;
 use classroom::{Endpoint, Lesson, Side, runner};
 use tcp_basic::{
-    chat, connect, half_close, hello, http, methods, one_at_a_time, sendall, server_first,
+    chat, connect, half_close, hello, http, low_port, methods, one_at_a_time, sendall, server_first,
 };
 
 /// The steps of lesson 01, in lesson order.
@@ -34,6 +34,8 @@ enum Step {
     HalfClose,
     /// A raw HTTP GET to a tiny HTTP server on loopback (doc 002, port 8000)
     Http,
+    /// Who may bind port 1023: root, and an ordinary user in a child process (docs 003, 004)
+    LowPort,
     /// Every step, in lesson order
     All,
 }
@@ -59,6 +61,7 @@ impl Lesson for Step {
             Step::Sendall => sendall::demo(),
             Step::HalfClose => half_close::demo(),
             Step::Http => http::demo(),
+            Step::LowPort => low_port::demo(),
             Step::All => unreachable!("`all` is expanded by classroom::cli"),
         }
     }
@@ -77,7 +80,9 @@ impl Lesson for Step {
             Step::OneAtATime => runner::serve(addr, one_at_a_time::server),
             Step::HalfClose => runner::serve(addr, half_close::server),
             Step::Http => runner::serve(addr, http::server),
-            Step::Methods | Step::Sendall | Step::All => Err(no_role(self, "server")),
+            Step::Methods | Step::Sendall | Step::LowPort | Step::All => {
+                Err(no_role(self, "server"))
+            }
         }
     }
 
@@ -95,7 +100,9 @@ impl Lesson for Step {
                 half_close::client(addr, &messages_or(messages, half_close::MESSAGE))
             }
             Step::Http => no_messages("http", messages).and_then(|()| http::client(addr)),
-            Step::Methods | Step::Sendall | Step::All => return Err(no_role(self, "client")),
+            Step::Methods | Step::Sendall | Step::LowPort | Step::All => {
+                return Err(no_role(self, "client"));
+            }
         };
         // The step's own error, with the address it was talking to.
         result.map_err(|e| context(e, format!("talking to {addr}")))
@@ -122,7 +129,7 @@ impl Step {
             Step::OneAtATime => one_at_a_time::PORT,
             Step::HalfClose => half_close::PORT,
             Step::Http => http::PORT,
-            Step::Methods | Step::Sendall | Step::All => 0, // no two-terminal form
+            Step::Methods | Step::Sendall | Step::LowPort | Step::All => 0, // no two-terminal form
         }
     }
 }

@@ -129,6 +129,11 @@ mod os {
         let _hello = conn.read(&mut buf)?;
         conn.write_all(b"hi")?;
         let _hi = stream.read(&mut buf)?;
+        let size = std::fs::metadata(&path)?.len(); // the file is only the socket's name
+        let lane = Side::server();
+        lane.say(format!(
+            "hello.sock holds {size} bytes: the bytes passed through the kernel"
+        ));
         narrate("only the address changed: a path, not (IP, port); send and recv are the same");
         Ok(())
     }

@@ -37,7 +37,8 @@ fn the_list_names_every_step_in_order() {
             "methods",
             "sendall",
             "half-close",
-            "http"
+            "http",
+            "low-port"
         ]
     );
 }
@@ -52,4 +53,39 @@ fn every_printed_send_and_recv_is_one_system_call() {
 #[test]
 fn output_piped_into_a_reader_that_quit_ends_quietly() {
     classroom::testing::assert_quiet_on_closed_pipe(BIN, &["demo", "all"]);
+}
+
+/// Port 1023 and who may bind it, as the kernel says on this machine: root
+/// may, and its child running as uid 65534 may not, unless
+/// `net.ipv4.ip_unprivileged_port_start` lets everyone (each case checked
+/// where it holds). The rule is printed with the sysctl's value.
+#[cfg(target_os = "linux")]
+#[test]
+fn low_port_is_refused_to_an_ordinary_user_and_allowed_to_root() {
+    let sysctl = "/proc/sys/net/ipv4/ip_unprivileged_port_start";
+    let start: u16 = std::fs::read_to_string(sysctl)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let text = run_ok(BIN, &["demo", "low-port"]);
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let root = status.lines().any(|l| l.starts_with("Uid:\t0\t0"));
+    let refused = "bind 127.0.0.1:1023 failed: Permission denied (os error 13)\n";
+    let allowed = "bind 127.0.0.1:1023 succeeded\n";
+    if root {
+        let child = "[server] the same bind, in a child process run as uid 65534 (nobody):\n[server] uid 65534, without CAP_NET_BIND_SERVICE: ";
+        let expect = if start > 1023 { refused } else { allowed };
+        assert!(text.contains(&format!("{child}{expect}")), "{text}");
+        assert!(
+            text.contains(
+                "[server] uid 0, with CAP_NET_BIND_SERVICE: bind 127.0.0.1:1023 succeeded\n"
+            ),
+            "{text}"
+        );
+    } else if start > 1023 && !text.contains("with CAP_NET_BIND_SERVICE") {
+        assert!(text.contains(refused), "{text}");
+    }
+    let rule = format!("* Linux: net.ipv4.ip_unprivileged_port_start is {start}: ");
+    assert_eq!(text.matches(&rule).count(), 1, "{text}");
 }

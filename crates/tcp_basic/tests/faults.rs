@@ -6,7 +6,7 @@ use std::io::Write;
 use std::net::TcpStream;
 use std::process::Command;
 
-use classroom::testing::{ServerProcess, read_n, read_to_end, run_command, run_failing, run_ok};
+use classroom::testing::{read_n, read_to_end, run_command, run_failing, run_ok};
 use common::{BIN, hello, start_server};
 use socket2::SockRef;
 
@@ -161,7 +161,8 @@ fn a_stopped_server_starts_again_next_to_its_time_wait() {
         std::thread::yield_now();
     }
     let port = addr.port().to_string();
-    let again = ServerProcess::start(BIN, &["server", "hello", "--port", &port]);
+    let again =
+        classroom::testing::ServerProcess::start(BIN, &["server", "hello", "--port", &port]);
     assert_eq!(again.addr, addr);
     assert_eq!(hello(&again), b"hi");
 }
