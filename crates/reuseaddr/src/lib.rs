@@ -15,6 +15,7 @@
 //! | `client-closes-first` | [`client_first`] | the client closes first; option off | 001, 004 §2.3.1 (四次挥手) |
 //! | `std` | [`std_listener`] | std's `TcpListener::bind` | (Rust) |
 //! | `reuseport` | [`reuseport`] | two listeners on one port (Linux) | (beyond the documents) |
+//! | `backlog`, `states` | [`states`] | the states of a full queue and of a close | 004 §4.1, §2.3.1; 001; 002 §2.2 |
 #![warn(missing_docs)]
 
 pub mod bind;
@@ -22,6 +23,7 @@ pub mod client_first;
 pub mod os;
 pub mod restart;
 pub mod reuseport;
+pub mod states;
 pub mod std_listener;
 
 use std::io::{self, ErrorKind};

@@ -11,7 +11,7 @@ use classroom::errors::context;
 use classroom::{Endpoint, Lesson};
 use reuseaddr::client_first::{self, client_close_first, server_wait_for_client};
 use reuseaddr::restart::{self, client_wait_for_close, server_close_first};
-use reuseaddr::{Bind, PORT, one_message, reuseport, serve_and_restart, std_listener};
+use reuseaddr::{Bind, PORT, one_message, reuseport, serve_and_restart, states, std_listener};
 
 /// The steps of lesson 02, in lesson order.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +26,10 @@ enum Step {
     Std,
     /// Linux: two listeners share one port with SO_REUSEPORT; SO_REUSEADDR does not allow that
     Reuseport,
+    /// Linux: listen(5) sizes the accept queue; a full one drops the next SYN: SYN_SENT (docs 004, 001)
+    Backlog,
+    /// A close held still: FIN_WAIT1, CLOSE_WAIT, FIN_WAIT2, LAST_ACK, TIME_WAIT read live (docs 004, 001, 002)
+    States,
     /// Every step, in lesson order
     All,
 }
@@ -64,6 +68,8 @@ impl Lesson for Step {
             Step::ClientClosesFirst => client_first::demo(),
             Step::Std => std_listener::demo(),
             Step::Reuseport => reuseport::demo(),
+            Step::Backlog => states::backlog(),
+            Step::States => states::states(),
             Step::All => unreachable!("`all` is expanded by classroom::cli"),
         }
     }
@@ -77,7 +83,9 @@ impl Lesson for Step {
                 serve_and_restart(addr, Bind::WithoutReuse, server_wait_for_client)
             }
             Step::Std => serve_and_restart(addr, Bind::Std, server_close_first),
-            Step::Reuseport | Step::All => Err(no_role(self, "server")),
+            Step::Reuseport | Step::Backlog | Step::States | Step::All => {
+                Err(no_role(self, "server"))
+            }
         }
     }
 
@@ -88,7 +96,9 @@ impl Lesson for Step {
                 client_wait_for_close(addr, &one_message(messages)?)
             }
             Step::ClientClosesFirst => client_close_first(addr, &one_message(messages)?),
-            Step::Reuseport | Step::All => return Err(no_role(self, "client")),
+            Step::Reuseport | Step::Backlog | Step::States | Step::All => {
+                return Err(no_role(self, "client"));
+            }
         };
         // The step's own error, with the address it was talking to.
         result.map_err(|e| context(e, format!("talking to {addr}")))

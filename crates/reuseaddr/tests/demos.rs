@@ -93,7 +93,15 @@ fn the_headline_is_the_broken_restart() {
 fn the_list_names_every_step_in_order() {
     assert_eq!(
         demo_steps(BIN),
-        ["broken", "fixed", "client-closes-first", "std", "reuseport"]
+        [
+            "broken",
+            "fixed",
+            "client-closes-first",
+            "std",
+            "reuseport",
+            "backlog",
+            "states"
+        ]
     );
 }
 
@@ -132,4 +140,52 @@ fn compare_shows_the_fix_and_both_outcomes() {
         row("fixed").contains("listening again on 127.0.0.1:"),
         "{text}"
     );
+}
+
+/// `listen(5)` queues 6 finished handshakes on Linux (backlog + 1); the 7th
+/// client's SYN is dropped and it stays in SYN_SENT; once `accept` has
+/// emptied the queue, the next client gets in at once. Every run.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_accept_queue_leaves_the_next_client_in_syn_sent() {
+    for (run, (code, text)) in twenty_runs(&["demo", "backlog"]).iter().enumerate() {
+        assert_eq!(*code, 0, "run {}: {text}", run + 1);
+        let queued = text.matches("ESTABLISHED: handshake done").count();
+        assert_eq!(queued, 6, "run {}: {text}", run + 1);
+        for line in [
+            "[client 7] SYN_SENT: the queue is full; my SYN was dropped, not refused\n",
+            "[server] accept() took 6, then the queue was empty\n",
+            "[client 8] connected at once",
+        ] {
+            assert!(text.contains(line), "run {}: {text}", run + 1);
+        }
+    }
+}
+
+/// The close held still: each side's states in the order of the four-way
+/// close, each read while the program holds it there, and a write after
+/// the FIN refused. Every run.
+#[cfg(any(target_os = "linux", windows))]
+#[test]
+fn the_close_shows_every_state_in_order() {
+    let states = [
+        "[client] the kernel has ",
+        " in FIN_WAIT1\n[client] one more write()",
+        "\n[client]   the call took none of them: ",
+        "\n[server] read 65536 bytes, then EOF",
+        " in CLOSE_WAIT\n[server] send #1: 65536 bytes",
+        " in FIN_WAIT2\n[server] closing",
+        " in LAST_ACK\n[client] read 65536 bytes, then EOF",
+        " in TIME_WAIT\n* closing first",
+    ];
+    for (run, (code, text)) in twenty_runs(&["demo", "states"]).iter().enumerate() {
+        assert_eq!(*code, 0, "run {}: {text}", run + 1);
+        let mut rest = text.as_str();
+        for state in states {
+            let at = rest.find(state);
+            let at =
+                at.unwrap_or_else(|| panic!("run {}: no {state:?} in order:\n{text}", run + 1));
+            rest = &rest[at + state.len()..];
+        }
+    }
 }

@@ -21,9 +21,16 @@ fn a_lesson_showing_the_wrong_outcome_fails() {
     let failed = "[server] bind failed: Address already in use (os error 98)\n";
     let text = std::fs::read_to_string(LESSON).unwrap();
     let shown = text.matches(failed).count();
-    assert_eq!(shown, 2, "the lesson should show the failed bind twice");
-    // The first is the demo's; the second follows the two-terminal step.
-    for after in ["", "$ cargo run -q -p reuseaddr -- server broken\n"] {
+    assert_eq!(
+        shown, 3,
+        "the lesson should show the failed bind three times"
+    );
+    // The demo's, the one in `compare`'s table, and the two-terminal step's.
+    for after in [
+        "",
+        "$ cargo run -q -p reuseaddr -- compare restart\n",
+        "$ cargo run -q -p reuseaddr -- server broken\n",
+    ] {
         harness().assert_wrong_line_fails(
             LESSON,
             after,
