@@ -1,6 +1,5 @@
-//! `blocking` (broken on purpose; document 002 §4 阻塞): while `read` waits
-//! for client 1, client 2 is connected (the kernel finished its handshake)
-//! but nobody reads what it sends. `demo select` fixes it in one thread.
+//! `blocking` (broken on purpose; document 002 §4 阻塞): while `read` waits for client 1,
+//! client 2 is connected but nobody reads what it sends. `demo select` fixes it.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};

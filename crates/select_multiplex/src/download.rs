@@ -1,6 +1,5 @@
-//! `client-broken` and `client` (document 002 §5): the document's `select`
-//! client: five sockets connect without blocking, send their GET when
-//! writable and read the picture when readable.
+//! `client-broken` and `client` (document 002 §5): the document's `select` client: five
+//! sockets connect without blocking, send a GET when writable, read when readable.
 
 use std::fs;
 use std::io::{self, ErrorKind, Read, Write};
@@ -36,10 +35,9 @@ pub struct Download {
 }
 
 // ANCHOR: connect_nonblocking
-/// Start connecting without waiting for the handshake: `connect` on a
-/// non-blocking socket returns at once with EINPROGRESS (Windows:
-/// WSAEWOULDBLOCK; Python raises BlockingIOError), and the kernel carries on
-/// by itself.
+/// Start connecting without waiting for the handshake: a non-blocking `connect`
+/// returns at once with EINPROGRESS (Windows: WSAEWOULDBLOCK; Python raises
+/// BlockingIOError), and the kernel carries on by itself.
 pub fn connect_nonblocking(addr: SocketAddr) -> io::Result<TcpStream> {
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
     socket.set_nonblocking(true)?; // Python: client.setblocking(False)
@@ -75,11 +73,9 @@ pub fn download_all(addr: SocketAddr, folder: &Path, fixed: bool) -> io::Result<
             received,
             story,
         });
-        let errno = IN_PROGRESS.1;
-        let line = format!(
-            "connect() returned at once: in progress ({errno}); select() will say when it is done"
-        );
-        Side::nth_client(n as u32).say(line);
+        let line =
+            "connect() returned at once: in progress ({errno}); select() will say when it is done";
+        Side::nth_client(n as u32).say(line.replace("{errno}", IN_PROGRESS.1));
     }
     let started = Instant::now();
     while downloads.iter().any(|d| !d.done) && started.elapsed() < Duration::from_secs(10) {
@@ -128,7 +124,7 @@ pub fn on_readable_naive(d: &mut Download, folder: &Path) -> io::Result<()> {
     // picture is cut short, and nothing checks it.
     // FIX: on_readable_framed reads until Content-Length bytes have come.
     let n = d.stream.read(&mut buf)?; // Python: data = sock.recv(8196)
-    let body = http::body_start(&buf[..n]).map_or(&[][..], |start| &buf[start..n]);
+    let body = http::body_start(&buf[..n]).map_or(Default::default(), |start| &buf[start..n]);
     fs::write(folder.join(&d.name), body)?;
     let saved = body.len();
     d.finish(format!(
@@ -152,12 +148,10 @@ pub fn on_readable_framed(d: &mut Download, folder: &Path) -> io::Result<()> {
     // FIX: the head ends at the blank line and names the body's length;
     // until both are here, wait for the next readable.
     let Some(start) = http::body_start(&d.received) else {
-        let too_long = d.received.len() > HEAD_LIMIT;
-        return if too_long {
-            invalid("the response head is too long")
-        } else {
-            Ok(())
-        };
+        if d.received.len() > HEAD_LIMIT {
+            return invalid("the response head is too long");
+        }
+        return Ok(());
     };
     let length = http::content_length(&d.received[..start])?; // capped at BODY_LIMIT
     let body = &d.received[start..];
@@ -167,8 +161,7 @@ pub fn on_readable_framed(d: &mut Download, folder: &Path) -> io::Result<()> {
     if body.len() > length || !body.starts_with(PNG_SIGNATURE) {
         return invalid("the body is not a PNG of Content-Length bytes");
     }
-    // A temporary name, renamed once complete: a half-written file never
-    // appears under the real one.
+    // Written under a temporary name, then renamed: never a half-written file.
     let partial = folder.join(format!("{}.part", d.name));
     fs::write(&partial, body)?;
     fs::rename(&partial, folder.join(&d.name))?;

@@ -1,6 +1,5 @@
-//! `epoll` (Linux 2.6, 2003; BSD and macOS have `kqueue`): steps 1 to 3
-//! with the list of what to watch kept *in the kernel*, changed with
-//! `epoll_ctl`; `epoll_wait` returns only the ready sockets.
+//! `epoll` (Linux 2.6, 2003): steps 1 to 3 with the list of what to watch kept *in
+//! the kernel*, changed with `epoll_ctl`; `epoll_wait` returns only the ready sockets.
 
 use std::io;
 use std::os::fd::BorrowedFd;

@@ -45,13 +45,10 @@ pub fn content_length(head: &[u8]) -> io::Result<usize> {
     let value = (head.lines().filter_map(|line| line.split_once(':')))
         .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
         .map(|(_, value)| value.trim().to_owned());
+    let why = || format!("Content-Length {value:?}: missing, not a number, or over {BODY_LIMIT}");
     match value.as_deref().map(str::parse::<usize>) {
         Some(Ok(len)) if len <= BODY_LIMIT => Ok(len),
-        _ => {
-            let why =
-                format!("Content-Length {value:?}: missing, not a number, or over {BODY_LIMIT}");
-            Err(io::Error::new(ErrorKind::InvalidData, why))
-        }
+        _ => Err(io::Error::new(ErrorKind::InvalidData, why())),
     }
 }
 

@@ -1,6 +1,5 @@
-//! Lesson 07: IO multiplexing (IO多路复用), document 002 §4–§5. One thread
-//! serves many sockets by asking the kernel *which* are ready. One module
-//! per step; each system's calls in one module of [`os`]; epoll is Linux's.
+//! Lesson 07: IO multiplexing (IO多路复用), document 002 §4–§5: one thread serves many
+//! sockets by asking the kernel *which* are ready. A module per step; one per system.
 #![warn(missing_docs)]
 
 pub mod blocking;

@@ -1,7 +1,6 @@
-//! `limit` (document 002 §5: "select … 在Linux上一般为1024"): once `select`'s
-//! sets are full, a connection does not fit: on Unix descriptor number 1024
-//! (a bitmap of 1024 bits), on Windows the 65th socket (an array of 64). The
-//! `select` server refuses it with a clear error; `poll` serves it.
+//! `limit` (document 002 §5: "select … 在Linux上一般为1024"): once `select`'s sets
+//! are full, a connection does not fit: on Unix descriptor 1024 (a bitmap of 1024
+//! bits), on Windows the 65th socket. `select` refuses it clearly; `poll` serves it.
 
 use std::io::{self, Write};
 use std::net::TcpStream;

@@ -4,6 +4,7 @@ use std::io;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
+use classroom::compare::{Pair, Version};
 use classroom::{Endpoint, Lesson};
 use select_multiplex::multiplex::{self, Kind};
 use select_multiplex::{PORT, blocking, download, limit, scaling};
@@ -42,6 +43,24 @@ impl Lesson for Step {
         servers in two terminals on the document's port 8001.";
     const HEADLINE: Self = Step::Select;
     const ALL: Self = Step::All;
+    const PAIRS: &'static [Pair<Self>] = &[
+        Pair {
+            name: "two-clients",
+            question: "is client 2 echoed while client 1 is still connected?",
+            versions: [
+                side(Step::Blocking, "server", "client 2 was"),
+                side(Step::Select, "on_ready", "client 2 was"),
+            ],
+        },
+        Pair {
+            name: "download",
+            question: "are the five pictures saved whole?",
+            versions: [
+                side(Step::ClientBroken, "on_readable_naive", "saved pictures"),
+                side(Step::Client, "on_readable_framed", "saved pictures"),
+            ],
+        },
+    ];
 
     fn demo(self) -> io::Result<()> {
         match self {
@@ -84,6 +103,17 @@ fn kind(step: Step) -> Kind {
         Step::Epoll | Step::Edge => Kind::Epoll,
         _ => Kind::Select,
     }
+}
+
+/// One side of a pair: its demo, and the region `anchor` of its file.
+const fn side(step: Step, anchor: &'static str, shows: &'static str) -> Version<Step> {
+    let file = match step {
+        Step::Blocking => "crates/select_multiplex/src/blocking.rs",
+        Step::Select => "crates/select_multiplex/src/multiplex.rs",
+        _ => "crates/select_multiplex/src/download.rs", // client-broken, client
+    };
+    let code = (file, anchor);
+    Version { step, code, shows }
 }
 
 fn main() -> ExitCode {

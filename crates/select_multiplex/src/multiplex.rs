@@ -1,7 +1,6 @@
-//! The event loop of the `select`, `poll` and `epoll` servers (document 002
-//! §5): rounds of four steps. Steps 1 to 3 (say what to watch, sleep until
-//! some of it is ready, find out which) are each call's own, [`Readiness`];
-//! step 4, doing what is ready, is the same for all three, [`Server`].
+//! The event loop of the `select`, `poll` and `epoll` servers (document 002 §5),
+//! in rounds: steps 1 to 3 (say what to watch, sleep until some of it is ready,
+//! find out which) are each call's own, [`Readiness`]; step 4 is [`Server`]'s.
 
 use std::collections::BTreeMap;
 use std::fmt::Display;
@@ -123,9 +122,8 @@ impl<'l> Server<'l> {
     // ANCHOR: round
     /// One round; whether anything was ready.
     pub fn round(&mut self) -> io::Result<bool> {
-        // Out of descriptors, accept() fails while the client it cannot take
-        // waits in the queue: the listener stays readable, and watching it
-        // would wake us at once, again and again. So it sits out a while.
+        // Out of descriptors, accept() fails and the client stays queued: the listener
+        // stays readable and would wake us again and again. So it sits out a while.
         let (was_listening, out_of_fds, said) = self.state;
         let listening = out_of_fds.is_none_or(|since| since.elapsed() >= BACK_OFF);
         let fd = self.listener.as_fd();
@@ -248,9 +246,8 @@ impl<'l> Server<'l> {
     }
 }
 
-/// One connection of an echo loop, never blocking: one read when ready (水平触发,
-/// level-triggered), the echo written as far as the kernel takes it, the rest
-/// in `unsent`, watched for writable: a client that never reads slows only itself.
+/// One connection of an echo loop, never blocking: one read when ready (水平触发), the echo
+/// written as far as the kernel takes it, the rest watched for writable (`unsent`).
 #[derive(Debug)]
 pub struct Conn {
     stream: Traced<TcpStream>,
@@ -328,9 +325,8 @@ pub fn run_server(kind: Kind, addr: SocketAddr) -> io::Result<()> {
     serve(kind, listener, &AtomicBool::new(false), false)
 }
 
-/// Two clients and the `kind` server take turns in one thread: a client's
-/// move, then the server's round that sees it. Client 2 speaks first, while
-/// client 1 is connected and silent: the blocking server could not answer.
+/// Two clients and the `kind` server take turns in one thread: a client's move,
+/// then the server's round that sees it. Client 2 speaks first, while client 1 is connected.
 pub fn demo(kind: Kind) -> io::Result<()> {
     if let Err(e) = kind.readiness() {
         narrate(e);

@@ -1,7 +1,6 @@
-//! `poll` (System V Release 3, 1986; Windows: `WSAPoll`): steps 1 to 3
-//! with an array of `(descriptor, events wanted)` entries, as many as you
-//! like; but as with `select`, the whole array goes into the kernel every
-//! call.
+//! `poll` (System V Release 3, 1986; Windows: `WSAPoll`): steps 1 to 3 with
+//! an array of `(descriptor, events wanted)` entries, as many as you like;
+//! but as with `select`, the whole array goes into the kernel every call.
 
 use std::io;
 
@@ -28,12 +27,8 @@ impl Readiness for Poll {
         // 3. Every entry comes back with `revents` filled in: scan them all.
         //    (Hang-up and error count as ready: the read will say which.)
         let ready = fds.iter().map(|fd| fd.any().unwrap_or(true));
-        Ok(tokens
-            .into_iter()
-            .zip(ready)
-            .filter(|t| t.1)
-            .map(|t| t.0)
-            .collect())
+        let answers = tokens.into_iter().zip(ready);
+        Ok(answers.filter_map(|(t, r)| r.then_some(t)).collect())
     }
     // ANCHOR_END: poll_round
 }

@@ -56,9 +56,8 @@ pub fn medians(n: usize, rounds: usize) -> io::Result<[Option<Duration>; 3]> {
 }
 
 // ANCHOR: round_trip
-/// The median round trip while `kind` waits, or `None` where it cannot
-/// watch these connections. A byte sent; `kind` waits (steps 1 to 3) for
-/// the busy connection, whose `on_ready` (step 4) echoes it; read back.
+/// The median round trip while `kind` waits (`None`: it cannot watch these): a byte
+/// sent; `kind` waits (steps 1-3); the busy connection's `on_ready` (4) echoes it.
 fn median(
     kind: Kind,
     client: &TcpStream,
@@ -122,8 +121,8 @@ pub fn demo() -> io::Result<()> {
         }
     }
     let cores = std::thread::available_parallelism()?.to_string();
-    NOTES
-        .iter()
-        .for_each(|note| narrate(note.replace("{cores}", &cores)));
+    for note in NOTES {
+        narrate(note.replace("{cores}", &cores));
+    }
     Ok(())
 }

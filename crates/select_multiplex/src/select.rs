@@ -1,6 +1,5 @@
-//! `select` (document 002 §5 IO多路复用; 4.2BSD, 1983): steps 1 to 3 with
-//! sets (`fd_set`: a bitmap of 1024 bits on Unix, an array of 64 sockets on
-//! Windows) filled, copied into the kernel, overwritten and scanned, every round.
+//! `select` (document 002 §5; 4.2BSD, 1983): steps 1 to 3 with sets (`fd_set`: 1024 bits on
+//! Unix, 64 sockets on Windows) filled, copied in, overwritten and scanned, every round.
 
 use std::io;
 
@@ -43,11 +42,8 @@ impl Readiness for Select {
         // 3. The answer is the sets again: ask every watched socket in turn
         //    whether it is a ready one (the linear scan).
         let is_ready = |fd| readable.contains(fd) || writable.contains(fd);
-        Ok(watched
-            .iter()
-            .filter(|w| is_ready(w.1))
-            .map(|w| w.0)
-            .collect())
+        let ready = watched.iter().filter(|w| is_ready(w.1));
+        Ok(ready.map(|w| w.0).collect())
     }
     // ANCHOR_END: select_round
 }

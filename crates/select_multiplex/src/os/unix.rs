@@ -1,6 +1,5 @@
-//! The waiting calls on Unix (Linux, macOS, the BSDs), straight from nix:
-//! `select` with bitmaps of `FD_SETSIZE` (1024) bits, and `poll`, and the
-//! limit on open descriptors. `os/windows.rs` has the same names.
+//! The waiting calls on Unix (Linux, macOS, the BSDs), straight from nix: `select` (bitmaps
+//! of 1024 bits), `poll`, and the limit on open descriptors. `os/windows.rs`: the same names.
 
 use std::io;
 use std::os::fd::AsRawFd;
