@@ -20,7 +20,7 @@ pub fn hint(error: &io::Error) -> Option<&'static str> {
             "that address does not belong to this machine; 127.0.0.1 always does (lesson 01)"
         }
         ErrorKind::PermissionDenied => {
-            "ports below 1024 need administrator rights; pick a port from 1024 up (lesson 01)"
+            "a port below 1024 needs root or CAP_NET_BIND_SERVICE on Linux (and root on macOS for a specific address); pick one from 1024 up (lesson 01, low-port)"
         }
         ErrorKind::WouldBlock => {
             // On Unix a read timeout also reports EAGAIN ("would block").
