@@ -149,7 +149,8 @@ for crate in $crates; do
     # Wine's own failure, before the program ran (once seen here, on a
     # fresh prefix): say so and try once more; the program's are not retried.
     if [ "$try" = 1 ] && grep -q '^wine client error' "$out"; then
-      note=" (retried: $(head -n 1 "$out"))"
+      note=" (retried: $(grep -m 1 '^wine client error' "$out"); first try in ${out%.txt}.first-try.txt)"
+      mv "$out" "${out%.txt}.first-try.txt"
       continue
     fi
     break
