@@ -610,44 +610,77 @@ fn no_chinese_term_appears_twice() {
 
 #[test]
 fn every_link_points_at_a_heading_of_a_lesson() {
-    let dir = lessons();
-    let mut headings: HashMap<String, Option<Vec<Anchor>>> = HashMap::new();
-    let mut wrong = Vec::new();
+    let mut checker = Links::default();
     for row in glossary() {
-        let line = row.line;
         for target in row.cells.iter().flat_map(|cell| link_targets(cell)) {
-            let Some((file, anchor)) = target.split_once('#') else {
-                wrong.push(format!(
-                    "glossary.md:{line}: {target} names no heading (FILE.md#anchor)"
-                ));
-                continue;
-            };
-            let anchor = percent_decoded(anchor);
-            let found = headings.entry(file.to_owned()).or_insert_with(|| {
-                let path = dir.join(file);
-                (file.ends_with(".md") && path.is_file()).then(|| anchors(&read(&path)))
-            });
-            let Some(found) = found else {
-                wrong.push(format!("glossary.md:{line}: there is no lesson {file}"));
-                continue;
-            };
-            let mdbook = found.iter().any(|a| a.mdbook == anchor);
-            let github = found.iter().any(|a| a.github == anchor);
-            if !mdbook || !github {
-                let missing = match (mdbook, github) {
-                    (false, false) => "no heading of",
-                    (false, true) => "mdBook makes no such anchor in",
-                    _ => "GitHub makes no such anchor in",
-                };
-                let there: Vec<&str> = found.iter().map(|a| a.mdbook.as_str()).collect();
-                wrong.push(format!(
-                    "glossary.md:{line}: #{anchor}: {missing} {file}; its headings are:\n    {}",
-                    there.join("\n    ")
-                ));
-            }
+            checker.check(&format!("glossary.md:{}", row.line), target, true);
         }
     }
-    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(checker.wrong.is_empty(), "{}", checker.wrong.join("\n"));
+}
+
+/// The lessons' index (its coverage table and errata index) links to lessons
+/// and their headings too: every one must resolve.
+#[test]
+fn every_link_of_the_lessons_index_resolves() {
+    let index = read(&lessons().join("README.md"));
+    let mut checker = Links::default();
+    for (n, text) in index.lines().enumerate() {
+        for target in link_targets(text)
+            .into_iter()
+            .filter(|t| !t.contains("://"))
+        {
+            checker.check(&format!("README.md:{}", n + 1), target, false);
+        }
+    }
+    assert!(checker.wrong.is_empty(), "{}", checker.wrong.join("\n"));
+}
+
+/// Checks links into the lessons folder, reading each lesson once.
+#[derive(Default)]
+struct Links {
+    headings: HashMap<String, Option<Vec<Anchor>>>,
+    wrong: Vec<String>,
+}
+
+impl Links {
+    /// `target` is `FILE.md#anchor` (or `FILE.md` where `needs_anchor` is false).
+    fn check(&mut self, place: &str, target: &str, needs_anchor: bool) {
+        let (file, anchor) = match target.split_once('#') {
+            Some((file, anchor)) => (file, Some(percent_decoded(anchor))),
+            None if needs_anchor => {
+                self.wrong.push(format!(
+                    "{place}: {target} names no heading (FILE.md#anchor)"
+                ));
+                return;
+            }
+            None => (target, None),
+        };
+        let found = self.headings.entry(file.to_owned()).or_insert_with(|| {
+            let path = lessons().join(file);
+            (file.ends_with(".md") && path.is_file()).then(|| anchors(&read(&path)))
+        });
+        let Some(found) = found else {
+            self.wrong
+                .push(format!("{place}: there is no lesson {file}"));
+            return;
+        };
+        let Some(anchor) = anchor else { return };
+        let mdbook = found.iter().any(|a| a.mdbook == anchor);
+        let github = found.iter().any(|a| a.github == anchor);
+        if !mdbook || !github {
+            let missing = match (mdbook, github) {
+                (false, false) => "no heading of",
+                (false, true) => "mdBook makes no such anchor in",
+                _ => "GitHub makes no such anchor in",
+            };
+            let there: Vec<&str> = found.iter().map(|a| a.mdbook.as_str()).collect();
+            self.wrong.push(format!(
+                "{place}: #{anchor}: {missing} {file}; its headings are:\n    {}",
+                there.join("\n    ")
+            ));
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
