@@ -9,8 +9,8 @@ use std::io;
 use std::time::Duration;
 
 use classroom::units;
-use select_multiplex::multiplex::Kind;
 use select_multiplex::limit::raise_open_files;
+use select_multiplex::multiplex::Kind;
 use select_multiplex::scaling::{descriptors_for, medians};
 
 use crate::Size;
