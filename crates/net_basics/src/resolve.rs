@@ -82,7 +82,15 @@ pub fn explain(name: &str) -> io::Result<()> {
         .as_deref()
         .and_then(host_sources)
     {
-        println!("asked in order {order}  ({NSSWITCH}, Linux)");
+        // Only the first source: what comes after it differs from machine
+        // to machine (mdns, resolve, myhostname), the first rarely.
+        let first = order.split_whitespace().next().unwrap_or("");
+        let what = if first == "files" {
+            " (the hosts file)"
+        } else {
+            ""
+        };
+        println!("asked first    {first}{what}  ({NSSWITCH}, Linux)");
     }
     let addrs = lookup(name)?;
     let list: Vec<String> = addrs.iter().map(ToString::to_string).collect();
