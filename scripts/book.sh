@@ -13,8 +13,8 @@
 #                     ~/.cargo/bin, or target/book-tools when ~/.cargo/bin holds
 #                     another version of mdbook)
 #   mermaid, pagefind pinned npm packages, into target/book-tools (seconds)
-#   chromium          Debian's, with fonts-wqy-microhei for Chinese (pdf only;
-#                     apt-get when run as root)
+#   chromium          Debian's, with fonts-wqy-microhei for Chinese and
+#                     poppler-utils (pdf only; apt-get when run as root)
 # Needs cargo, python3 and npm. scripts/book-check tests the result in Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -96,11 +96,13 @@ build() {
 pdf() {
   local chromium
   chromium=$(command -v chromium || command -v chromium-browser || true)
-  if [ -z "$chromium" ] || ! fc-list 2>/dev/null | grep -qi 'wenquanyi\|wqy'; then
+  # Chromium prints; WenQuanYi Micro Hei draws its Chinese; pdftotext (poppler)
+  # lets scripts/book-check read the PDF back.
+  if [ -z "$chromium" ] || ! fc-list 2>/dev/null | grep -qi 'wenquanyi\|wqy' || ! command -v pdftotext >/dev/null; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-      say "installing chromium and fonts-wqy-microhei (apt-get)"
+      say "installing chromium, fonts-wqy-microhei and poppler-utils (apt-get)"
       apt-get update -qq >/dev/null
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei poppler-utils >/dev/null
       chromium=$(command -v chromium)
     elif [ -z "$chromium" ]; then
       say "the PDF needs Chromium: apt-get install chromium fonts-wqy-microhei"
