@@ -56,6 +56,7 @@
     }
 
     let drawnDark = null;
+    let rendered = 0;
     let drawing = Promise.resolve();
     async function draw() {
         const dark = isDark();
@@ -64,7 +65,7 @@
         }
         drawnDark = dark;
         // Mermaid sizes its boxes for this font: the page must draw the
-        // labels in the same one (a <div>, not a <pre> in the code font).
+        // labels in the same one (not the code font of a <pre>).
         const font = getComputedStyle(document.body).fontFamily;
         window.mermaid.initialize({
             startOnLoad: false,
@@ -76,12 +77,23 @@
                 : { fontFamily: font },
         });
         for (const box of diagrams) {
-            const svg = document.createElement("div");
-            svg.className = "mermaid";
-            svg.textContent = box.dataset.source;
-            box.replaceChildren(svg);
+            const id = "mermaid-svg-" + rendered++;
+            try {
+                const { svg, bindFunctions } = await window.mermaid.render(id, box.dataset.source);
+                box.innerHTML = svg;
+                if (bindFunctions) {
+                    bindFunctions(box);
+                }
+            } catch (error) {
+                // the source stays readable, and the console says which one
+                document.getElementById("d" + id)?.remove();
+                const pre = document.createElement("pre");
+                pre.textContent = box.dataset.source;
+                box.replaceChildren(pre);
+                const first = box.dataset.source.trim().split("\n")[0];
+                console.error(`mermaid could not draw the diagram "${first}": ${error.message || error}`);
+            }
         }
-        await window.mermaid.run({ nodes: diagrams.map((b) => b.firstChild) });
         document.documentElement.dataset.mermaid = "drawn";
     }
 
@@ -102,6 +114,7 @@
                     box.replaceChildren(pre);
                 }
                 console.error(error);
+                document.documentElement.dataset.mermaid = "drawn";
             });
     }
 
