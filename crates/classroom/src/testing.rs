@@ -704,6 +704,15 @@ pub fn assert_one_line_per_syscall(bin: &str, args: &[&str]) {
     );
 }
 
+/// The row of `compare`'s table for `label` (`broken` or `fixed`), which
+/// must have ended with exit 0; panics with the whole output otherwise.
+pub fn compare_row(text: &str, label: &str) -> String {
+    text.lines()
+        .find(|l| l.starts_with(label) && l.contains("exit 0"))
+        .unwrap_or_else(|| panic!("no {label} row that ended with exit 0:\n{text}"))
+        .to_owned()
+}
+
 /// The first line (1-based) where `a` and `b` differ, and the two lines
 /// there (`<end>` past the last line).
 fn first_difference<'t>(a: &'t str, b: &'t str) -> Option<(usize, &'t str, &'t str)> {

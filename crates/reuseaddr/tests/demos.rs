@@ -126,12 +126,7 @@ fn compare_shows_the_fix_and_both_outcomes() {
         text.contains("\n-     socket.set_reuse_address(false)?;\n"),
         "{text}"
     );
-    let row = |label: &str| {
-        text.lines()
-            .find(|l| l.starts_with(label) && l.contains("exit 0"))
-            .unwrap_or_else(|| panic!("no {label} row:\n{text}"))
-            .to_owned()
-    };
+    let row = |label: &str| classroom::testing::compare_row(&text, label);
     assert!(
         row("broken").ends_with("bind failed: Address already in use (os error 98)")
             || cfg!(not(target_os = "linux"))

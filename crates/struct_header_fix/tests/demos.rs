@@ -97,12 +97,7 @@ fn compare_shows_the_byte_order_and_both_outcomes() {
         "{text}"
     );
     assert!(text.contains("\n+     Ok(n.to_le_bytes())"), "{text}");
-    let row = |label: &str| {
-        text.lines()
-            .find(|l| l.starts_with(label) && l.contains("exit 0"))
-            .unwrap_or_else(|| panic!("no {label} row:\n{text}"))
-            .to_owned()
-    };
+    let row = |label: &str| classroom::testing::compare_row(&text, label);
     assert!(
         row("broken").ends_with("[server] struct.unpack('i') reads 83886080"),
         "{text}"

@@ -135,12 +135,7 @@ fn compare_shows_the_timeout_and_both_outcomes() {
         "{text}"
     );
     assert!(text.contains("\n-     // BUG: no timeout."), "{text}");
-    let row = |label: &str| {
-        text.lines()
-            .find(|l| l.starts_with(label) && l.contains("exit 0"))
-            .unwrap_or_else(|| panic!("no {label} row:\n{text}"))
-            .to_owned()
-    };
+    let row = |label: &str| classroom::testing::compare_row(&text, label);
     assert!(
         row("broken").contains("still blocked in recv_from"),
         "{text}"
