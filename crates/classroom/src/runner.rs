@@ -111,8 +111,8 @@ pub fn serve_on(
                     ));
                     out_of_fds = true;
                 }
-                // allow-sleep: a back-off between tries, not an ordering of events.
-                std::thread::sleep(BACK_OFF);
+                // Deliberate: a back-off between tries, not an ordering of events.
+                std::thread::sleep(BACK_OFF); // allow-sleep
             }
             Err(e) => {
                 out_of_fds = false;

@@ -32,8 +32,8 @@ fn assert_let_go_in_time(
 ) {
     let slow = std::thread::spawn(move || {
         while started.elapsed() < Duration::from_secs(4) && step() {
-            // allow-sleep: the pace of a slow client, not an ordering of events.
-            std::thread::sleep(Duration::from_millis(50));
+            // Deliberate: the pace of a slow client, not an ordering of events.
+            std::thread::sleep(Duration::from_millis(50)); // allow-sleep
         }
     });
     let log = server.wait_for("that connection").join("\n");

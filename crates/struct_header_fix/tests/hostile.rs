@@ -70,8 +70,8 @@ fn a_trickling_upload_is_let_go_within_patience() {
                 if stream.write_all(b"x").is_err() {
                     return;
                 }
-                // allow-sleep: the pace of a trickle, not an ordering of events.
-                std::thread::sleep(Duration::from_millis(50));
+                // Deliberate: the pace of a trickle, not an ordering of events.
+                std::thread::sleep(Duration::from_millis(50)); // allow-sleep
             }
         });
         let log = ending(&server);

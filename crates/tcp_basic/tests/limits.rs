@@ -63,9 +63,9 @@ fn a_server_out_of_descriptors_pauses_once_and_serves_again() {
     let mut waiting = TcpStream::connect(server.addr).unwrap();
     waiting.write_all(b"hello!").unwrap();
     server.wait_for("Too many open files");
-    // allow-sleep: the time the server spends out of descriptors, long
+    // Deliberate: the time the server spends out of descriptors, long
     // enough for a spinning loop to fail many times; not an ordering.
-    std::thread::sleep(BACK_OFF * 5);
+    std::thread::sleep(BACK_OFF * 5); // allow-sleep
     assert!(set_soft_limit(pid, 1024), "raise the limit again");
     let seen = server.wait_for("accepted a connection");
     assert_eq!(read_n(&mut waiting, 2), b"hi");
