@@ -102,7 +102,7 @@ pdf() {
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
       say "installing chromium, fonts-wqy-microhei and poppler-utils (apt-get)"
       apt-get update -qq >/dev/null
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei poppler-utils >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei poppler-utils >/dev/null
       chromium=$(command -v chromium)
     elif [ -z "$chromium" ]; then
       say "the PDF needs Chromium: apt-get install chromium fonts-wqy-microhei"
