@@ -11,10 +11,12 @@ pub mod epoll;
 pub mod http;
 pub mod limit;
 pub mod multiplex;
-// This system's waiting calls: nix on Unix, Winsock on Windows.
+// This system's waiting calls: nix on Unix, Winsock on Windows. Public for
+// the exercises (`crates/exercises`), which wait with the lesson's `poll`.
 #[cfg_attr(unix, path = "os/unix.rs")]
 #[cfg_attr(windows, path = "os/windows.rs")]
-mod os;
+#[allow(missing_docs)]
+pub mod os;
 pub mod poll;
 pub mod scaling;
 pub mod select;
