@@ -210,10 +210,13 @@ impl Harness {
 
     /// Check a lesson file and panic with every problem found. Rust blocks
     /// are resolved against the workspace root, the lesson folder's parent.
+    /// The lesson's `## Exercises` section is left out: `crates/exercises`
+    /// checks it, with its own binary ([`exercises_section`]).
     #[track_caller]
     pub fn check_lesson(&self, path: impl AsRef<Path>) -> Summary {
         let lesson = LessonFile::read(path.as_ref());
-        match self.check_text(&lesson.name, &lesson.text, lesson.root()) {
+        let (_, rest) = exercises_section(&lesson.text);
+        match self.check_text(&lesson.name, &rest, lesson.root()) {
             Ok(summary) => summary,
             Err(failures) => panic!("{failures}"),
         }
@@ -515,6 +518,32 @@ fn run_to_end(
 }
 
 /// A lesson read from its file.
+/// A lesson split in two, each part with the other's lines left blank (so
+/// line numbers stay those of the file): its `## Exercises` section (up to
+/// the next `## ` heading), and the rest.
+pub fn exercises_section(text: &str) -> (String, String) {
+    let (mut section, mut rest) = (String::new(), String::new());
+    let mut inside = false;
+    let mut fenced = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+        }
+        if !fenced && line.starts_with("## ") {
+            inside = line.trim_end() == "## Exercises";
+        }
+        let (mine, other) = if inside {
+            (&mut section, &mut rest)
+        } else {
+            (&mut rest, &mut section)
+        };
+        mine.push_str(line);
+        mine.push('\n');
+        other.push('\n');
+    }
+    (section, rest)
+}
+
 struct LessonFile {
     /// The file name, for messages.
     name: String,
