@@ -1,0 +1,53 @@
+//! What the checks need around the student's code: connected pairs of
+//! sockets on port 0, and a wait for bytes to arrive.
+
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
+/// Loopback, port 0: the kernel picks a free port, so checks run side by side.
+pub const ANY_PORT: (Ipv4Addr, u16) = (Ipv4Addr::LOCALHOST, 0);
+
+/// A listener on a free loopback port, and its address.
+pub fn listener() -> io::Result<(TcpListener, SocketAddr)> {
+    let listener = TcpListener::bind(ANY_PORT)?;
+    let addr = listener.local_addr()?;
+    Ok((listener, addr))
+}
+
+/// Both ends of one TCP connection: `(client, server)`.
+pub fn pair() -> io::Result<(TcpStream, TcpStream)> {
+    let (listener, addr) = listener()?;
+    let client = TcpStream::connect(addr)?;
+    let (server, _) = listener.accept()?;
+    Ok((client, server))
+}
+
+/// Wait until `n` bytes are in `conn`'s receive buffer (looked at with
+/// `peek`, which leaves them there), or fail after `limit`.
+pub fn wait_buffered(conn: &TcpStream, n: usize, limit: Duration) -> io::Result<()> {
+    let start = Instant::now();
+    let mut buf = vec![0; n];
+    conn.set_read_timeout(Some(limit))?;
+    loop {
+        let got = conn.peek(&mut buf)?;
+        if got >= n || got == 0 {
+            return Ok(());
+        }
+        if start.elapsed() > limit {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!("only {got} of {n} bytes arrived in {limit:?}"),
+            ));
+        }
+        std::thread::yield_now();
+    }
+}
+
+/// A short, printable form of bytes a student's code returned.
+pub fn shown(bytes: &[u8]) -> String {
+    const MAX: usize = 40;
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX)]);
+    let more = if bytes.len() > MAX { "…" } else { "" };
+    format!("{:?}{more}", text.as_ref())
+}

@@ -1,0 +1,39 @@
+//! The reference solutions, `solutions/NN_name.rs`, with the same names.
+#![allow(missing_docs)]
+
+#[path = "../../solutions/06_accept.rs"]
+pub mod accept;
+#[path = "../../solutions/04_answer.rs"]
+pub mod answer;
+#[path = "../../solutions/01_ask.rs"]
+pub mod ask;
+#[path = "../../solutions/02_bye.rs"]
+pub mod bye;
+#[path = "../../solutions/01_echo.rs"]
+pub mod echo;
+#[path = "../../solutions/07_edge.rs"]
+pub mod edge;
+#[path = "../../solutions/05_exact.rs"]
+pub mod exact;
+#[path = "../../solutions/05_header.rs"]
+pub mod header;
+#[path = "../../solutions/04_lines.rs"]
+pub mod lines;
+#[path = "../../solutions/00_network.rs"]
+pub mod network;
+#[path = "../../solutions/00_port.rs"]
+pub mod port;
+#[path = "../../solutions/03_retry.rs"]
+pub mod retry;
+#[path = "../../solutions/02_reuse.rs"]
+pub mod reuse;
+#[path = "../../solutions/07_serve.rs"]
+pub mod serve;
+#[path = "../../solutions/08_shutdown.rs"]
+pub mod shutdown;
+#[path = "../../solutions/08_threads.rs"]
+pub mod threads;
+#[path = "../../solutions/06_timeout.rs"]
+pub mod timeout;
+#[path = "../../solutions/03_whole.rs"]
+pub mod whole;
