@@ -1,7 +1,6 @@
 //! The command: the list of exercises, exit codes, and `watch`.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use exercises::{Version, all};
 
@@ -78,7 +77,9 @@ fn a_solution_check_exits_0_and_says_solved() {
 #[cfg(unix)]
 #[test]
 fn watch_checks_again_on_every_save() {
+    use std::io::{BufRead, BufReader};
     use std::os::unix::fs::PermissionsExt;
+    use std::process::Stdio;
     let dir = tempfile::tempdir().unwrap();
     let watched = dir.path().join("exercises");
     std::fs::create_dir(&watched).unwrap();
