@@ -49,6 +49,32 @@ if [ -z "$mdbook" ]; then
 fi
 
 # ---- mermaid and pagefind, from npm ---------------------------------------------
+# mdbook-i18n-helpers: mdbook-gettext translates the Chinese book from
+# lessons/po/zh-CN.po, mdbook-xgettext extracts the English (scripts/book-po).
+I18N_VERSION=0.4.0
+gettext_at() { [ -x "$1/mdbook-gettext" ] && [ -x "$1/mdbook-xgettext" ] && grep -qx "$I18N_VERSION" "$1/.mdbook-i18n-helpers-version" 2>/dev/null; }
+i18n_bin=
+for candidate in "$(dirname "$mdbook")" "${CARGO_HOME:-$HOME/.cargo}/bin" "$tools/bin"; do
+  if gettext_at "$candidate"; then i18n_bin=$candidate; break; fi
+done
+if [ -z "$i18n_bin" ]; then
+  root=$(dirname "$(dirname "$mdbook")")
+  say "installing mdbook-i18n-helpers $I18N_VERSION into $root/bin (about 2 minutes)"
+  cargo install mdbook-i18n-helpers --locked --version "$I18N_VERSION" --root "$root" --quiet
+  echo "$I18N_VERSION" >"$root/bin/.mdbook-i18n-helpers-version"
+  i18n_bin=$root/bin
+fi
+export PATH="$i18n_bin:$(dirname "$mdbook"):$PATH"
+command -v msgmerge >/dev/null || {
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing gettext (apt-get)"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gettext >/dev/null
+  else
+    say "scripts/book-po needs GNU gettext: apt-get install gettext"
+  fi
+}
+
 mermaid_js=$tools/mermaid-$MERMAID_VERSION/mermaid.min.js
 if [ ! -s "$mermaid_js" ]; then
   say "fetching mermaid $MERMAID_VERSION (npm pack)"
@@ -90,7 +116,16 @@ build() {
   # page's <main>, without the menu.
   "${pagefind[@]}" --site "$out" --root-selector main --silent \
     --glob '{README,glossary,schedule,[0-9][0-9]-*}.html'
-  say "built $out/index.html in $((SECONDS - started)) s"
+  # The Chinese book, after the English one's index (which must not hold it).
+  local zh=$out/zh-CN
+  MDBOOK_BOOK__LANGUAGE=zh-CN MDBOOK_BOOK__TITLE="socket-lessons：用 Rust 学套接字编程" \
+    "$mdbook" build lessons --dest-dir "$zh" 2>&1 | grep -v ' INFO ' >&2 || true
+  [ -f "$zh/index.html" ] || { say "mdbook build of the Chinese book failed"; exit 1; }
+  rm -f "$zh/book.toml"
+  cp -r "$out/vendor" "$zh/vendor"
+  "${pagefind[@]}" --site "$zh" --root-selector main --silent \
+    --glob '{README,glossary,schedule,[0-9][0-9]-*}.html'
+  say "built $out/index.html and $zh/index.html in $((SECONDS - started)) s"
 }
 
 pdf() {

@@ -5,19 +5,20 @@
 //    (scripts/book.sh copies it in; no CDN), redrawn when the theme turns dark
 //    or light;
 //  * a search box backed by pagefind's index (scripts/book.sh builds it), which
-//    finds Chinese words as well as English ones.
+//    finds Chinese words as well as English ones;
+//  * a link to the same page in the other language: the English book is at
+//    the root, the Chinese one (中文版) in zh-CN/.
 (function () {
     "use strict";
 
     const root = typeof path_to_root === "string" ? path_to_root : "";
     const DARK_THEMES = ["coal", "navy", "ayu"];
+    const chinese = document.documentElement.lang.startsWith("zh");
 
     // ---- terminals -------------------------------------------------------
-    const TERMINALS = [
-        ["server", "terminal 1: server"],
-        ["client", "terminal 2: client"],
-        ["windows", "Windows"],
-    ];
+    const TERMINALS = chinese
+        ? [["server", "终端 1：服务端"], ["client", "终端 2：客户端"], ["windows", "Windows"]]
+        : [["server", "terminal 1: server"], ["client", "terminal 2: client"], ["windows", "Windows"]];
     for (const code of document.querySelectorAll("pre > code.language-console")) {
         for (const [word, label] of TERMINALS) {
             if (code.classList.contains(word)) {
@@ -191,4 +192,45 @@
             openSearch();
         }
     });
+
+    // ---- callouts in the Chinese book -------------------------------------------
+    // mdbook-gettext hands the translated `> [!NOTE]` over as text, so mdBook
+    // does not make it a callout: make it one here, as mdBook would have.
+    const CALLOUTS = { NOTE: "说明", TIP: "提示", IMPORTANT: "重要", WARNING: "警告", CAUTION: "小心" };
+    for (const first of document.querySelectorAll("main blockquote > p:first-child")) {
+        const text = first.firstChild;
+        const found = text && text.nodeType === Node.TEXT_NODE && /^\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*/.exec(text.textContent);
+        if (!found) {
+            continue;
+        }
+        text.textContent = text.textContent.slice(found[0].length);
+        const quote = first.parentElement;
+        quote.classList.add("blockquote-tag", "blockquote-tag-" + found[1].toLowerCase());
+        const title = document.createElement("p");
+        title.className = "blockquote-tag-title";
+        title.textContent = CALLOUTS[found[1]];
+        quote.insertBefore(title, first);
+        if (!first.textContent.trim()) {
+            first.remove();
+        }
+    }
+
+    // ---- the other language ---------------------------------------------------
+    // This page's path from the book's root (path_to_root leads back to it),
+    // then the same path in the other book.
+    const here = new URL(window.location.href);
+    const bookRoot = new URL(root || "./", here);
+    const page = here.pathname.slice(bookRoot.pathname.length) || "index.html";
+    const other = new URL((chinese ? "../" : "zh-CN/") + page + here.hash, bookRoot);
+    const language = document.createElement("a");
+    language.className = "language-switch";
+    language.href = other.href;
+    language.hreflang = chinese ? "en" : "zh-CN";
+    language.lang = chinese ? "en" : "zh-CN";
+    language.textContent = chinese ? "English" : "中文";
+    language.title = chinese ? "This page in English" : "本页的中文版";
+    const right = document.querySelector("#mdbook-menu-bar .right-buttons");
+    if (right) {
+        right.prepend(language);
+    }
 })();
