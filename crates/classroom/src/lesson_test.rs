@@ -238,7 +238,8 @@ impl Harness {
         instead: &str,
     ) {
         let lesson = LessonFile::read(path.as_ref());
-        let broken = match with_line_changed(&lesson.text, after, shown, instead) {
+        let (_, rest) = exercises_section(&lesson.text);
+        let broken = match with_line_changed(&rest, after, shown, instead) {
             Ok(broken) => broken,
             Err(problem) => panic!("{}: {problem}", lesson.name),
         };
@@ -1110,6 +1111,18 @@ fn anchored(source: &str, name: &str) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_exercises_section_is_split_off_with_its_line_numbers() {
+        let lesson =
+            "# L\n## Step 1\n```text\n## not a heading\n```\n## Exercises\nfix it\n## Next\nbye\n";
+        let (section, rest) = exercises_section(lesson);
+        assert_eq!(section, "\n\n\n\n\n## Exercises\nfix it\n\n\n");
+        assert_eq!(
+            rest,
+            "# L\n## Step 1\n```text\n## not a heading\n```\n\n\n## Next\nbye\n"
+        );
+    }
 
     fn step(expected: &str) -> Step {
         Step {
