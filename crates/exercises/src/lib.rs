@@ -6,9 +6,11 @@
 //! `cargo run -q -p exercises -- list | check [ID] | hint ID | watch | verify`.
 
 use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub mod checks;
 pub mod net;
@@ -62,6 +64,9 @@ pub struct Exercise {
     pub hint: &'static str,
     /// Checked in order; the first that fails is reported.
     pub cases: &'static [Case],
+    /// For an exercise about Linux and macOS behaviour: what Windows does
+    /// instead. It is not checked on Windows.
+    pub unix_only: Option<&'static str>,
 }
 
 impl Exercise {
@@ -84,6 +89,11 @@ impl Exercise {
     /// The lesson number, `"04"`.
     pub fn lesson(&self) -> &'static str {
         &self.id[..2]
+    }
+
+    /// Whether this system has what the exercise is about.
+    pub fn applies_here(&self) -> bool {
+        self.unix_only.is_none() || cfg!(unix)
     }
 
     /// Run the cases in order and stop at the first that fails.
@@ -178,24 +188,71 @@ pub fn within<T: Send + 'static>(
     limit: Duration,
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, Stuck> {
-    let (done, result) = mpsc::channel();
-    let spawned = thread::Builder::new().spawn(move || {
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-        let _ = done.send(outcome);
-    });
-    if let Err(e) = spawned {
-        return Err(Stuck::Panicked(format!("no thread for the check: {e}")));
+    start("check", f)?.result(limit)
+}
+
+/// The student's code, running on a thread named after it.
+pub struct Running<T> {
+    name: &'static str,
+    done: Arc<AtomicBool>,
+    result: mpsc::Receiver<thread::Result<T>>,
+}
+
+/// Start `f` on a thread called `name` (what `ps -L` and /proc show).
+pub fn start<T: Send + 'static>(
+    name: &'static str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<Running<T>, Stuck> {
+    let (sender, result) = mpsc::channel();
+    let done = Arc::new(AtomicBool::new(false));
+    let finished = Arc::clone(&done);
+    thread::Builder::new()
+        .name(name.into())
+        .spawn(move || {
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+            finished.store(true, Ordering::SeqCst);
+            let _ = sender.send(outcome);
+        })
+        .map_err(|e| Stuck::Panicked(format!("no thread for the check: {e}")))?;
+    Ok(Running { name, done, result })
+}
+
+impl<T> Running<T> {
+    /// Wait, at most `limit`, until the code is asleep in a system call
+    /// (it has taken what there was and waits for more) or has returned.
+    /// Where the system cannot tell, give it a fifth of a second to get there.
+    pub fn until_waiting(&self, limit: Duration) {
+        if !os::CAN_TELL {
+            thread::sleep(limit.min(Duration::from_millis(200))); // allow-sleep: no way to look on this system
+            return;
+        }
+        let start = Instant::now();
+        while start.elapsed() < limit && !self.done.load(Ordering::SeqCst) {
+            if os::asleep(self.name) == Some(true) {
+                return;
+            }
+            thread::yield_now();
+        }
     }
-    match result.recv_timeout(limit) {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(panic)) => Err(Stuck::Panicked(
-            panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default(),
-        )),
-        Err(_) => Err(Stuck::Running(limit)),
+
+    /// Whether the code has returned.
+    pub fn finished(&self) -> bool {
+        self.done.load(Ordering::SeqCst)
+    }
+
+    /// The code's result, waiting at most `limit` for it.
+    pub fn result(self, limit: Duration) -> Result<T, Stuck> {
+        match self.result.recv_timeout(limit) {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(panic)) => Err(Stuck::Panicked(
+                panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default(),
+            )),
+            Err(_) => Err(Stuck::Running(limit)),
+        }
     }
 }
 

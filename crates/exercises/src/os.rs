@@ -1,37 +1,30 @@
-//! The one check that asks the system about a thread: whether it is asleep
-//! in a system call. Linux tells through /proc; elsewhere the check goes on
-//! without knowing.
+//! The one thing the checks ask the system about a thread: whether it is
+//! asleep in a system call (`read`, `accept`, `poll` …), so a check acts
+//! only once the student's code waits. Linux tells through /proc.
 
-use std::time::{Duration, Instant};
-
-/// Wait until the thread of this process named `name` sleeps (in `accept`,
-/// `poll`, …), at most `limit`.
+/// Whether the thread of this process named `name` is asleep: `None` where
+/// the system cannot tell (or no such thread is running yet).
 #[cfg(target_os = "linux")]
-pub fn wait_asleep(name: &str, limit: Duration) {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        let asleep = std::fs::read_dir("/proc/self/task")
-            .into_iter()
-            .flatten()
-            .flatten()
-            .any(|task| {
-                let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
-                let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
-                // stat is "TID (COMM) STATE …": the state follows the last ')'.
-                let state = stat
-                    .rsplit_once(')')
-                    .map(|(_, rest)| rest.trim_start().starts_with('S'));
-                comm.trim_end() == name && state == Some(true)
-            });
-        if asleep {
-            return;
+pub fn asleep(name: &str) -> Option<bool> {
+    let tasks = std::fs::read_dir("/proc/self/task").ok()?;
+    for task in tasks.flatten() {
+        let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        if comm.trim_end() != name {
+            continue;
         }
-        std::thread::yield_now();
+        let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
+        // "TID (COMM) STATE …": the state follows the last ')'; S is asleep.
+        let state = stat.rsplit_once(')')?.1.trim_start().chars().next()?;
+        return Some(state == 'S');
     }
+    None
 }
 
-/// Elsewhere: no way to look, so no wait.
+/// Elsewhere: no way to look.
 #[cfg(not(target_os = "linux"))]
-pub fn wait_asleep(_name: &str, _limit: Duration) {
-    let _ = Instant::now();
+pub fn asleep(_name: &str) -> Option<bool> {
+    None
 }
+
+/// Whether [`asleep`] can tell on this system.
+pub const CAN_TELL: bool = cfg!(target_os = "linux");
