@@ -1,7 +1,7 @@
 //! What the checks need around the student's code: connected pairs of
 //! sockets on port 0, and a wait for bytes to arrive.
 
-use std::io;
+use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
@@ -50,4 +50,16 @@ pub fn shown(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX)]);
     let more = if bytes.len() > MAX { "…" } else { "" };
     format!("{:?}{more}", text.as_ref())
+}
+
+/// The handler of exercise 08-threads (socketserver's `handle`): echo what
+/// the client sends until it closes.
+pub fn echo_handler(mut conn: TcpStream) -> io::Result<()> {
+    let mut buf = [0; 1024];
+    loop {
+        match conn.read(&mut buf)? {
+            0 => return Ok(()),
+            n => conn.write_all(&buf[..n])?,
+        }
+    }
 }

@@ -4,6 +4,8 @@ use std::net::{SocketAddr, UdpSocket};
 use std::thread;
 use std::time::Duration;
 
+use socket2::SockRef;
+
 use crate::net::ANY_PORT;
 use crate::{Stuck, Version, pick, within};
 
@@ -11,6 +13,15 @@ fn whole(version: Version, len: usize) -> Result<(), String> {
     let receive = pick!(version, whole::receive);
     let socket = UdpSocket::bind(ANY_PORT).map_err(|e| e.to_string())?;
     let sender = UdpSocket::bind(ANY_PORT).map_err(|e| e.to_string())?;
+    // Room for the biggest datagram (macOS sends none bigger than its send
+    // buffer, 9216 bytes unless asked).
+    for s in [&socket, &sender] {
+        let s = SockRef::from(s);
+        s.set_send_buffer_size(256 * 1024)
+            .map_err(|e| e.to_string())?;
+        s.set_recv_buffer_size(256 * 1024)
+            .map_err(|e| e.to_string())?;
+    }
     let datagram: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
     sender
         .send_to(&datagram, socket.local_addr().map_err(|e| e.to_string())?)

@@ -1,13 +1,13 @@
 //! Lesson 05: exactly n bytes, and a length header both ends agree on.
 
 use std::io::{ErrorKind, Read, Write};
-use std::net::{Shutdown, TcpStream};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
 
 use socket2::SockRef;
 
-use crate::net::{pair, shown, wait_buffered};
+use crate::net::{ANY_PORT, pair, shown, wait_buffered};
 use crate::{Version, pick, within};
 
 const SECOND: Duration = Duration::from_secs(1);
@@ -28,11 +28,15 @@ fn recv_exact(
 
 pub fn big(version: Version) -> Result<(), String> {
     const LEN: usize = 300_000;
-    let (mut client, server) = pair().map_err(|e| e.to_string())?;
-    // A small buffer: the message cannot all be there for one read.
-    SockRef::from(&server)
+    // A small receive buffer, set before the handshake (the connection
+    // inherits it): the message cannot all be there for one read.
+    let listener = TcpListener::bind(ANY_PORT).map_err(|e| e.to_string())?;
+    SockRef::from(&listener)
         .set_recv_buffer_size(16 * 1024)
         .map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let mut client = TcpStream::connect(addr).map_err(|e| e.to_string())?;
+    let (server, _) = listener.accept().map_err(|e| e.to_string())?;
     let message: Vec<u8> = (0..LEN).map(|i| (i % 253) as u8).collect();
     let sent = message.clone();
     thread::spawn(move || {

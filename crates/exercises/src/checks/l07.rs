@@ -41,6 +41,11 @@ pub fn quiet_client_keeps_nobody_waiting(serve: Server) -> Result<(), String> {
     }
     echoed(&mut first, b"1 again")
         .map_err(|e| format!("client 1 spoke again and got no echo: {e}"))?;
+    if let Ok(returned) = result.try_recv() {
+        return Err(format!(
+            "the server returned ({returned:?}) while both clients were still connected: it must serve them until they leave"
+        ));
+    }
     drop((first, second));
     match result.recv_timeout(SECOND) {
         Ok(Ok(())) => Ok(()),

@@ -4,19 +4,13 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
-use std::thread;
 use std::time::Duration;
 
 use crate::checks::l07::quiet_client_keeps_nobody_waiting;
 use crate::net::listener;
-use crate::os::wait_asleep;
-use crate::{Version, pick};
+use crate::{Stuck, Version, pick, start};
 
 const SECOND: Duration = Duration::from_secs(1);
-
-/// The name of the thread that runs `serve_until`.
-const SERVER: &str = "serve_until";
 
 pub fn threads(version: Version) -> Result<(), String> {
     quiet_client_keeps_nobody_waiting(pick!(version, threads::serve))
@@ -30,14 +24,13 @@ fn serve_then_stop(version: Version, clients: usize, wake: bool) -> Result<(), S
     let (listener, addr) = listener().map_err(|e| e.to_string())?;
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
-    let (done, result) = mpsc::channel();
-    let server = thread::Builder::new().name(SERVER.into()).spawn(move || {
+    let server = start("serve_until", move || {
         let hi = |mut conn: TcpStream| {
             let _ = conn.write_all(b"hi");
         };
-        let _ = done.send(serve_until(&listener, &flag, &hi));
-    });
-    server.map_err(|e| e.to_string())?;
+        serve_until(&listener, &flag, &hi)
+    })
+    .map_err(|stuck| stuck.to_string())?;
     for n in 1..=clients {
         let mut client = TcpStream::connect(addr).map_err(|e| e.to_string())?;
         client
@@ -48,9 +41,9 @@ fn serve_then_stop(version: Version, clients: usize, wake: bool) -> Result<(), S
             .read_exact(&mut hi)
             .map_err(|e| format!("client {n} was not served: {e}"))?;
     }
-    // Set the flag only once the server waits for the next client: a
-    // server that looks at the flag only between clients then never sees it.
-    wait_asleep(SERVER, SECOND);
+    // Set the flag only once the server waits for the next client: a server
+    // that looks at the flag only between clients then never sees it.
+    server.until_waiting(SECOND);
     stop.store(true, Ordering::SeqCst);
     let _waker = if wake {
         TcpStream::connect(addr).ok()
@@ -62,11 +55,12 @@ fn serve_then_stop(version: Version, clients: usize, wake: bool) -> Result<(), S
     } else {
         clients..=clients
     };
-    match result.recv_timeout(SECOND) {
+    match server.result(SECOND) {
         Ok(Ok(n)) if served.contains(&n) => Ok(()),
         Ok(Ok(n)) => Err(format!("serve_until returned {n}; it served {clients}")),
         Ok(Err(e)) => Err(format!("serve_until failed: {e}")),
-        Err(_) => Err("stop was set 1 s ago, and serve_until has not returned: it is inside accept(), waiting for a client who may never come. serve_forever waits for the listener with a timeout (poll_interval) and looks at the flag in between".into()),
+        Err(Stuck::Running(_)) => Err("stop was set 1 s ago, and serve_until has not returned: it is inside accept(), waiting for a client who may never come. serve_forever waits for the listener with a timeout (poll_interval) and looks at the flag in between".into()),
+        Err(stuck) => Err(format!("serve_until() {stuck}")),
     }
 }
 

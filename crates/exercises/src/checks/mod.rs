@@ -33,6 +33,7 @@ pub static ALL: &[Exercise] = &[
                 run: l00::ends,
             },
         ],
+        unix_only: None,
     },
     Exercise {
         id: "00-port",
@@ -43,6 +44,7 @@ pub static ALL: &[Exercise] = &[
             name: "a client can connect to the port you return",
             run: l00::port,
         }],
+        unix_only: None,
     },
     Exercise {
         id: "01-echo",
@@ -53,6 +55,7 @@ pub static ALL: &[Exercise] = &[
             name: "echo returns once the client has closed",
             run: l01::echo,
         }],
+        unix_only: None,
     },
     Exercise {
         id: "01-ask",
@@ -63,6 +66,7 @@ pub static ALL: &[Exercise] = &[
             name: "the server gets the end of your question, and you its answer",
             run: l01::ask,
         }],
+        unix_only: None,
     },
     Exercise {
         id: "02-reuse",
@@ -79,16 +83,20 @@ pub static ALL: &[Exercise] = &[
                 run: l02::not_twice,
             },
         ],
+        unix_only: Some(
+            "on Windows a bind beside a connection in TIME_WAIT succeeds without SO_REUSEADDR, and SO_REUSEADDR would even share a live listener's port (lesson 02, Step 4)",
+        ),
     },
     Exercise {
         id: "02-bye",
         title: "Let the client close first",
         section: "lesson 02, Step 3 — client-closes-first",
-        hint: "After the write, read until read() returns 0: then the client has closed, and your close comes second. Give the read a timeout so a client that never hangs up cannot hold the server.",
+        hint: "After the write, read until read() returns 0: then the client has closed, and your close comes second. Give that read a timeout of a few seconds, so a client that never hangs up cannot hold the server for ever.",
         cases: &[Case {
             name: "the client hangs up first",
             run: l02::client_first,
         }],
+        unix_only: None,
     },
     Exercise {
         id: "03-whole",
@@ -105,6 +113,7 @@ pub static ALL: &[Exercise] = &[
                 run: l03::whole_max,
             },
         ],
+        unix_only: None,
     },
     Exercise {
         id: "03-retry",
@@ -121,6 +130,7 @@ pub static ALL: &[Exercise] = &[
                 run: l03::silent,
             },
         ],
+        unix_only: None,
     },
     Exercise {
         id: "04-lines",
@@ -133,10 +143,15 @@ pub static ALL: &[Exercise] = &[
                 run: l04::glued,
             },
             Case {
+                name: "a line cut between two reads, the peer still connected",
+                run: l04::cut,
+            },
+            Case {
                 name: "one line longer than a read (5,000 bytes)",
-                run: l04::split,
+                run: l04::long,
             },
         ],
+        unix_only: None,
     },
     Exercise {
         id: "04-answer",
@@ -147,6 +162,7 @@ pub static ALL: &[Exercise] = &[
             name: "an answer of 100,000 bytes, then the close",
             run: l04::whole_answer,
         }],
+        unix_only: None,
     },
     Exercise {
         id: "05-exact",
@@ -155,7 +171,7 @@ pub static ALL: &[Exercise] = &[
         hint: "Keep a count of bytes got; read into &mut buf[got..] until got == n; a read of 0 is the peer closing: return ErrorKind::UnexpectedEof. (conn.read_exact(&mut buf) does all this.)",
         cases: &[
             Case {
-                name: "300,000 bytes through a 16 KiB receive buffer",
+                name: "300,000 bytes through a small receive buffer",
                 run: l05::big,
             },
             Case {
@@ -167,6 +183,7 @@ pub static ALL: &[Exercise] = &[
                 run: l05::short,
             },
         ],
+        unix_only: None,
     },
     Exercise {
         id: "05-header",
@@ -183,6 +200,7 @@ pub static ALL: &[Exercise] = &[
                 run: l05::two_headers,
             },
         ],
+        unix_only: None,
     },
     Exercise {
         id: "06-accept",
@@ -199,12 +217,13 @@ pub static ALL: &[Exercise] = &[
                 run: l06::somebody,
             },
         ],
+        unix_only: None,
     },
     Exercise {
         id: "06-timeout",
         title: "A read timeout, on every system",
         section: "lesson 06, Step 5 — timeout",
-        hint: "A timed-out read fails with ErrorKind::WouldBlock on Linux and macOS and TimedOut on Windows: match both (classroom's is_timeout does).",
+        hint: "A timed-out read fails with ErrorKind::WouldBlock on Linux and macOS and TimedOut on Windows: match both: matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut).",
         cases: &[
             Case {
                 name: "a peer that sends nothing for 100 ms",
@@ -215,6 +234,9 @@ pub static ALL: &[Exercise] = &[
                 run: l06::talks,
             },
         ],
+        unix_only: Some(
+            "on Windows a read timeout already fails with TimedOut, so the file as shipped works there: the bug shows on Linux and macOS",
+        ),
     },
     Exercise {
         id: "07-serve",
@@ -225,6 +247,7 @@ pub static ALL: &[Exercise] = &[
             name: "a quiet client keeps nobody waiting",
             run: l07::serve,
         }],
+        unix_only: None,
     },
     Exercise {
         id: "07-edge",
@@ -241,22 +264,24 @@ pub static ALL: &[Exercise] = &[
                 run: l07::closed,
             },
         ],
+        unix_only: None,
     },
     Exercise {
         id: "08-threads",
         title: "A thread per client, like ThreadingTCPServer",
         section: "lesson 08, Step 4 — threading",
-        hint: "thread::scope(|s| { for each accepted conn: s.spawn(move || handle(conn)); join them all }): the loop goes straight back to accept.",
+        hint: "thread::scope(|s| { for each accepted conn: s.spawn(move || echo_handler(conn)); join them all }): the loop goes straight back to accept.",
         cases: &[Case {
             name: "a quiet client keeps nobody waiting",
             run: l08::threads,
         }],
+        unix_only: None,
     },
     Exercise {
         id: "08-shutdown",
         title: "serve_forever that hears shutdown",
         section: "lesson 08, Appendix A — serve_forever",
-        hint: "Each round: poll([PollFd::new(listener.as_fd(), PollFlags::POLLIN)], PollTimeout::from(100u16)); 0 ready means no client this interval: look at the flag again. Only accept when the listener is ready.",
+        hint: "Each round: poll(&mut [PollFd::new(listener.as_fd(), PollFlags::POLLIN)], PollTimeout::from(100u16)) (as_fd needs the AsFd import); 0 ready means no client this interval: look at the flag again. Only accept when the listener is ready.",
         cases: &[
             Case {
                 name: "a client is served",
@@ -267,5 +292,6 @@ pub static ALL: &[Exercise] = &[
                 run: l08::stops,
             },
         ],
+        unix_only: None,
     },
 ];
