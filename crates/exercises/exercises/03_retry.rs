@@ -5,7 +5,7 @@
 //!
 //! Task: `ask` waits a short while for the answer (200 ms is plenty on one
 //! machine), sends the request again if none came, and gives up with an
-//! error after a few tries (3, say).
+//! error after a few tries (3, say): within about a second in all.
 //!
 //! Check: `cargo run -q -p exercises -- check 03-retry`
 

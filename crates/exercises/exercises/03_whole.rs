@@ -1,7 +1,8 @@
 //! Exercise 03-whole — lesson 03, Step 5 "truncate: a datagram bigger than the buffer".
 //!
 //! One `recv_from` returns one datagram. If the buffer is smaller than the
-//! datagram, the rest of it is thrown away; no later call returns it.
+//! datagram, the rest of it is thrown away and no later call returns it (on
+//! Windows the call itself fails, WSAEMSGSIZE, 10040).
 //!
 //! Task: `receive` returns each datagram whole, up to the largest a UDP
 //! datagram over IPv4 can be (65,507 bytes).

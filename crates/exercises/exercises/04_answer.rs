@@ -1,9 +1,10 @@
 //! Exercise 04-answer — lesson 04, Step 4 "leftover: the last command's
 //! output in this command's answer".
 //!
-//! The server sends its whole answer and then closes the connection. One
-//! `read` returns what has arrived so far, at most the buffer's size; what
-//! it leaves behind would be read as the start of the next answer.
+//! This server marks the end of its answer by closing the connection (one
+//! answer per connection, like HTTP/1.0). One `read` returns what has
+//! arrived so far, at most the buffer's size: it may stop anywhere in the
+//! answer, and a short read is not the end either.
 //!
 //! Task: `read_answer` returns the whole answer, however long.
 //!

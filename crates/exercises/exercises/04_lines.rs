@@ -4,7 +4,8 @@
 //! `read` may return two lines glued together, or part of one.
 //!
 //! Task: `read_lines` returns exactly `count` lines, without their `\n`,
-//! however the bytes are cut into reads.
+//! however the bytes are cut into reads. The peer sends exactly `count`
+//! lines, and may stay connected after them.
 //!
 //! Check: `cargo run -q -p exercises -- check 04-lines`
 

@@ -16,7 +16,7 @@ use std::net::TcpStream;
 // ANCHOR: task
 /// Send one message: its length in 4 bytes, little-endian, then its bytes.
 pub fn send_message(conn: &mut TcpStream, payload: &[u8]) -> io::Result<()> {
-    let len = u32::try_from(payload.len()).map_err(io::Error::other)?;
+    let len = i32::try_from(payload.len()).map_err(io::Error::other)?;
     // TODO: to_be_bytes puts the most significant byte first (big-endian).
     conn.write_all(&len.to_be_bytes())?;
     conn.write_all(payload)?;

@@ -6,7 +6,8 @@
 //! `TimedOut` (WSAETIMEDOUT, 10060) on Windows.
 //!
 //! Task: `recv_within` returns `Ok(None)` when nothing came in time, on
-//! every system, and the bytes when some came.
+//! every system, and the bytes when some came (none at all, `Some` of an
+//! empty vector, when the peer has closed).
 //!
 //! Check: `cargo run -q -p exercises -- check 06-timeout`
 

@@ -7,8 +7,9 @@
 //!
 //! Task: `echo_server` serves `clients` clients at once, in this one thread:
 //! whatever a client sends comes back to it, whatever the others do. It
-//! returns when all of them have connected and closed. Use the lesson's
-//! `poll`: `select_multiplex::os::{poll, PollFd, PollFlags, PollTimeout}`.
+//! returns when all of them have connected and closed. Use lesson 07's
+//! `poll`: `select_multiplex::os::{AsFd, PollFd, PollFlags, PollTimeout, poll}`.
+//! (The check cannot tell one thread from many: lesson 08 is for threads.)
 //!
 //! Check: `cargo run -q -p exercises -- check 07-serve`
 

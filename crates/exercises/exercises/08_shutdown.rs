@@ -1,13 +1,14 @@
 //! Exercise 08-shutdown — lesson 08, Appendix A "How `serve_forever` waits,
-//! and why it never sleeps".
+//! and why it never sleeps" (after this lesson's exercises).
 //!
 //! `socketserver`'s `serve_forever(poll_interval=0.5)` does not sit in
 //! `accept`: it waits for the listener with a timeout, so that it sees
 //! `shutdown()` within half a second even when no client comes.
 //!
 //! Task: `serve_until` serves clients until `stop` is set, and returns soon
-//! after it is, with no client coming. Wait for the listener with the
-//! lesson's `poll` (`select_multiplex::os`) and `POLL_INTERVAL`.
+//! after it is, with no client coming. Wait for the listener with lesson
+//! 07's `poll` (`select_multiplex::os::{AsFd, PollFd, PollFlags, PollTimeout,
+//! poll}`) and `POLL_INTERVAL`.
 //!
 //! Check: `cargo run -q -p exercises -- check 08-shutdown`
 

@@ -1,6 +1,6 @@
 //! Solution of exercise 08-shutdown.
 
-use std::io;
+use std::io::{self, ErrorKind};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -18,6 +18,9 @@ pub fn serve_until(
     handle: &dyn Fn(TcpStream),
 ) -> io::Result<usize> {
     let interval = u16::try_from(POLL_INTERVAL.as_millis()).unwrap_or(u16::MAX);
+    // Non-blocking: a client that gave up between poll and accept makes
+    // accept say "would block", not wait (deaf to `stop`) for the next one.
+    listener.set_nonblocking(true)?;
     let mut served = 0;
     while !stop.load(Ordering::SeqCst) {
         // Wait for a client, but at most one interval: then look at the flag.
@@ -25,9 +28,15 @@ pub fn serve_until(
         if poll(&mut fds, PollTimeout::from(interval))? == 0 {
             continue; // no client this interval
         }
-        let (conn, _peer) = listener.accept()?; // ready: accept returns at once
-        handle(conn);
-        served += 1;
+        match listener.accept() {
+            Ok((conn, _peer)) => {
+                conn.set_nonblocking(false)?;
+                handle(conn);
+                served += 1;
+            }
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {} // it gave up
+            Err(e) => return Err(e),
+        }
     }
     Ok(served)
 }

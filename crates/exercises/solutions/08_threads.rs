@@ -1,8 +1,10 @@
 //! Solution of exercise 08-threads.
 
-use std::io::{self, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io;
+use std::net::TcpListener;
 use std::thread;
+
+use crate::net::echo_handler;
 
 // ANCHOR: solution
 /// Serve `clients` clients, each in a thread of its own; return when all are done.
@@ -12,7 +14,7 @@ pub fn serve(listener: &TcpListener, clients: usize) -> io::Result<()> {
         let mut handlers = Vec::new();
         for _ in 0..clients {
             let (conn, _peer) = listener.accept()?;
-            handlers.push(scope.spawn(move || handle(conn)));
+            handlers.push(scope.spawn(move || echo_handler(conn)));
         }
         for handler in handlers {
             handler
@@ -23,14 +25,3 @@ pub fn serve(listener: &TcpListener, clients: usize) -> io::Result<()> {
     })
 }
 // ANCHOR_END: solution
-
-/// The handler (leave it as it is): echo until the client closes.
-pub fn handle(mut conn: TcpStream) -> io::Result<()> {
-    let mut buf = [0; 1024];
-    loop {
-        match conn.read(&mut buf)? {
-            0 => return Ok(()),
-            n => conn.write_all(&buf[..n])?,
-        }
-    }
-}
