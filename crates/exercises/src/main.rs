@@ -241,7 +241,7 @@ fn watch(dir: PathBuf) -> ExitCode {
             }
         }
         println!(
-            "\nWatching {} : save a file to check again, Ctrl-C to stop.",
+            "\nWatching {} (save a file there to check again; Ctrl-C stops).",
             dir.display()
         );
         // A look every 300 ms: a save shows as a new time of last change.
