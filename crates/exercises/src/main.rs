@@ -101,20 +101,24 @@ fn passes(me: &Path, exercise: &Exercise) -> bool {
         .is_ok_and(|status| status.success())
 }
 
-/// For each exercise, whether it passes: two at a time (two cores).
-fn states(me: &Path) -> Vec<bool> {
-    let mut states = Vec::new();
+/// `run` for every exercise, in order, two at a time (two cores), each on a
+/// thread of its own that starts the checks as processes.
+fn two_at_a_time<T: Send + 'static>(
+    me: &Path,
+    run: fn(&Path, &Exercise) -> T,
+) -> Vec<thread::Result<T>> {
+    let mut results = Vec::new();
     for pair in all().chunks(2) {
         let runs: Vec<_> = pair
             .iter()
             .map(|exercise| {
                 let me = me.to_owned();
-                thread::spawn(move || passes(&me, exercise))
+                thread::spawn(move || run(&me, exercise))
             })
             .collect();
-        states.extend(runs.into_iter().map(|run| run.join().unwrap_or(false)));
+        results.extend(runs.into_iter().map(|run| run.join()));
     }
-    states
+    results
 }
 
 fn this_program() -> Option<PathBuf> {
@@ -127,7 +131,10 @@ fn list() -> ExitCode {
     let Some(me) = this_program() else {
         return ExitCode::FAILURE;
     };
-    let done = states(&me);
+    let done: Vec<bool> = two_at_a_time(&me, passes)
+        .into_iter()
+        .map(|passed| passed.unwrap_or(false))
+        .collect();
     println!("{:<13} {:<5} title", "id", "state");
     for (exercise, &done) in all().iter().zip(&done) {
         let state = match (exercise.applies_here(), done) {
@@ -259,24 +266,12 @@ fn verify() -> ExitCode {
     // Each check in a process of its own, two at a time (2 cores): code that
     // never returns cannot hold the next check, and each exit code is checked.
     let mut wrong = 0;
-    for pair in all().chunks(2) {
-        let runs: Vec<_> = pair
-            .iter()
-            .map(|exercise| {
-                let me = me.clone();
-                thread::spawn(move || verify_one(&me, exercise))
-            })
-            .collect();
-        for run in runs {
-            let line = run
-                .join()
-                .unwrap_or_else(|_| Err("the check panicked".into()));
-            match line {
-                Ok(line) => println!("{line}"),
-                Err(line) => {
-                    println!("{line}");
-                    wrong += 1;
-                }
+    for line in two_at_a_time(&me, verify_one) {
+        match line.unwrap_or_else(|_| Err("the check panicked".into())) {
+            Ok(line) => println!("{line}"),
+            Err(line) => {
+                println!("{line}");
+                wrong += 1;
             }
         }
     }
