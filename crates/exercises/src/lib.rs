@@ -228,7 +228,7 @@ impl<T> Running<T> {
         }
         let start = Instant::now();
         while start.elapsed() < limit && !self.done.load(Ordering::SeqCst) {
-            if os::asleep(self.name) == Some(true) {
+            if os::blocked(self.name) == Some(true) {
                 return;
             }
             thread::yield_now();

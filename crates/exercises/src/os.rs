@@ -5,7 +5,7 @@
 /// Whether the thread of this process named `name` is asleep: `None` where
 /// the system cannot tell (or no such thread is running yet).
 #[cfg(target_os = "linux")]
-pub fn asleep(name: &str) -> Option<bool> {
+pub fn blocked(name: &str) -> Option<bool> {
     let tasks = std::fs::read_dir("/proc/self/task").ok()?;
     for task in tasks.flatten() {
         let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
@@ -22,9 +22,9 @@ pub fn asleep(name: &str) -> Option<bool> {
 
 /// Elsewhere: no way to look.
 #[cfg(not(target_os = "linux"))]
-pub fn asleep(_name: &str) -> Option<bool> {
+pub fn blocked(_name: &str) -> Option<bool> {
     None
 }
 
-/// Whether [`asleep`] can tell on this system.
+/// Whether [`blocked`] can tell on this system.
 pub const CAN_TELL: bool = cfg!(target_os = "linux");

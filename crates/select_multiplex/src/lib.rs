@@ -11,8 +11,7 @@ pub mod epoll;
 pub mod http;
 pub mod limit;
 pub mod multiplex;
-// This system's waiting calls: nix on Unix, Winsock on Windows. Public for
-// the exercises (`crates/exercises`), which wait with the lesson's `poll`.
+// This system's waiting calls, nix or Winsock (public: the exercises use them).
 #[cfg_attr(unix, path = "os/unix.rs")]
 #[cfg_attr(windows, path = "os/windows.rs")]
 #[allow(missing_docs)]
@@ -25,9 +24,7 @@ use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
 
-use classroom::Traced;
-use classroom::errors::bind_failed;
-use classroom::tcp::is_timeout;
+use classroom::{Traced, errors::bind_failed, tcp::is_timeout};
 use socket2::{Domain, Socket, Type};
 
 /// The port of document 002's `select` server (and of its blocking server).
