@@ -3,7 +3,9 @@
 
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use sticky_packet_demo::wait::wait_until_buffered;
 
 /// Loopback, port 0: the kernel picks a free port, so checks run side by side.
 pub const ANY_PORT: (Ipv4Addr, u16) = (Ipv4Addr::LOCALHOST, 0);
@@ -23,24 +25,18 @@ pub fn pair() -> io::Result<(TcpStream, TcpStream)> {
     Ok((client, server))
 }
 
-/// Wait until `n` bytes are in `conn`'s receive buffer (looked at with
-/// `peek`, which leaves them there), or fail after `limit`.
+/// Wait until `n` bytes are in `conn`'s receive buffer, or fail after
+/// `limit`: lesson 04's `wait_until_buffered`, which looks without taking.
 pub fn wait_buffered(conn: &TcpStream, n: usize, limit: Duration) -> io::Result<()> {
-    let start = Instant::now();
-    let mut buf = vec![0; n];
     conn.set_read_timeout(Some(limit))?;
-    loop {
-        let got = conn.peek(&mut buf)?;
-        if got >= n || got == 0 {
-            return Ok(());
-        }
-        if start.elapsed() > limit {
-            return Err(io::Error::new(
-                io::ErrorKind::TimedOut,
-                format!("only {got} of {n} bytes arrived in {limit:?}"),
-            ));
-        }
-        std::thread::yield_now();
+    let waiting = wait_until_buffered(conn, n);
+    conn.set_read_timeout(None)?;
+    match waiting? {
+        got if got >= n => Ok(()),
+        got => Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            format!("only {got} of {n} bytes arrived in {limit:?}"),
+        )),
     }
 }
 
